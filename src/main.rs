@@ -1,1 +1,96 @@
-fn main(){}
+//! The `sotay` command line: parses arguments and hands over to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use sotay::diagnostics::{self, Format};
+
+#[derive(Parser)]
+#[command(
+    name = "sotay",
+    version,
+    about = "Static site generator for public-service procedure handbooks"
+)]
+struct Cli {
+    /// The handbook's folder (where sotay.yaml is).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every record and print the problems; exits 1 if there is an error.
+    Check {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Write a new, commented procedure record to fill in.
+    New {
+        /// Title of the procedure, e.g. "Đăng ký khai sinh".
+        title: String,
+        /// Lĩnh vực, e.g. "Hộ tịch".
+        #[arg(long)]
+        field: Option<String>,
+        /// Procedure code, if known (e.g. "1.001193").
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Github,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check { format } => {
+            let loaded = sotay::site::load(&cli.root);
+            let format = match format {
+                OutputFormat::Human => Format::Human,
+                OutputFormat::Json => Format::Json,
+                OutputFormat::Github => Format::Github,
+            };
+            let report = diagnostics::render(&loaded.diagnostics, format);
+            if format == Format::Human {
+                eprint!("{report}");
+            } else {
+                print!("{report}");
+            }
+            let records = loaded.site.as_ref().map_or(0, |s| s.records.len());
+            if format == Format::Human {
+                eprintln!("checked {records} procedures");
+            }
+            Ok(if loaded.diagnostics.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::New { title, field, code } => {
+            let path =
+                sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
+                    .with_context(|| format!("cannot create a record for \"{title}\""))?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -72,11 +72,20 @@ mod tests {
     #[test]
     fn invalid_utf8_names_line_and_column() {
         let err = decode_text(b"---\ntitle: ab\xff\n".to_vec()).unwrap_err();
-        assert_eq!(err, ReadError::NotUtf8 { line: 2, column: 10 });
+        assert_eq!(
+            err,
+            ReadError::NotUtf8 {
+                line: 2,
+                column: 10
+            }
+        );
     }
 
     #[test]
     fn blank_file_is_empty() {
-        assert_eq!(decode_text(b" \n\n".to_vec()).unwrap_err(), ReadError::Empty);
+        assert_eq!(
+            decode_text(b" \n\n".to_vec()).unwrap_err(),
+            ReadError::Empty
+        );
     }
 }

@@ -63,7 +63,10 @@ mod tests {
     #[test]
     fn slugs_read_like_the_title() {
         assert_eq!(slugify("Đăng ký khai sinh"), "dang-ky-khai-sinh");
-        assert_eq!(slugify("  Thủ tục: cấp bản sao (từ sổ gốc)! "), "thu-tuc-cap-ban-sao-tu-so-goc");
+        assert_eq!(
+            slugify("  Thủ tục: cấp bản sao (từ sổ gốc)! "),
+            "thu-tuc-cap-ban-sao-tu-so-goc"
+        );
         assert_eq!(slugify("1.000593"), "1-000593");
     }
 

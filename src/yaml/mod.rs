@@ -46,7 +46,9 @@ fn check_flow_depth(text: &str) -> Result<(), SyntaxError> {
                 (Some('"'), '\\') if previous != '\\' => {}
                 (Some(q), c) if c == q && previous != '\\' => quote = None,
                 (Some(_), _) => {}
-                (None, '"' | '\'') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                (None, '"' | '\'') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => {
+                    quote = Some(c)
+                }
                 (None, '#') if previous == ' ' => comment = true,
                 (None, '[' | '{') => {
                     depth += 1;
@@ -117,13 +119,19 @@ mod tests {
     fn deep_nesting_is_refused() {
         let yaml = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
         let err = parse(&yaml).unwrap_err();
-        assert!(err.message.contains("nested more than 64"), "{}", err.message);
+        assert!(
+            err.message.contains("nested more than 64"),
+            "{}",
+            err.message
+        );
         assert_eq!((err.line, err.column), (Some(1), Some(MAX_DEPTH + 4)));
     }
 
     #[test]
     fn deep_block_nesting_is_refused() {
-        let yaml: String = (0..200).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let yaml: String = (0..200)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
         let err = parse(&yaml).unwrap_err();
         assert!(err.message.contains("recursion limit"), "{}", err.message);
     }

@@ -345,7 +345,9 @@ mod tests {
 
     fn where_is(yaml: &str, field: &str) -> (usize, String) {
         let outline = Outline::scan(yaml);
-        let entry = outline.get(&path(field)).unwrap_or_else(|| panic!("{field} not found"));
+        let entry = outline
+            .get(&path(field))
+            .unwrap_or_else(|| panic!("{field} not found"));
         let line = yaml.lines().nth(entry.line).unwrap();
         let range = entry.value.clone().unwrap_or(entry.key.clone());
         (entry.line, line[range].to_string())
@@ -377,17 +379,32 @@ audience:
     #[test]
     fn finds_nested_fields_and_items() {
         assert_eq!(where_is(RECORD, "code"), (0, "\"1.000593\"".into()));
-        assert_eq!(where_is(RECORD, "channels[0].time.text"), (8, "\"5 Ngày làm việc\"".into()));
-        assert_eq!(where_is(RECORD, "channels[0].fee"), (10, "\"50.000 đồng\"".into()));
+        assert_eq!(
+            where_is(RECORD, "channels[0].time.text"),
+            (8, "\"5 Ngày làm việc\"".into())
+        );
+        assert_eq!(
+            where_is(RECORD, "channels[0].fee"),
+            (10, "\"50.000 đồng\"".into())
+        );
         assert_eq!(where_is(RECORD, "channels[1].fee.amount"), (13, "0".into()));
         assert_eq!(where_is(RECORD, "channels[1].via"), (11, "online".into()));
     }
 
     #[test]
     fn sequences_at_the_keys_indentation() {
-        assert_eq!(where_is(RECORD, "documents[0].name"), (15, "Tờ khai".into()));
-        assert_eq!(where_is(RECORD, "documents[0].forms[0]"), (17, "\"Mẫu TP-HT-01.docx\"".into()));
-        assert_eq!(where_is(RECORD, "documents[1]"), (18, "\"Giấy tờ tùy thân\"".into()));
+        assert_eq!(
+            where_is(RECORD, "documents[0].name"),
+            (15, "Tờ khai".into())
+        );
+        assert_eq!(
+            where_is(RECORD, "documents[0].forms[0]"),
+            (17, "\"Mẫu TP-HT-01.docx\"".into())
+        );
+        assert_eq!(
+            where_is(RECORD, "documents[1]"),
+            (18, "\"Giấy tờ tùy thân\"".into())
+        );
         assert_eq!(where_is(RECORD, "audience[0]"), (20, "citizen".into()));
     }
 
@@ -395,12 +412,18 @@ audience:
     fn flow_items_and_block_scalars() {
         assert_eq!(where_is(RECORD, "levels[1]"), (4, "\"district\"".into()));
         // The block scalar's second line `kết hôn lưu động` is not a key.
-        assert_eq!(where_is(RECORD, "levels"), (4, "[commune, \"district\"]".into()));
+        assert_eq!(
+            where_is(RECORD, "levels"),
+            (4, "[commune, \"district\"]".into())
+        );
     }
 
     #[test]
     fn unknown_paths_fall_back_to_the_parent() {
         let outline = Outline::scan(RECORD);
-        assert_eq!(outline.find(&path("channels[0].time.unit")).unwrap().line, 7);
+        assert_eq!(
+            outline.find(&path("channels[0].time.unit")).unwrap().line,
+            7
+        );
     }
 }

@@ -60,7 +60,11 @@ mod tests {
 
     #[test]
     fn displays_like_the_docs() {
-        let p = FieldPath::root().key("channels").index(1).key("fee").key("amount");
+        let p = FieldPath::root()
+            .key("channels")
+            .index(1)
+            .key("fee")
+            .key("amount");
         assert_eq!(p.to_string(), "channels[1].fee.amount");
         assert_eq!(p.parent().unwrap().to_string(), "channels[1].fee");
     }

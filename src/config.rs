@@ -1,0 +1,122 @@
+//! The site configuration, `sotay.yaml` at the site root.
+
+use std::path::{Path, PathBuf};
+
+use crate::decode::{Decoder, Part};
+use crate::diagnostics::Diagnostic;
+use crate::keyword::keywords;
+use crate::yaml::{FieldPath, Value};
+
+pub const CONFIG_FILE: &str = "sotay.yaml";
+
+keywords! {
+    Language {
+        Vi = "vi" | "tiếng việt",
+        En = "en" | "english",
+    }
+}
+
+/// Who publishes the handbook and how citizens reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Organisation {
+    pub name: String,
+    pub address: Option<String>,
+    pub hotline: Option<String>,
+    pub email: Option<String>,
+    /// Where to report a problem with a procedure page: an e-mail address or a web address.
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: Language,
+    /// Only for canonical links, the sitemap and feeds; pages link relatively.
+    pub base_url: Option<String>,
+    pub organisation: Organisation,
+    /// The national or provincial public service portal.
+    pub portal_url: Option<String>,
+    pub theme: String,
+    pub output: PathBuf,
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "organisation",
+    "portal_url",
+    "theme",
+    "output",
+];
+const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback"];
+
+pub fn decode_config(file: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+    let mut d = Decoder::new(file, text, 1);
+    let config = d.parse().and_then(|value| fields(&mut d, &value));
+    (config, d.diagnostics)
+}
+
+fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
+    let root = FieldPath::root();
+    let map = d.mapping(value, &root, FIELDS)?;
+    let title = d.required_text(map, &root, "title");
+    let organisation = match map.get("organisation") {
+        Some(v) if !v.is_null() => organisation(d, v, &root.key("organisation"))?,
+        _ => {
+            d.error(
+                &root.key("organisation"),
+                Part::Key,
+                "`organisation` is missing".into(),
+                Some(
+                    "add `organisation:` with at least `name:` (who publishes the handbook)".into(),
+                ),
+            );
+            return None;
+        }
+    };
+    let output = d
+        .text(map.get("output"), &root.key("output"))
+        .unwrap_or_else(|| "public".into());
+    Some(Config {
+        title: title?,
+        description: d.text(map.get("description"), &root.key("description")),
+        language: d
+            .keyword(map.get("language"), &root.key("language"))
+            .unwrap_or(Language::Vi),
+        base_url: d
+            .url(map.get("base_url"), &root.key("base_url"))
+            .map(|u| u.trim_end_matches('/').to_string()),
+        organisation,
+        portal_url: d.url(map.get("portal_url"), &root.key("portal_url")),
+        theme: d
+            .text(map.get("theme"), &root.key("theme"))
+            .unwrap_or_else(|| "default".into()),
+        output: PathBuf::from(output),
+    })
+}
+
+fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Organisation> {
+    let map = d.mapping(value, path, ORGANISATION_FIELDS)?;
+    let name = d.required_text(map, path, "name");
+    let feedback = d.text(map.get("feedback"), &path.key("feedback"));
+    if let Some(f) = &feedback
+        && !(f.contains('@') || f.starts_with("https://") || f.starts_with("http://"))
+    {
+        d.error(
+            &path.key("feedback"),
+            Part::Value,
+            format!("`{f}` is neither an e-mail address nor a web address"),
+            Some("write an address such as gopy@example.gov.vn or https://…".into()),
+        );
+    }
+    Some(Organisation {
+        name: name?,
+        address: d.text(map.get("address"), &path.key("address")),
+        hotline: d.text(map.get("hotline"), &path.key("hotline")),
+        email: d.text(map.get("email"), &path.key("email")),
+        feedback,
+    })
+}

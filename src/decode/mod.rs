@@ -1,0 +1,292 @@
+//! Turning parsed YAML into typed values, checking each field and reporting every
+//! problem with its file position and field path.
+
+mod record;
+
+pub use record::{decode_record, locate_in_record};
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::keyword::Keyword;
+use crate::record::Date;
+use crate::suggest::help_for;
+use crate::text::nfc;
+use crate::yaml::{self, FieldPath, Mapping, Outline, Value};
+
+/// Which part of a field a diagnostic points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Key,
+    Value,
+}
+
+/// Walks one YAML document of one file, collecting diagnostics.
+pub struct Decoder<'a> {
+    file: PathBuf,
+    yaml: &'a str,
+    /// 1-based line of the file where `yaml` starts.
+    first_line: usize,
+    outline: Outline,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(file: &Path, yaml: &'a str, first_line: usize) -> Self {
+        Decoder {
+            file: file.to_path_buf(),
+            yaml,
+            first_line,
+            outline: Outline::scan(yaml),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Parses the document, reporting a syntax error at its place in the file.
+    pub fn parse(&mut self) -> Option<Value> {
+        match yaml::parse(self.yaml) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                let position = e.line.and_then(|line| {
+                    Position::at_char(self.yaml, line, e.column.unwrap_or(1)).map(|p| self.shift(p))
+                });
+                self.diagnostics.push(
+                    Diagnostic::error(&self.file, format!("invalid YAML: {}", e.message))
+                        .at(position)
+                        .help("check the quotes, colons and indentation on this line or the one above"),
+                );
+                None
+            }
+        }
+    }
+
+    fn shift(&self, mut position: Position) -> Position {
+        position.line += self.first_line - 1;
+        position
+    }
+
+    /// Where `path` is in the file; the nearest found ancestor when it is not.
+    pub fn position(&self, path: &FieldPath, part: Part) -> Option<Position> {
+        let entry = self.outline.find(path)?;
+        let line = self.yaml.lines().nth(entry.line)?;
+        // When `path` is a sub-field of a shorthand (`time: "5 ngày"` for `time.text`),
+        // the ancestor's value is the text in question.
+        let range = match (part, &entry.value) {
+            (Part::Value, Some(value)) => value.clone(),
+            _ => entry.key.clone(),
+        };
+        Some(self.shift(Position::in_line(entry.line + 1, line, range)))
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic, path: &FieldPath, part: Part) {
+        let position = self.position(path, part).or_else(|| self.fence_position());
+        self.diagnostics
+            .push(diagnostic.at(position).field(path.to_string()));
+    }
+
+    /// The opening `---` of a Markdown record, for problems of the record as a whole.
+    fn fence_position(&self) -> Option<Position> {
+        (self.first_line > 1).then(|| Position::in_line(1, "---", 0..3))
+    }
+
+    pub fn error(&mut self, path: &FieldPath, part: Part, message: String, help: Option<String>) {
+        let mut d = Diagnostic::error(&self.file, message);
+        d.help = help;
+        self.report(d, path, part);
+    }
+
+    pub fn warning(&mut self, path: &FieldPath, part: Part, message: String, help: Option<String>) {
+        let mut d = Diagnostic::warning(&self.file, message);
+        d.help = help;
+        self.report(d, path, part);
+    }
+
+    /// The mapping at `path`, reporting keys that are not in `known`.
+    pub fn mapping<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &FieldPath,
+        known: &[&str],
+    ) -> Option<&'v Mapping> {
+        let Value::Mapping(map) = value else {
+            self.error(
+                path,
+                Part::Value,
+                format!(
+                    "expected fields (`key: value` lines), found {}",
+                    describe(value)
+                ),
+                None,
+            );
+            return None;
+        };
+        for key in map.keys() {
+            match key.as_str() {
+                Some(k) if known.contains(&k) => {}
+                Some(k) => {
+                    self.error(
+                        &path.key(k),
+                        Part::Key,
+                        format!("unknown field `{k}`"),
+                        Some(format!(
+                            "{} (free-form data goes under `extra:`)",
+                            help_for(k, known)
+                        )),
+                    );
+                }
+                None => self.error(
+                    path,
+                    Part::Value,
+                    format!("field names must be text, found {}", describe(key)),
+                    None,
+                ),
+            }
+        }
+        Some(map)
+    }
+
+    /// Text at `path`; numbers and booleans are taken as written. Empty text is absent.
+    pub fn text(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+        let text = match value? {
+            Value::Null => return None,
+            Value::String(s) => nfc(s.trim()),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            other => {
+                self.error(
+                    path,
+                    Part::Value,
+                    format!("expected text, found {}", describe(other)),
+                    Some("write the value on one line, in quotes if it contains `:` or `#`".into()),
+                );
+                return None;
+            }
+        };
+        (!text.is_empty()).then_some(text)
+    }
+
+    pub fn required_text(
+        &mut self,
+        map: &Mapping,
+        parent: &FieldPath,
+        key: &str,
+    ) -> Option<String> {
+        let path = parent.key(key);
+        let text = self.text(map.get(key), &path);
+        if text.is_none() && !map.get(key).is_some_and(|v| !v.is_null() && !v.is_string()) {
+            self.error(
+                &path,
+                Part::Key,
+                format!("`{key}` is missing or empty"),
+                Some(format!("add a line `{key}: \"…\"`")),
+            );
+        }
+        text
+    }
+
+    /// A list of texts; a single text is a list of one.
+    pub fn text_list(&mut self, value: Option<&Value>, path: &FieldPath) -> Vec<String> {
+        self.list(value, path, |d, item, item_path| {
+            d.text(Some(item), item_path)
+        })
+    }
+
+    /// Items of a sequence decoded by `item`; a single value is a list of one.
+    pub fn list<T>(
+        &mut self,
+        value: Option<&Value>,
+        path: &FieldPath,
+        mut item: impl FnMut(&mut Self, &Value, &FieldPath) -> Option<T>,
+    ) -> Vec<T> {
+        match value {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| item(self, v, &path.index(i)))
+                .collect(),
+            Some(single) => item(self, single, path).into_iter().collect(),
+        }
+    }
+
+    pub fn keyword<K: Keyword>(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<K> {
+        let text = self.text(value, path)?;
+        let parsed = K::parse(&text);
+        if parsed.is_none() {
+            self.error(
+                path,
+                Part::Value,
+                format!("`{text}` is not a valid value here"),
+                Some(help_for(&text, &K::keys())),
+            );
+        }
+        parsed
+    }
+
+    pub fn keyword_list<K: Keyword>(&mut self, value: Option<&Value>, path: &FieldPath) -> Vec<K> {
+        self.list(value, path, |d, item, item_path| {
+            d.keyword(Some(item), item_path)
+        })
+    }
+
+    /// A whole number ≥ 0.
+    pub fn count(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<u64> {
+        match value? {
+            Value::Null => None,
+            Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
+            other => {
+                self.error(
+                    path,
+                    Part::Value,
+                    format!("expected a whole number, found {}", describe(other)),
+                    Some("write digits only, without separators or units".into()),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<Date> {
+        let text = self.text(value, path)?;
+        let date = Date::parse(&text);
+        if date.is_none() {
+            self.error(
+                path,
+                Part::Value,
+                format!("`{text}` is not a date"),
+                Some("write the date as 2026-11-20 (year-month-day) or 20/11/2026".into()),
+            );
+        }
+        date
+    }
+
+    /// An absolute http(s) URL.
+    pub fn url(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+        let text = self.text(value, path)?;
+        let ok = (text.starts_with("https://") || text.starts_with("http://"))
+            && !text.contains(char::is_whitespace);
+        if !ok {
+            self.error(
+                path,
+                Part::Value,
+                format!("`{text}` is not a web address"),
+                Some("write a full address starting with https://".into()),
+            );
+            return None;
+        }
+        Some(text)
+    }
+}
+
+/// What a value is, for messages: "a list", "a number (5)".
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("a number ({n})"),
+        Value::String(s) => format!("text (\"{s}\")"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a group of fields".into(),
+        Value::Tagged(t) => format!("a tagged value (!{})", t.tag),
+    }
+}

@@ -1,0 +1,78 @@
+//! The municipality's own offices (bộ phận một cửa), `content/offices.yaml`.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::decode::{Decoder, Part};
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{FieldPath, Value};
+
+pub const OFFICES_FILE: &str = "offices.yaml";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Office {
+    /// What records write under `offices:`.
+    pub id: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub opening_hours: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub map_url: Option<String>,
+}
+
+const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "address",
+    "opening_hours",
+    "phone",
+    "email",
+    "map_url",
+];
+
+pub fn decode_offices(file: &Path, text: &str) -> (Vec<Office>, Vec<Diagnostic>) {
+    let mut d = Decoder::new(file, text, 1);
+    let root = FieldPath::root();
+    let value = d.parse();
+    let offices = match &value {
+        Some(list @ (Value::Sequence(_) | Value::Null)) => d.list(Some(list), &root, office),
+        Some(_) => {
+            d.error(
+                &root,
+                Part::Value,
+                "offices.yaml must be a list of offices".into(),
+                Some("start each office with `- id: …`".into()),
+            );
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for (i, office) in offices.iter().enumerate() {
+        if !seen.insert(office.id.as_str()) {
+            d.error(
+                &root.index(i).key("id"),
+                Part::Value,
+                format!("two offices have the id `{}`", office.id),
+                Some("give each office its own id".into()),
+            );
+        }
+    }
+    (offices, d.diagnostics)
+}
+
+fn office(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Office> {
+    let map = d.mapping(value, path, FIELDS)?;
+    let id = d.required_text(map, path, "id");
+    let name = d.required_text(map, path, "name");
+    Some(Office {
+        id: id?,
+        name: name?,
+        address: d.text(map.get("address"), &path.key("address")),
+        opening_hours: d.text(map.get("opening_hours"), &path.key("opening_hours")),
+        phone: d.text(map.get("phone"), &path.key("phone")),
+        email: d.text(map.get("email"), &path.key("email")),
+        map_url: d.url(map.get("map_url"), &path.key("map_url")),
+    })
+}

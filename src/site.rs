@@ -1,0 +1,102 @@
+//! Loading a whole site: configuration, offices and records, then the checks across
+//! them. Everything is loaded and checked before anything is rendered.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{CONFIG_FILE, Config, decode_config};
+use crate::content::{
+    CONTENT_DIR, PROCEDURES_DIR, discover_records, load_records, read_error, relative,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::offices::{OFFICES_FILE, Office, decode_offices};
+use crate::record::Record;
+use crate::source::read_text;
+use crate::validate::validate;
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub offices: Vec<Office>,
+    /// Sorted by file path, so builds are reproducible.
+    pub records: Vec<Record>,
+}
+
+/// What loading found: the site (when its configuration could be read) and every problem.
+#[derive(Debug)]
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diagnostics: Diagnostics,
+}
+
+pub fn load(root: &Path) -> Loaded {
+    let mut diagnostics = Diagnostics::default();
+    let config = load_config(root, &mut diagnostics);
+    let offices = load_offices(root, &mut diagnostics);
+
+    let procedures = root.join(CONTENT_DIR).join(PROCEDURES_DIR);
+    let records = if procedures.is_dir() {
+        let (files, problems) = discover_records(root, &procedures);
+        diagnostics.extend(problems);
+        let (records, problems) = load_records(root, &files);
+        diagnostics.extend(problems);
+        records
+    } else {
+        diagnostics.push(
+            Diagnostic::error(relative(root, &procedures), "there is no procedures folder").help(
+                "put procedure records in content/procedures/, or run `sotay new \"Tên thủ tục\"`",
+            ),
+        );
+        Vec::new()
+    };
+    diagnostics.extend(validate(root, &records, &offices));
+    diagnostics.sort();
+    Loaded {
+        site: config.map(|config| Site {
+            root: root.to_path_buf(),
+            config,
+            offices,
+            records,
+        }),
+        diagnostics,
+    }
+}
+
+fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        diagnostics.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!("there is no {CONFIG_FILE} in {}", root.display()),
+            )
+            .help("run sotay in the handbook's folder, or pass `--root <folder>`"),
+        );
+        return None;
+    }
+    let text = read_text(&path)
+        .map_err(|e| diagnostics.push(read_error(&path, Path::new(CONFIG_FILE), e)))
+        .ok()?;
+    let (config, problems) = decode_config(Path::new(CONFIG_FILE), &text);
+    diagnostics.extend(problems);
+    config
+}
+
+fn load_offices(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Office> {
+    let path = root.join(CONTENT_DIR).join(OFFICES_FILE);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let shown = relative(root, &path);
+    match read_text(&path) {
+        Ok(text) => {
+            let (offices, problems) = decode_offices(&shown, &text);
+            diagnostics.extend(problems);
+            offices
+        }
+        Err(e) => {
+            diagnostics.push(read_error(&path, &shown, e));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! "Did you mean …?" for misspelt keys and keyword values.
+
+use crate::text::fold;
+
+/// The candidate closest to `input`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let input = fold(input.trim());
+    let max_distance = (input.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&input, &fold(c)), *c))
+        .filter(|&(distance, c)| {
+            distance <= max_distance || fold(c).starts_with(&input) && input.len() >= 3
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, c)| c)
+}
+
+/// The help line for an unknown word: a suggestion, or the list of what is allowed.
+pub fn help_for(input: &str, candidates: &[&str]) -> String {
+    match did_you_mean(input, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("expected one of: {}", candidates.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let keys = ["channels", "documents", "code", "title"];
+        assert_eq!(did_you_mean("chanels", &keys), Some("channels"));
+        assert_eq!(did_you_mean("tilte", &keys), Some("title"));
+        assert_eq!(did_you_mean("doc", &keys), Some("documents"));
+        assert_eq!(did_you_mean("zzzzzz", &keys), None);
+    }
+}

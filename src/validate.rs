@@ -1,0 +1,166 @@
+//! Checks across records: codes and pages that clash, references to records and
+//! offices that do not exist, form files that are missing or outside `content/`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path};
+
+use crate::content::CONTENT_DIR;
+use crate::decode::{Part, locate_in_record};
+use crate::diagnostics::Diagnostic;
+use crate::offices::Office;
+use crate::record::{Record, Status};
+use crate::yaml::FieldPath;
+
+pub fn validate(root: &Path, records: &[Record], offices: &[Office]) -> Vec<Diagnostic> {
+    let mut problems = Problems {
+        root,
+        found: Vec::new(),
+    };
+    duplicates(&mut problems, records);
+    references(&mut problems, records, offices);
+    form_files(&mut problems, records);
+    problems.found
+}
+
+struct Problems<'a> {
+    root: &'a Path,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn error(&mut self, record: &Record, path: FieldPath, message: String, help: String) {
+        let position = locate_in_record(self.root, &record.file, &path, Part::Value);
+        self.found.push(
+            Diagnostic::error(&record.file, message)
+                .at(position)
+                .field(path.to_string())
+                .help(help),
+        );
+    }
+}
+
+fn duplicates(problems: &mut Problems, records: &[Record]) {
+    let mut codes: HashMap<String, &Record> = HashMap::new();
+    let mut slugs: HashMap<&str, &Record> = HashMap::new();
+    for record in records {
+        // Codes are compared as staff would read them: "1.000593.h19" is "1.000593.H19".
+        match codes.get(&record.code.to_lowercase()) {
+            Some(first) => problems.error(
+                record,
+                FieldPath::root().key("code"),
+                format!("the code `{}` is already used", record.code),
+                format!(
+                    "{} has the same code; each procedure needs its own",
+                    first.file.display()
+                ),
+            ),
+            None => {
+                codes.insert(record.code.to_lowercase(), record);
+            }
+        }
+        match slugs.get(record.slug.as_str()) {
+            Some(first) => problems.error(
+                record,
+                FieldPath::root().key("slug"),
+                format!(
+                    "this record would write the same page as {}",
+                    first.file.display()
+                ),
+                format!(
+                    "both become thu-tuc/{}/; rename one file or add `slug: \"…\"` to it",
+                    record.slug
+                ),
+            ),
+            None => {
+                slugs.insert(&record.slug, record);
+            }
+        }
+    }
+}
+
+fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
+    let codes: HashSet<String> = records.iter().map(|r| r.code.to_lowercase()).collect();
+    let office_ids: Vec<&str> = offices.iter().map(|o| o.id.as_str()).collect();
+    for record in records {
+        for (i, code) in record.related.iter().enumerate() {
+            if !codes.contains(&code.to_lowercase()) {
+                problems.error(
+                    record,
+                    FieldPath::root().key("related").index(i),
+                    format!("no procedure in this handbook has the code `{code}`"),
+                    "fix the code, or move the title to `related_text` if the procedure is not in this handbook".into(),
+                );
+            }
+        }
+        if let Status::Replaced { by } = &record.status
+            && !by.is_empty()
+            && !codes.contains(&by.to_lowercase())
+        {
+            problems.error(
+                record,
+                FieldPath::root().key("replaced_by"),
+                format!("no procedure in this handbook has the code `{by}`"),
+                "add the new procedure's record, or fix the code".into(),
+            );
+        }
+        for (i, id) in record.offices.iter().enumerate() {
+            if !office_ids.contains(&id.as_str()) {
+                problems.error(
+                    record,
+                    FieldPath::root().key("offices").index(i),
+                    format!("there is no office `{id}` in content/offices.yaml"),
+                    crate::suggest::help_for(id, &office_ids),
+                );
+            }
+        }
+    }
+}
+
+fn form_files(problems: &mut Problems, records: &[Record]) {
+    let content = problems.root.join(CONTENT_DIR);
+    let canonical_content = content.canonicalize().ok();
+    for record in records {
+        for (i, document) in record.documents.iter().enumerate() {
+            for (j, form) in document.forms.iter().enumerate() {
+                let Some(file) = &form.file else { continue };
+                let path = FieldPath::root()
+                    .key("documents")
+                    .index(i)
+                    .key("forms")
+                    .index(j)
+                    .key("file");
+                let relative = Path::new(file);
+                let escapes = relative.is_absolute()
+                    || relative
+                        .components()
+                        .any(|c| !matches!(c, Component::Normal(_)));
+                if escapes {
+                    problems.error(
+                        record,
+                        path,
+                        format!("the form file `{file}` is outside content/"),
+                        "put the form under content/forms/ and write its path from content/, e.g. `forms/to-khai.docx`".into(),
+                    );
+                    continue;
+                }
+                let full = content.join(relative);
+                match (full.canonicalize(), &canonical_content) {
+                    (Ok(target), Some(base)) if target.starts_with(base) && target.is_file() => {}
+                    (Ok(target), Some(base)) if !target.starts_with(base) => problems.error(
+                        record,
+                        path,
+                        format!("the form file `{file}` links outside content/"),
+                        "copy the form into content/forms/ instead of linking it".into(),
+                    ),
+                    _ => problems.error(
+                        record,
+                        path,
+                        format!("the form file `{file}` does not exist"),
+                        "add the file under content/, or fix the path (it is relative to content/)"
+                            .into(),
+                    ),
+                }
+            }
+        }
+    }
+}
