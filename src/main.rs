@@ -77,7 +77,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let records = loaded.site.as_ref().map_or(0, |s| s.records.len());
             if format == Format::Human {
-                eprintln!("checked {records} procedures");
+                let plural = if records == 1 { "" } else { "s" };
+                eprintln!("checked {records} procedure{plural}");
             }
             Ok(if loaded.diagnostics.has_errors() {
                 ExitCode::FAILURE

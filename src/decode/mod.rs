@@ -50,10 +50,17 @@ impl<'a> Decoder<'a> {
                 let position = e.line.and_then(|line| {
                     Position::at_char(self.yaml, line, e.column.unwrap_or(1)).map(|p| self.shift(p))
                 });
+                let help = if e.message.contains("repetition limit") {
+                    "write the values out instead of repeating them with YAML aliases (`*name`)"
+                } else if e.message.contains("nested") || e.message.contains("recursion limit") {
+                    "records nest a few levels deep at most; look for unclosed `[` or `{`"
+                } else {
+                    "check the quotes, colons and indentation on this line or the one above"
+                };
                 self.diagnostics.push(
                     Diagnostic::error(&self.file, format!("invalid YAML: {}", e.message))
                         .at(position)
-                        .help("check the quotes, colons and indentation on this line or the one above"),
+                        .help(help),
                 );
                 None
             }
@@ -85,7 +92,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The opening `---` of a Markdown record, for problems of the record as a whole.
-    fn fence_position(&self) -> Option<Position> {
+    pub(crate) fn fence_position(&self) -> Option<Position> {
         (self.first_line > 1).then(|| Position::in_line(1, "---", 0..3))
     }
 

@@ -119,6 +119,19 @@ fn decode_fields(
     }
     let status = status(d, map, &root);
     let channels = d.list(map.get("channels"), &root.key("channels"), channel);
+    let no_channels = match map.get("channels") {
+        None | Some(Value::Null) => true,
+        Some(Value::Sequence(items)) => items.is_empty(),
+        Some(_) => false,
+    };
+    if no_channels {
+        d.warning(
+            &root.key("channels"),
+            Part::Key,
+            "the procedure has no channels, so no time or fee is shown".into(),
+            Some("add `channels:` with `via`, `time` and `fee` for each way to submit".into()),
+        );
+    }
     let documents = d.list(map.get("documents"), &root.key("documents"), document);
     let results = d.list(map.get("results"), &root.key("results"), outcome);
     let legal_basis = d.list(
@@ -190,14 +203,6 @@ fn decode_fields(
 /// Values that decode but look wrong: usually cells the national crawl glued or split.
 fn lint(d: &mut Decoder, record: &Record) {
     let root = FieldPath::root();
-    if record.channels.is_empty() {
-        d.warning(
-            &root.key("channels"),
-            Part::Key,
-            "the procedure has no channels, so no time or fee is shown".into(),
-            Some("add `channels:` with `via`, `time` and `fee` for each way to submit".into()),
-        );
-    }
     for (i, channel) in record.channels.iter().enumerate() {
         let Some(time) = &channel.time else { continue };
         let path = root.key("channels").index(i).key("time").key("text");
@@ -632,5 +637,8 @@ pub fn locate_in_record(
     } else {
         (text.as_str(), 1)
     };
-    Decoder::new(file, yaml, line).position(path, part)
+    let decoder = Decoder::new(file, yaml, line);
+    decoder
+        .position(path, part)
+        .or_else(|| decoder.fence_position())
 }

@@ -1,0 +1,183 @@
+//! The `sotay` binary as staff and CI run it: exit codes, output formats, `new`.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{TestSite, record};
+
+fn sotay(site: &TestSite) -> Command {
+    let mut cmd = Command::cargo_bin("sotay").unwrap();
+    cmd.arg("--root").arg(site.root());
+    cmd
+}
+
+#[test]
+fn check_exits_1_on_errors_and_prints_them_like_rustc() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Đăng ký khai sinh").replace("levels: [commune]", "levels: [comune]"),
+    );
+    let out = sotay(&site)
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("error: `comune` is not a valid value here"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/procedures/a.md:5:10"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `commune`?"), "{stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn check_exits_0_with_warnings_only() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replace("5 ngày làm việc", "5"),
+    );
+    let out = sotay(&site)
+        .arg("check")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: the processing time `5` has no unit"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("checked 1 procedure"), "{stderr}");
+}
+
+#[test]
+fn check_json_is_one_object_per_problem() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replace("fee: \"Miễn phí\"", "fee: 1.5"),
+    );
+    site.record("b.md", &record("1.000001", "Kết hôn"));
+    let out = sotay(&site)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().any(|d| d["field"] == "channels[0].fee"
+        && d["line"] == 10
+        && d["file"] == "content/procedures/a.md"));
+    assert!(
+        lines
+            .iter()
+            .any(|d| d["field"] == "code" && d["file"] == "content/procedures/b.md")
+    );
+}
+
+#[test]
+fn check_github_prints_workflow_annotations() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replace("via: in_person", "via: truc tiep"),
+    );
+    site.record(
+        "b.md",
+        &record("1.000002", "Kết hôn").replace("via: in_person", "via: tận nơi"),
+    );
+    let out = sotay(&site)
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // "truc tiep" is the Vietnamese alias of in_person, typed without diacritics: accepted.
+    assert!(!stdout.contains("a.md"), "{stdout}");
+    assert!(
+        stdout.starts_with("::error file=content/procedures/b.md,line=8,col=10::channels[0].via: `tận nơi` is not a valid value here"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_without_config_says_where_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("sotay")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("there is no sotay.yaml"), "{stderr}");
+    assert!(stderr.contains("there is no procedures folder"), "{stderr}");
+}
+
+#[test]
+fn new_writes_a_valid_record_named_after_the_title_and_never_overwrites() {
+    let site = TestSite::new();
+    sotay(&site)
+        .args(["new", "Đăng ký khai sinh", "--field", "Hộ tịch"])
+        .assert()
+        .success();
+    let path = site.root().join("content/procedures/dang-ky-khai-sinh.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("title: \"Đăng ký khai sinh\""), "{text}");
+    assert!(text.contains("field: \"Hộ tịch\""), "{text}");
+
+    let loaded = site.load();
+    assert_eq!(loaded.diagnostics.errors(), 0, "{}", site.check_output());
+    let record = &loaded.site.unwrap().records[0];
+    assert_eq!(record.title, "Đăng ký khai sinh");
+    assert_eq!(record.slug, "dang-ky-khai-sinh");
+
+    std::fs::write(&path, "kept").unwrap();
+    let out = sotay(&site)
+        .args(["new", "Đăng ký khai sinh"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("already exists")
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
+}
+
+#[test]
+fn new_quotes_titles_that_would_break_yaml() {
+    let site = TestSite::new();
+    sotay(&site)
+        .args([
+            "new",
+            "Cấp giấy phép: \"loại A\" # mới",
+            "--code",
+            "1.009999",
+        ])
+        .assert()
+        .success();
+    let loaded = site.load();
+    assert_eq!(loaded.diagnostics.errors(), 0, "{}", site.check_output());
+    let record = &loaded.site.unwrap().records[0];
+    assert_eq!(record.title, "Cấp giấy phép: \"loại A\" # mới");
+    assert_eq!(record.code, "1.009999");
+}

@@ -1,0 +1,190 @@
+//! One folder per kind of broken content under `tests/fixtures/invalid/`: each must
+//! give the diagnostic a staff member can act on (snapshot-reviewed), at the right line
+//! of the right file, and the site's other records must still be checked.
+
+mod common;
+
+use std::path::Path;
+
+use common::{TestSite, record};
+
+/// A valid record every case site also holds; it must load whatever else is broken.
+const GOOD_CODE: &str = "9.999999";
+
+fn case_site(case: &str) -> TestSite {
+    let site = TestSite::new();
+    site.record(
+        "ok.md",
+        &record(GOOD_CODE, "Chứng thực bản sao từ bản chính"),
+    );
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(case);
+    assert!(from.is_dir(), "no fixture {case}");
+    common::copy_dir(&from, site.root());
+    site
+}
+
+/// Checks the case and returns what `sotay check` prints.
+fn check_case(site: &TestSite) -> String {
+    let loaded = site.load();
+    let out = sotay::diagnostics::render(&loaded.diagnostics, sotay::diagnostics::Format::Human);
+    assert!(loaded.diagnostics.has_errors(), "expected an error:\n{out}");
+    assert!(
+        !out.contains("--> content/procedures/ok.md"),
+        "the good record was blamed:\n{out}"
+    );
+    if let Some(site) = &loaded.site {
+        assert!(
+            site.records.iter().any(|r| r.code == GOOD_CODE),
+            "the good record was not loaded"
+        );
+    }
+    out
+}
+
+macro_rules! invalid_case {
+    ($name:ident, $case:literal) => {
+        #[test]
+        fn $name() {
+            let out = check_case(&case_site($case));
+            insta::assert_snapshot!($case, out);
+        }
+    };
+}
+
+invalid_case!(unknown_keys_suggest_the_right_one, "unknown-key");
+invalid_case!(bad_keywords_suggest_the_right_one, "bad-keyword");
+invalid_case!(unquoted_code_is_refused, "code-as-number");
+invalid_case!(code_with_spaces_is_refused, "bad-code");
+invalid_case!(fee_amounts_must_be_whole, "bad-fee");
+invalid_case!(yaml_syntax_error_has_its_line, "invalid-yaml");
+invalid_case!(record_without_front_matter, "no-front-matter");
+invalid_case!(front_matter_must_be_closed, "unterminated-front-matter");
+invalid_case!(empty_file, "empty-file");
+invalid_case!(invalid_utf8_names_line_and_column, "invalid-utf8");
+invalid_case!(bom_and_crlf_keep_line_numbers, "bom-crlf");
+invalid_case!(alias_bomb_is_refused, "alias-bomb");
+invalid_case!(duplicate_codes, "duplicate-code");
+invalid_case!(two_records_for_one_page, "same-page");
+invalid_case!(
+    references_to_missing_records_and_offices,
+    "broken-references"
+);
+invalid_case!(form_files_missing_or_outside_content, "form-files");
+invalid_case!(required_fields_missing, "missing-fields");
+invalid_case!(config_typos, "config-typo");
+invalid_case!(status_and_dates, "status-and-dates");
+invalid_case!(yaml_record_lines, "yaml-record");
+invalid_case!(values_of_the_wrong_shape, "wrong-shapes");
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let out = check_case(&case_site("unknown-key"));
+    assert!(out.contains("unknown field `chanels`"), "{out}");
+    assert!(out.contains("unknown field `orignals`"), "{out}");
+    assert!(out.contains("did you mean `channels`?"), "{out}");
+    assert!(out.contains("content/procedures/khai-sinh.md:6:1"), "{out}");
+}
+
+#[test]
+fn crlf_file_reports_its_own_line() {
+    let out = check_case(&case_site("bom-crlf"));
+    // Line 8 of the file is `  - via: in_persn` (line 1 is the fence, with a BOM).
+    assert!(out.contains("khai-sinh.md:8:10"), "{out}");
+    assert!(out.contains("did you mean `in_person`?"), "{out}");
+}
+
+#[test]
+fn hundred_thousand_deep_nesting_is_refused() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    let deep = format!(
+        "---\ncode: \"1.0\"\ntitle: \"x\"\nfield: \"x\"\nlevels: [commune]\nextra:\n  a: {}{}\n---\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    site.record("deep.md", &deep);
+    let out = check_case(&site);
+    assert!(
+        out.contains("error: invalid YAML: values are nested more than 64 levels deep"),
+        "{out}"
+    );
+    assert!(out.contains("deep.md:7:"), "{out}");
+}
+
+#[test]
+fn ten_megabyte_body_is_refused_without_reading_it_all() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    let mut huge = record("1.000001", "Rất dài");
+    huge.push_str(&"Nội dung rất dài. ".repeat(10 * 1024 * 1024 / 20));
+    site.record("huge.md", &huge);
+    let out = check_case(&site);
+    assert!(out.contains("huge.md"), "{out}");
+    assert!(
+        out.contains("a content file may be at most 2097152 bytes"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_site_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        record("1.000002", "Bí mật"),
+    )
+    .unwrap();
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.root().join("content/procedures/link.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path(),
+        site.root().join("content/procedures/folder"),
+    )
+    .unwrap();
+    let out = check_case(&site);
+    assert!(out.contains("content/procedures/link.md"), "{out}");
+    assert!(out.contains("content/procedures/folder"), "{out}");
+    assert!(
+        out.contains("this symlink points outside the site folder"),
+        "{out}"
+    );
+    let loaded = site.load();
+    assert!(
+        !loaded
+            .site
+            .unwrap()
+            .records
+            .iter()
+            .any(|r| r.code == "1.000002")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_the_site_are_followed() {
+    let site = TestSite::new();
+    site.write("shared/khai-sinh.md", record("1.000003", "Khai sinh"));
+    std::os::unix::fs::symlink(
+        site.root().join("shared/khai-sinh.md"),
+        site.root().join("content/procedures/khai-sinh.md"),
+    )
+    .unwrap();
+    let loaded = site.load();
+    assert_eq!(loaded.diagnostics.errors(), 0);
+    assert!(
+        loaded
+            .site
+            .unwrap()
+            .records
+            .iter()
+            .any(|r| r.code == "1.000003")
+    );
+}
