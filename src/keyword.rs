@@ -18,9 +18,12 @@ pub trait Keyword: Copy + PartialEq + 'static {
     /// The value for a canonical key or an alias; aliases match without diacritics.
     fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
+        if let Some((_, _, value)) = Self::ALL.iter().find(|(key, _, _)| *key == text) {
+            return Some(*value);
+        }
         let folded = fold(text);
-        Self::ALL.iter().find_map(|(key, aliases, value)| {
-            (*key == text || aliases.iter().any(|a| fold(a) == folded)).then_some(*value)
+        Self::ALL.iter().find_map(|(_, aliases, value)| {
+            aliases.iter().any(|a| fold(a) == folded).then_some(*value)
         })
     }
 

@@ -8,7 +8,11 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Text in Unicode NFC, the form every value is stored in.
 pub fn nfc(text: &str) -> String {
-    text.nfc().collect()
+    // Almost all text already is NFC; the quick check avoids re-composing it.
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
 }
 
 /// Lowercases and strips every Vietnamese tone and vowel mark; đ becomes d.
@@ -58,6 +62,13 @@ mod tests {
         assert_eq!(fold("Giấy khai sinh"), "giay khai sinh");
         assert_eq!(fold("hòa"), fold("hoà"));
         assert_eq!(fold("quyền sử dụng đất"), "quyen su dung dat");
+    }
+
+    #[test]
+    fn nfc_composes_decomposed_text() {
+        let decomposed: String = "Đăng ký khai sinh".nfd().collect();
+        assert_ne!(decomposed, "Đăng ký khai sinh");
+        assert_eq!(nfc(&decomposed), "Đăng ký khai sinh");
     }
 
     #[test]

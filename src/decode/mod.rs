@@ -27,7 +27,8 @@ pub struct Decoder<'a> {
     yaml: &'a str,
     /// 1-based line of the file where `yaml` starts.
     first_line: usize,
-    outline: Outline,
+    /// Built on the first diagnostic: clean files never need positions.
+    outline: std::cell::OnceCell<Outline>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -37,7 +38,7 @@ impl<'a> Decoder<'a> {
             file: file.to_path_buf(),
             yaml,
             first_line,
-            outline: Outline::scan(yaml),
+            outline: std::cell::OnceCell::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -74,7 +75,8 @@ impl<'a> Decoder<'a> {
 
     /// Where `path` is in the file; the nearest found ancestor when it is not.
     pub fn position(&self, path: &FieldPath, part: Part) -> Option<Position> {
-        let entry = self.outline.find(path)?;
+        let outline = self.outline.get_or_init(|| Outline::scan(self.yaml));
+        let entry = outline.find(path)?;
         let line = self.yaml.lines().nth(entry.line)?;
         // When `path` is a sub-field of a shorthand (`time: "5 ngày"` for `time.text`),
         // the ancestor's value is the text in question.
