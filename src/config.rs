@@ -39,6 +39,8 @@ pub struct Config {
     pub portal_url: Option<String>,
     pub theme: String,
     pub output: PathBuf,
+    /// A line for every page's footer (e.g. that local details are an example).
+    pub notice: Option<String>,
 }
 
 const FIELDS: &[&str] = &[
@@ -50,6 +52,7 @@ const FIELDS: &[&str] = &[
     "portal_url",
     "theme",
     "output",
+    "notice",
 ];
 const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback"];
 
@@ -95,6 +98,7 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
             .text(map.get("theme"), &root.key("theme"))
             .unwrap_or_else(|| "default".into()),
         output: PathBuf::from(output),
+        notice: d.text(map.get("notice"), &root.key("notice")),
     })
 }
 

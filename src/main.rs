@@ -29,6 +29,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Build the handbook website into the output folder (default: public/).
+    Build {
+        /// Write here instead of the `output` set in sotay.yaml.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Write a new, commented procedure record to fill in.
     New {
         /// Title of the procedure, e.g. "Đăng ký khai sinh".
@@ -86,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Build { output } => build(&cli.root, output),
         Command::New { title, field, code } => {
             let path =
                 sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
@@ -93,5 +100,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("created {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn build(root: &std::path::Path, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let options = sotay::build::BuildOptions { output };
+    match sotay::build::build(root, &options) {
+        Ok(report) => {
+            if report.warnings.warnings() > 0 {
+                eprint!("{}", diagnostics::render(&report.warnings, Format::Human));
+            }
+            let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+            let stages: Vec<String> = report
+                .timings
+                .iter()
+                .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!(
+                "built {} pages ({} files) in {:.2} s [{}] into {}",
+                report.pages,
+                report.files,
+                total,
+                stages.join(", "),
+                report.output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(sotay::build::BuildError::Content(problems)) => {
+            eprint!("{}", diagnostics::render(&problems, Format::Human));
+            eprintln!("error: the content has errors; nothing was written");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => Err(error.into()),
     }
 }

@@ -8,6 +8,7 @@ use crate::content::{
     CONTENT_DIR, PROCEDURES_DIR, discover_records, load_records, read_error, relative,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::freepages::{FreePage, PAGES_DIR, decode_page};
 use crate::offices::{OFFICES_FILE, Office, decode_offices};
 use crate::record::Record;
 use crate::source::read_text;
@@ -20,6 +21,8 @@ pub struct Site {
     pub offices: Vec<Office>,
     /// Sorted by file path, so builds are reproducible.
     pub records: Vec<Record>,
+    /// Free pages, in menu order.
+    pub pages: Vec<FreePage>,
 }
 
 /// What loading found: the site (when its configuration could be read) and every problem.
@@ -49,6 +52,7 @@ pub fn load(root: &Path) -> Loaded {
         );
         Vec::new()
     };
+    let pages = load_pages(root, &mut diagnostics);
     diagnostics.extend(validate(root, &records, &offices));
     diagnostics.sort();
     Loaded {
@@ -57,6 +61,7 @@ pub fn load(root: &Path) -> Loaded {
             config,
             offices,
             records,
+            pages,
         }),
         diagnostics,
     }
@@ -99,4 +104,30 @@ fn load_offices(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Office> {
             Vec::new()
         }
     }
+}
+
+fn load_pages(root: &Path, diagnostics: &mut Diagnostics) -> Vec<FreePage> {
+    let dir = root.join(CONTENT_DIR).join(PAGES_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let mut pages = Vec::new();
+    for path in files {
+        let shown = relative(root, &path);
+        match read_text(&path) {
+            Ok(text) => {
+                let (page, problems) = decode_page(&shown, &text);
+                diagnostics.extend(problems);
+                pages.extend(page);
+            }
+            Err(e) => diagnostics.push(read_error(&path, &shown, e)),
+        }
+    }
+    pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+    pages
 }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use sotay::build::{BuildError, BuildOptions, BuildReport, build};
 use sotay::diagnostics::{Format, render};
 use sotay::site::{Loaded, load};
 
@@ -83,6 +84,76 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+impl TestSite {
+    pub fn build(&self) -> Result<BuildReport, BuildError> {
+        build(self.root(), &BuildOptions::default())
+    }
+
+    /// Builds and panics with the problems if the build fails.
+    pub fn build_ok(&self) -> BuildReport {
+        match self.build() {
+            Ok(report) => report,
+            Err(BuildError::Content(d)) => panic!("{}", render(&d, Format::Human)),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A built page of `public/`, parsed.
+    pub fn page(&self, path: &str) -> Page {
+        let file = self.root().join("public").join(path);
+        let html =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        Page {
+            html: scraper::Html::parse_document(&html),
+            source: html,
+        }
+    }
+}
+
+/// A built page as a reader sees it.
+pub struct Page {
+    pub html: scraper::Html,
+    pub source: String,
+}
+
+impl Page {
+    fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector = scraper::Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e:?}"));
+        self.html.select(&selector).collect()
+    }
+
+    /// Visible text of the first element matching `css`, whitespace collapsed.
+    pub fn text(&self, css: &str) -> String {
+        let found = self.select(css);
+        let element = found
+            .first()
+            .unwrap_or_else(|| panic!("nothing matches {css}"));
+        collapse(&element.text().collect::<String>())
+    }
+
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .map(|e| collapse(&e.text().collect::<String>()))
+            .collect()
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.select(css).len()
+    }
+
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A minimal valid record.

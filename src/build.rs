@@ -1,0 +1,225 @@
+//! `sotay build`: load and check → plan pages → render in parallel → check links →
+//! write into a staging folder and swap it in.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content::CONTENT_DIR;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Strings;
+use crate::keyword::Keyword;
+use crate::links::{BrokenLink, broken_links};
+use crate::output::{OutputError, OutputFile, check_output, write_site};
+use crate::pages::{self, Page, Views};
+use crate::render::{RenderError, Renderer, canonical};
+use crate::site::{self, Site};
+use crate::theme::{Theme, ThemeError};
+
+#[derive(Debug, Default)]
+pub struct BuildOptions {
+    /// Where to write, instead of the `output` of sotay.yaml.
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Diagnostics,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the content has errors; nothing was written")]
+    Content(Diagnostics),
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error("template error (page {page}):\n{error}")]
+    Render { page: String, error: RenderError },
+    #[error("{} broken internal link(s), nothing was written:\n{}", .0.len(), list_broken(.0))]
+    BrokenLinks(Vec<BrokenLink>),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn list_broken(links: &[BrokenLink]) -> String {
+    links
+        .iter()
+        .take(20)
+        .map(|l| format!("  {} links to {}", l.page, l.target))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Builds the site at `root`. On any error the previous output is left untouched.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timings = Vec::new();
+    let mut stage = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, stage.elapsed()));
+        stage = Instant::now();
+    };
+
+    let loaded = site::load(root);
+    let Some(site) = loaded.site.filter(|_| !loaded.diagnostics.has_errors()) else {
+        return Err(BuildError::Content(loaded.diagnostics));
+    };
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&site.config.output));
+    check_output(root, &output)?;
+    let theme = Theme::load(root, &site.config.theme)?;
+    let strings = strings(&theme, &site)?;
+    lap("load", &mut timings);
+
+    let pages = pages::plan(&site, &strings);
+    let views = Views {
+        site: &site,
+        strings: &strings,
+    };
+    let renderer = Renderer::new(
+        &theme,
+        &views.site_view(),
+        &strings,
+        site.config.base_url.as_deref(),
+    )
+    .map_err(|error| BuildError::Render {
+        page: "(loading templates)".into(),
+        error,
+    })?;
+    lap("plan", &mut timings);
+
+    let mut files: Vec<OutputFile> = pages
+        .par_iter()
+        .map(|page| {
+            renderer
+                .render(page)
+                .map(|html| OutputFile {
+                    path: page.path.clone(),
+                    bytes: html.into_bytes(),
+                })
+                .map_err(|error| BuildError::Render {
+                    page: page.path.clone(),
+                    error,
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    lap("render", &mut timings);
+
+    files.extend(static_files(&theme));
+    files.extend(form_files(root, &site)?);
+    files.extend(crawler_files(&site, &pages));
+    let broken = broken_links(&files);
+    if !broken.is_empty() {
+        return Err(BuildError::BrokenLinks(broken));
+    }
+    lap("check links", &mut timings);
+
+    write_site(&output, &files)?;
+    lap("write", &mut timings);
+    Ok(BuildReport {
+        output,
+        pages: pages.len(),
+        files: files.len(),
+        warnings: loaded.diagnostics,
+        timings,
+    })
+}
+
+fn strings(theme: &Theme, site: &Site) -> Result<Strings, BuildError> {
+    let path = format!("i18n/{}.yaml", site.config.language.key());
+    let Some(file) = theme.files.get(&path) else {
+        let mut d = Diagnostics::default();
+        d.push(
+            Diagnostic::error(&path, format!("the theme has no {path}"))
+                .help("add the interface strings for this language to the theme"),
+        );
+        return Err(BuildError::Content(d));
+    };
+    let text = String::from_utf8_lossy(&file.bytes);
+    Strings::parse(Path::new(&file.origin), &text).map_err(|problems| {
+        let mut d = Diagnostics::default();
+        d.extend(problems);
+        BuildError::Content(d)
+    })
+}
+
+/// The theme's `static/` files, at the root of the site.
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    theme
+        .files_in("static")
+        .map(|(path, file)| OutputFile {
+            path: path.to_string(),
+            bytes: file.bytes.clone(),
+        })
+        .collect()
+}
+
+/// Form files records link to, copied with their path under `content/`.
+fn form_files(root: &Path, site: &Site) -> Result<Vec<OutputFile>, BuildError> {
+    let mut paths: Vec<&str> = site
+        .records
+        .iter()
+        .flat_map(|r| &r.documents)
+        .flat_map(|d| &d.forms)
+        .filter_map(|f| f.file.as_deref())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|relative| {
+            let path = root.join(CONTENT_DIR).join(relative);
+            let bytes = std::fs::read(&path).map_err(|source| BuildError::Io { path, source })?;
+            Ok(OutputFile {
+                path: relative.to_string(),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// robots.txt always; sitemap.xml when the site knows its address.
+fn crawler_files(site: &Site, pages: &[Page]) -> Vec<OutputFile> {
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    let mut files = Vec::new();
+    if let Some(base) = &site.config.base_url {
+        robots.push_str(&format!("Sitemap: {base}/sitemap.xml\n"));
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for page in pages.iter().filter(|p| p.in_sitemap) {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc></url>\n",
+                xml_escape(&canonical(base, &page.path))
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: xml.into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: robots.into_bytes(),
+    });
+    files
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,67 @@
+//! Free pages from `content/pages/*.md` (about, how to apply online, contact), shown in the menu.
+
+use std::path::{Path, PathBuf};
+
+use crate::decode::{Decoder, Part};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::frontmatter;
+use crate::text::slugify;
+use crate::yaml::{FieldPath, Value};
+
+pub const PAGES_DIR: &str = "pages";
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FreePage {
+    pub file: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Menu order: lower first, then by title.
+    pub weight: i64,
+    pub body: String,
+}
+
+pub fn decode_page(file: &Path, text: &str) -> (Option<FreePage>, Vec<Diagnostic>) {
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(e) => {
+            let first = text.lines().next().unwrap_or_default();
+            let d = Diagnostic::error(file, e.to_string())
+                .at(Some(Position::in_line(1, first, 0..first.len().max(1))))
+                .help("start the page with `---`, a line `title: \"…\"`, and another `---`");
+            return (None, vec![d]);
+        }
+    };
+    let mut d = Decoder::new(file, split.yaml, split.yaml_line);
+    let root = FieldPath::root();
+    let page = d.parse().and_then(|value| {
+        let map = d.mapping(&value, &root, &["title", "description", "weight", "slug"])?;
+        let title = d.required_text(map, &root, "title")?;
+        let weight = match map.get("weight") {
+            None | Some(Value::Null) => 0,
+            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or(0),
+            Some(_) => {
+                d.error(
+                    &root.key("weight"),
+                    Part::Value,
+                    "`weight` must be a whole number".into(),
+                    Some("e.g. `weight: 10`; lower comes first in the menu".into()),
+                );
+                0
+            }
+        };
+        let slug = match d.text(map.get("slug"), &root.key("slug")) {
+            Some(slug) => slugify(&slug),
+            None => slugify(&file.file_stem().unwrap_or_default().to_string_lossy()),
+        };
+        Some(FreePage {
+            file: file.to_path_buf(),
+            slug,
+            title,
+            description: d.text(map.get("description"), &root.key("description")),
+            weight,
+            body: split.body.to_string(),
+        })
+    });
+    (page, d.diagnostics)
+}

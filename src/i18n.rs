@@ -1,0 +1,129 @@
+//! The interface's words, from the theme's `i18n/<language>.yaml`: nested keys such as
+//! `procedure.fee`, read by Rust as `get("procedure.fee")` and by templates as `t.procedure.fee`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::decode::{Decoder, Part};
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{FieldPath, Value};
+
+#[derive(Debug, Clone)]
+pub struct Strings {
+    flat: HashMap<String, String>,
+    tree: serde_json::Value,
+}
+
+impl Strings {
+    /// Reads an i18n file: mappings whose leaves are texts.
+    pub fn parse(file: &Path, text: &str) -> Result<Strings, Vec<Diagnostic>> {
+        let mut d = Decoder::new(file, text, 1);
+        let mut flat = HashMap::new();
+        if let Some(value) = d.parse() {
+            flatten(&mut d, &value, &FieldPath::root(), "", &mut flat);
+        }
+        if !d.diagnostics.is_empty() {
+            return Err(d.diagnostics);
+        }
+        let mut tree = serde_json::Map::new();
+        for (key, text) in &flat {
+            insert_nested(&mut tree, key, text);
+        }
+        Ok(Strings {
+            flat,
+            tree: serde_json::Value::Object(tree),
+        })
+    }
+
+    /// The text for `key`; the key itself when missing (a test keeps the files complete).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.flat.get(key).map_or(key, String::as_str)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.flat.keys().map(String::as_str)
+    }
+
+    /// All strings as nested objects, for templates.
+    pub fn tree(&self) -> &serde_json::Value {
+        &self.tree
+    }
+
+    /// The default theme's strings for `language`, for unit tests.
+    pub fn for_tests(language: &str) -> Strings {
+        let path = format!("i18n/{language}.yaml");
+        let text = crate::theme::default_file(&path).expect("the default theme has this language");
+        Strings::parse(Path::new(&path), std::str::from_utf8(text).unwrap()).expect("valid")
+    }
+}
+
+fn flatten(
+    d: &mut Decoder,
+    value: &Value,
+    path: &FieldPath,
+    prefix: &str,
+    flat: &mut HashMap<String, String>,
+) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                let Some(key) = key.as_str() else { continue };
+                let full = if prefix.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(d, value, &path.key(key), &full, flat);
+            }
+        }
+        Value::String(text) => {
+            flat.insert(prefix.to_string(), crate::text::nfc(text));
+        }
+        other => d.error(
+            path,
+            Part::Value,
+            format!("expected a text, found {}", crate::decode::describe(other)),
+            Some("put the text in quotes".into()),
+        ),
+    }
+}
+
+fn insert_nested(tree: &mut serde_json::Map<String, serde_json::Value>, key: &str, text: &str) {
+    match key.split_once('.') {
+        None => {
+            tree.insert(key.to_string(), serde_json::Value::String(text.to_string()));
+        }
+        Some((head, rest)) => {
+            let child = tree
+                .entry(head.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(child) = child {
+                insert_nested(child, rest, text);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key() {
+        let vi = Strings::for_tests("vi");
+        let en = Strings::for_tests("en");
+        let mut vi_keys: Vec<&str> = vi.keys().collect();
+        let mut en_keys: Vec<&str> = en.keys().collect();
+        vi_keys.sort();
+        en_keys.sort();
+        assert_eq!(vi_keys, en_keys);
+        assert!(vi_keys.len() > 100);
+    }
+
+    #[test]
+    fn nested_for_templates() {
+        let vi = Strings::for_tests("vi");
+        assert_eq!(vi.get("procedure.fee"), "Phí, lệ phí");
+        assert_eq!(vi.tree()["procedure"]["fee"], "Phí, lệ phí");
+    }
+}

@@ -1,0 +1,204 @@
+//! Checking every internal link of the built site before it is written.
+
+use std::collections::HashSet;
+
+use crate::output::OutputFile;
+use crate::urls::decode_path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub page: String,
+    pub target: String,
+}
+
+/// Links (`href`, `src`) in HTML pages that point to no file of the site.
+pub fn broken_links(files: &[OutputFile]) -> Vec<BrokenLink> {
+    let existing: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut broken = Vec::new();
+    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let html = String::from_utf8_lossy(&file.bytes);
+        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for target in link_targets(&html) {
+            if is_external(target) {
+                continue;
+            }
+            let path = target.split(['#', '?']).next().unwrap_or_default();
+            if path.is_empty() {
+                continue;
+            }
+            let resolved = resolve(dir, &decode_path(path));
+            let found = match &resolved {
+                Some(p) if p.ends_with('/') || p.is_empty() => {
+                    existing.contains(format!("{p}index.html").as_str())
+                }
+                Some(p) => existing.contains(p.as_str()),
+                None => false,
+            };
+            if !found {
+                broken.push(BrokenLink {
+                    page: file.path.clone(),
+                    target: target.to_string(),
+                });
+            }
+        }
+    }
+    broken
+}
+
+fn is_external(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    ["http://", "https://", "mailto:", "tel:", "//", "data:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// The values of `href` and `src` attributes of the tags in `html` (quoted or not, as
+/// minified). Only tags are read: escaped text such as `&lt;img src=x&gt;` is not a link.
+fn link_targets(html: &str) -> Vec<&str> {
+    let mut targets = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        if rest.starts_with(['!', '/', '?']) {
+            continue;
+        }
+        let tag_end = tag_end(rest);
+        attributes(&rest[..tag_end], &mut targets);
+        let name = rest[..tag_end]
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        rest = &rest[tag_end..];
+        // The text of these elements is not markup, even where it holds a `<`.
+        if ["title", "textarea", "script", "style"].contains(&name.as_str()) {
+            let close = format!("</{name}");
+            let at = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
+            rest = &rest[at..];
+        }
+    }
+    targets
+}
+
+/// The byte index of the `>` closing a tag, skipping quoted attribute values.
+fn tag_end(tag: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return i,
+            _ => {}
+        }
+    }
+    tag.len()
+}
+
+/// Pushes the `href` and `src` values of one tag's text (`a class=x href="…"`).
+fn attributes<'a>(tag: &'a str, targets: &mut Vec<&'a str>) {
+    let mut rest = tag.trim_start_matches(|c: char| !c.is_whitespace());
+    loop {
+        rest = rest.trim_start();
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+            .unwrap_or(rest.len());
+        if name_end == 0 {
+            return;
+        }
+        let name = &rest[..name_end];
+        rest = &rest[name_end..];
+        let Some(after_eq) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let after_eq = after_eq.trim_start();
+        let (value, len) = match after_eq.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let end = after_eq[1..].find(q).map_or(after_eq.len(), |e| e + 1);
+                (&after_eq[1..end], (end + 1).min(after_eq.len()))
+            }
+            _ => {
+                let end = after_eq.find(char::is_whitespace).unwrap_or(after_eq.len());
+                (&after_eq[..end], end)
+            }
+        };
+        if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+            targets.push(value);
+        }
+        rest = &after_eq[len..];
+    }
+}
+
+/// `dir` joined with a relative `path`; None when it climbs above the site root.
+fn resolve(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    let trailing = path.ends_with('/');
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    let mut joined = parts.join("/");
+    if trailing && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, html: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: html.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn finds_links_to_missing_pages_only() {
+        let files = vec![
+            file(
+                "index.html",
+                r##"<a href="thu-tuc/a/index.html">a</a><a href=thu-tuc/b/index.html>b</a><a href="https://x">x</a><a href="#top">t</a>"##,
+            ),
+            file(
+                "thu-tuc/a/index.html",
+                r##"<link href="../../style.css"><a href="../../index.html#main">home</a><a href="../../forms/M%E1%BA%ABu%201.docx">f</a>"##,
+            ),
+            file("style.css", ""),
+            file("forms/Mẫu 1.docx", ""),
+        ];
+        assert_eq!(
+            broken_links(&files),
+            vec![BrokenLink {
+                page: "index.html".into(),
+                target: "thu-tuc/b/index.html".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn escaped_text_is_not_a_link() {
+        let files = vec![file(
+            "index.html",
+            r#"<title>a <img src=x> b</title><p title="a > b">&lt;img src=x onerror=alert(1)&gt; href=nowhere</p><img alt="" src="index.html">"#,
+        )];
+        assert_eq!(broken_links(&files), vec![]);
+    }
+
+    #[test]
+    fn links_above_the_root_are_broken() {
+        let files = vec![file("index.html", r#"<a href="../secret">x</a>"#)];
+        assert_eq!(broken_links(&files).len(), 1);
+    }
+}

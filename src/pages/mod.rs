@@ -1,0 +1,228 @@
+//! Every page of the handbook and the data it shows, planned from the loaded site
+//! before anything is rendered. Templates receive these views as they are.
+
+mod home;
+mod lists;
+mod procedure;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use procedure::{ProcedureItem, ProcedureView};
+
+use crate::i18n::Strings;
+use crate::keyword::Keyword;
+use crate::markdown::{self, Settings};
+use crate::record::{Audience, Level};
+use crate::site::Site;
+use crate::urls;
+
+/// A link as pages show it; `url` is relative to the site root.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+    pub count: Option<usize>,
+}
+
+/// The online service level as a labelled badge (text, never colour alone).
+#[derive(Debug, Clone, Serialize)]
+pub struct Badge {
+    pub key: &'static str,
+    pub label: String,
+    pub long: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FreeView {
+    pub title: String,
+    pub html: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    Home(home::HomeView),
+    Procedure(Box<ProcedureView>),
+    List(lists::ListView),
+    Terms(lists::TermsView),
+    Free(FreeView),
+    Search(home::SearchView),
+    NotFound,
+}
+
+pub struct Page {
+    /// Output path, relative to the output folder: `thu-tuc/dang-ky-khai-sinh/index.html`.
+    pub path: String,
+    /// Template file name under `templates/`.
+    pub template: &'static str,
+    /// The `<title>`, before the site name.
+    pub title: String,
+    pub breadcrumbs: Vec<Link>,
+    pub data: PageData,
+    /// Listed in sitemap.xml.
+    pub in_sitemap: bool,
+}
+
+/// What every page shows: site name, menu, organisation.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: &'static str,
+    pub organisation: crate::config::Organisation,
+    pub portal_url: Option<String>,
+    pub menu: Vec<Link>,
+    pub footer_about: String,
+    pub notice: Option<String>,
+    /// The hotline as a `tel:` number: digits and a leading +.
+    pub hotline_tel: Option<String>,
+}
+
+/// Turns loaded data into views, with the interface strings at hand.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub strings: &'a Strings,
+}
+
+impl Views<'_> {
+    fn field_link(&self, field: &str) -> Link {
+        Link {
+            label: field.to_string(),
+            url: urls::term_list(urls::FIELDS, field),
+            count: None,
+        }
+    }
+
+    fn level_link(&self, level: Level) -> Link {
+        Link {
+            label: self
+                .strings
+                .get(&format!("level.{}", level.key()))
+                .to_string(),
+            url: urls::term_list(urls::LEVELS, level.key()),
+            count: None,
+        }
+    }
+
+    fn audience_link(&self, audience: Audience) -> Link {
+        Link {
+            label: self
+                .strings
+                .get(&format!("audience.{}", audience.key()))
+                .to_string(),
+            url: urls::term_list(urls::AUDIENCES, audience.key()),
+            count: None,
+        }
+    }
+
+    pub fn site_view(&self) -> SiteView {
+        let config = &self.site.config;
+        let mut menu = vec![
+            Link {
+                label: self.strings.get("nav.fields").into(),
+                url: urls::list_page(urls::FIELDS, 1),
+                count: None,
+            },
+            Link {
+                label: self.strings.get("nav.az").into(),
+                url: urls::list_page(urls::AZ, 1),
+                count: None,
+            },
+            Link {
+                label: self.strings.get("nav.codes").into(),
+                url: urls::list_page(urls::CODES, 1),
+                count: None,
+            },
+        ];
+        menu.extend(self.site.pages.iter().map(|p| Link {
+            label: p.title.clone(),
+            url: format!("{}/{}/index.html", urls::PAGES, p.slug),
+            count: None,
+        }));
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.key(),
+            organisation: config.organisation.clone(),
+            portal_url: config.portal_url.clone(),
+            menu,
+            footer_about: self
+                .strings
+                .get("footer.about")
+                .replace("{organisation}", &config.organisation.name),
+            notice: config.notice.clone(),
+            hotline_tel: config.organisation.hotline.as_ref().map(|h| {
+                h.chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                    .collect()
+            }),
+        }
+    }
+
+    fn home_crumb(&self) -> Link {
+        Link {
+            label: self.strings.get("nav.home").into(),
+            url: "index.html".into(),
+            count: None,
+        }
+    }
+}
+
+/// Every page of the site. Procedure pages are planned in parallel.
+pub fn plan(site: &Site, strings: &Strings) -> Vec<Page> {
+    let views = Views { site, strings };
+    let by_code: HashMap<String, &crate::record::Record> = site
+        .records
+        .iter()
+        .map(|r| (r.code.to_lowercase(), r))
+        .collect();
+    let items: Vec<ProcedureItem> = site.records.par_iter().map(|r| views.item(r)).collect();
+
+    let mut pages: Vec<Page> = site
+        .records
+        .par_iter()
+        .map(|record| Page {
+            path: urls::procedure(&record.slug),
+            template: "procedure.html",
+            title: record.title.clone(),
+            breadcrumbs: vec![views.home_crumb(), views.field_link(&record.field)],
+            data: PageData::Procedure(Box::new(views.procedure(record, &by_code))),
+            in_sitemap: true,
+        })
+        .collect();
+    pages.push(views.home());
+    pages.extend(views.lists(&items));
+    pages.push(views.search_page());
+    for page in &site.pages {
+        pages.push(Page {
+            path: format!("{}/{}/index.html", urls::PAGES, page.slug),
+            template: "page.html",
+            title: page.title.clone(),
+            breadcrumbs: vec![views.home_crumb()],
+            data: PageData::Free(FreeView {
+                title: page.title.clone(),
+                html: markdown::to_html(
+                    &page.body,
+                    &Settings {
+                        page_title: Some(&page.title),
+                        top_level: 2,
+                        strings,
+                    },
+                ),
+            }),
+            in_sitemap: true,
+        });
+    }
+    pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        title: strings.get("not_found.title").into(),
+        breadcrumbs: Vec::new(),
+        data: PageData::NotFound,
+        in_sitemap: false,
+    });
+    pages
+}
