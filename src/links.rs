@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::output::OutputFile;
 use crate::urls::decode_path;
 
@@ -14,32 +16,37 @@ pub struct BrokenLink {
 /// Links (`href`, `src`) in HTML pages that point to no file of the site.
 pub fn broken_links(files: &[OutputFile]) -> Vec<BrokenLink> {
     let existing: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .flat_map_iter(|file| broken_in(file, &existing))
+        .collect()
+}
+
+fn broken_in(file: &OutputFile, existing: &HashSet<&str>) -> Vec<BrokenLink> {
+    let html = String::from_utf8_lossy(&file.bytes);
+    let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
-    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
-        let html = String::from_utf8_lossy(&file.bytes);
-        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
-        for target in link_targets(&html) {
-            if is_external(target) {
-                continue;
+    for target in link_targets(&html) {
+        if is_external(target) {
+            continue;
+        }
+        let path = target.split(['#', '?']).next().unwrap_or_default();
+        if path.is_empty() {
+            continue;
+        }
+        let found = match resolve(dir, &decode_path(path)) {
+            Some(p) if p.ends_with('/') || p.is_empty() => {
+                existing.contains(format!("{p}index.html").as_str())
             }
-            let path = target.split(['#', '?']).next().unwrap_or_default();
-            if path.is_empty() {
-                continue;
-            }
-            let resolved = resolve(dir, &decode_path(path));
-            let found = match &resolved {
-                Some(p) if p.ends_with('/') || p.is_empty() => {
-                    existing.contains(format!("{p}index.html").as_str())
-                }
-                Some(p) => existing.contains(p.as_str()),
-                None => false,
-            };
-            if !found {
-                broken.push(BrokenLink {
-                    page: file.path.clone(),
-                    target: target.to_string(),
-                });
-            }
+            Some(p) => existing.contains(p.as_str()),
+            None => false,
+        };
+        if !found {
+            broken.push(BrokenLink {
+                page: file.path.clone(),
+                target: target.to_string(),
+            });
         }
     }
     broken

@@ -415,3 +415,16 @@ fn a_broken_internal_link_fails_the_build_naming_page_and_target() {
     );
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn a_render_time_template_error_names_the_template_line_as_written() {
+    let site = TestSite::fixture("sites/hostile");
+    site.write(
+        "templates/procedure.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.no_such_field.deeper }}</p>\n{% endblock main %}\n",
+    );
+    let error = site.build().unwrap_err().to_string();
+    assert!(error.contains("templates/procedure.html:4:"), "{error}");
+    assert!(error.contains("no_such_field"), "{error}");
+    assert!(!site.root().join("public").exists());
+}
