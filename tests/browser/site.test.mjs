@@ -1,0 +1,134 @@
+// The example handbook in a real browser: links from disk and from a subfolder,
+// accessibility (axe-core), small screens, no JavaScript, and the print checklist.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { axeViolations, buildSite, launch, serve } from "./harness.mjs";
+
+let out, server, browser;
+
+before(async () => {
+  out = buildSite();
+  server = await serve(out, "/so-tay/thu-tuc-hanh-chinh/");
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Follows the link with this text, as a citizen clicks it. */
+async function follow(page, text) {
+  await Promise.all([page.waitForLoadState("load"), page.getByRole("link", { name: text, exact: true }).first().click()]);
+}
+
+async function expectProcedurePage(page) {
+  assert.match(await page.locator("h1").innerText(), /Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con/);
+  assert.equal(await page.locator(".facts .fee").innerText(), "Miễn phí");
+  assert.equal(await page.locator(".facts .time").innerText(), "10 ngày");
+  assert.equal(await page.locator(".facts .badge").innerText(), "Một phần");
+  assert.ok((await page.locator(".checklist > li").count()) > 10);
+  // The stylesheet loaded: the header has its colour.
+  const background = await page.locator(".site-header").evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(background, "rgb(11, 61, 122)");
+}
+
+describe("navigation", () => {
+  test("opened from disk (file://), links lead to a procedure page", async () => {
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(`${out}/index.html`).href);
+    await follow(page, "Hộ tịch");
+    assert.match(page.url(), /linh-vuc\/ho-tich\/index\.html$/);
+    await follow(page, "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài");
+    await expectProcedurePage(page);
+    await page.close();
+  });
+
+  test("served from a subfolder, links stay inside it", async () => {
+    const page = await browser.newPage();
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
+    await page.goto(server.url);
+    await follow(page, "Thủ tục A–Z");
+    await follow(page, "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài");
+    await expectProcedurePage(page);
+    for (const url of requested) assert.ok(url.startsWith(server.url), `left the subfolder: ${url}`);
+    await page.close();
+  });
+
+  test("works with JavaScript turned off", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await follow(page, "Tìm kiếm");
+    assert.match(await page.locator("main").innerText(), /Tra cứu theo danh mục/);
+    await follow(page, "Lĩnh vực");
+    await follow(page, "Chứng thực");
+    assert.ok((await page.locator(".procedures > li").count()) >= 4);
+    await context.close();
+  });
+});
+
+describe("accessibility (axe-core)", () => {
+  const pages = {
+    home: "index.html",
+    procedure: "thu-tuc/1-001695-thu-tuc-dang-ky-khai-sinh-ket-hop-dang-ky-nhan/index.html",
+    "procedure with a channel table": "thu-tuc/2-000908-thu-tuc-cap-ban-sao-tu-so-goc/index.html",
+    "field list": "linh-vuc/ho-tich/index.html",
+    "A–Z index": "a-z/index.html",
+    "code index": "ma-thu-tuc/index.html",
+    "all fields": "linh-vuc/index.html",
+    search: "tim-kiem/index.html",
+    "free page": "trang/gioi-thieu/index.html",
+    404: "404.html",
+  };
+  for (const [name, path] of Object.entries(pages)) {
+    test(`${name} has no violations`, async () => {
+      const page = await browser.newPage();
+      await page.goto(server.url + path);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+      await page.close();
+    });
+  }
+});
+
+describe("axe-core itself", () => {
+  test("finds violations where there are some (the check above is not vacuous)", async () => {
+    const page = await browser.newPage();
+    await page.setContent('<html><body><img src="x.png"><a href="#"></a><p style="color:#aaa;background:#fff">mờ</p></body></html>');
+    const ids = (await axeViolations(page)).map((v) => v.id).sort();
+    for (const id of ["color-contrast", "html-has-lang", "image-alt", "link-name"]) assert.ok(ids.includes(id), `${id} not in ${ids}`);
+    await page.close();
+  });
+});
+
+describe("small screens", () => {
+  test("a procedure page fits a 360 px phone without sideways scrolling", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(server.url + "thu-tuc/2-000908-thu-tuc-cap-ban-sao-tu-so-goc/index.html");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await page.close();
+  });
+});
+
+describe("print", () => {
+  test("a procedure prints as a checklist without navigation", async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url + "thu-tuc/1-010038-tach-ho/index.html");
+    await page.emulateMedia({ media: "print" });
+    for (const hidden of [".site-header", ".site-footer", ".breadcrumbs", ".prose"]) {
+      assert.equal(await page.locator(hidden).first().evaluate((e) => getComputedStyle(e).display), "none", hidden);
+    }
+    const tick = await page.locator(".checklist > li").first().evaluate((e) => getComputedStyle(e, "::before").content);
+    assert.equal(tick, '"☐ "');
+    assert.ok(await page.locator(".facts .fee, .channels td.fee").first().isVisible());
+    assert.ok(await page.locator(".where").isVisible());
+    const pdf = await page.pdf({ format: "A4" });
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, 1, "the checklist fits on one A4 page");
+    await page.close();
+  });
+});
