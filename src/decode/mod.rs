@@ -1,6 +1,7 @@
 //! Turning parsed YAML into typed values, checking each field and reporting every
 //! problem with its file position and field path.
 
+mod channel;
 mod record;
 
 pub use record::{decode_record, locate_in_record};

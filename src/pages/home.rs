@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use super::procedure::{OfficeView, online_level};
+use super::procedure::online_level;
 use super::{Link, Page, PageData, Views};
 use crate::keyword::Keyword;
+use crate::offices::Office;
 use crate::record::{Audience, Level, OnlineLevel};
 use crate::urls;
 
@@ -16,7 +17,7 @@ pub struct HomeView {
     pub online_levels: Vec<Link>,
     pub total: usize,
     pub full_online: usize,
-    pub offices: Vec<OfficeView>,
+    pub offices: Vec<Office>,
     pub search_url: String,
 }
 
@@ -59,19 +60,7 @@ impl Views<'_> {
                 count: Some(n),
             })
             .collect();
-        let offices = self
-            .site
-            .offices
-            .iter()
-            .map(|o| OfficeView {
-                name: o.name.clone(),
-                address: o.address.clone(),
-                opening_hours: o.opening_hours.clone(),
-                phone: o.phone.clone(),
-                email: o.email.clone(),
-                map_url: o.map_url.clone(),
-            })
-            .collect();
+        let offices = self.site.offices.clone();
         Page {
             path: "index.html".into(),
             template: "index.html",

@@ -9,6 +9,7 @@ use super::{Badge, Link, Views};
 use crate::format;
 use crate::keyword::Keyword;
 use crate::markdown::{self, Settings};
+use crate::offices::Office;
 use crate::record::{Channel, Document, OnlineLevel, Record, Status, Via};
 use crate::urls;
 
@@ -56,16 +57,6 @@ pub struct DocumentGroup {
 }
 
 #[derive(Debug, Serialize)]
-pub struct OfficeView {
-    pub name: String,
-    pub address: Option<String>,
-    pub opening_hours: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub map_url: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
 pub struct LegalView {
     pub title: String,
     pub code: Option<String>,
@@ -96,7 +87,7 @@ pub struct ProcedureView {
     pub steps_html: Option<String>,
     pub body_html: Option<String>,
     pub results: Vec<String>,
-    pub offices: Vec<OfficeView>,
+    pub offices: Vec<Office>,
     pub agency: Option<String>,
     pub authority: Option<String>,
     pub submission_address: Option<String>,
@@ -248,14 +239,7 @@ impl Views<'_> {
                 .offices
                 .iter()
                 .filter_map(|id| self.site.offices.iter().find(|o| &o.id == id))
-                .map(|o| OfficeView {
-                    name: o.name.clone(),
-                    address: o.address.clone(),
-                    opening_hours: o.opening_hours.clone(),
-                    phone: o.phone.clone(),
-                    email: o.email.clone(),
-                    map_url: o.map_url.clone(),
-                })
+                .cloned()
                 .collect(),
             agency: record.agency.clone(),
             authority: record

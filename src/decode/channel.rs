@@ -1,0 +1,165 @@
+//! Decoding the ways to submit (cách thức thực hiện): channel, processing time and fee,
+//! in their long form or the shorthands staff write by hand.
+
+use super::{Decoder, Part, describe};
+use crate::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
+use crate::shorthand::{parse_fee, parse_time};
+use crate::yaml::{FieldPath, Mapping, Value};
+
+pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Channel> {
+    let map = d.mapping(value, path, &["via", "time", "fee", "note", "case"])?;
+    let via = d.keyword(map.get("via"), &path.key("via"));
+    if map.get("via").is_none_or(Value::is_null) {
+        d.error(
+            &path.key("via"),
+            Part::Key,
+            "the channel has no `via`".into(),
+            Some("add `via: in_person`, `via: online` or `via: post`".into()),
+        );
+    }
+    let time = map
+        .get("time")
+        .filter(|v| !v.is_null())
+        .and_then(|v| processing_time(d, v, &path.key("time")));
+    let fee = map
+        .get("fee")
+        .filter(|v| !v.is_null())
+        .and_then(|v| fee(d, v, &path.key("fee")));
+    Some(Channel {
+        via: via?,
+        time,
+        fee,
+        note: d.text(map.get("note"), &path.key("note")),
+        case: d.text(map.get("case"), &path.key("case")),
+    })
+}
+
+/// `time: "05 ngày làm việc"`, or `time: {text, value, unit}` with value and unit
+/// read from the text when left out.
+fn processing_time(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<ProcessingTime> {
+    if !value.is_mapping() {
+        let text = d.text(Some(value), path).unwrap_or_default();
+        let (value, unit) = parse_time(&text);
+        return Some(ProcessingTime { text, value, unit });
+    }
+    let map = d.mapping(value, path, &["text", "value", "unit"])?;
+    let text = text_allowing_empty(d, map, path)?;
+    let (parsed_value, parsed_unit) = parse_time(&text);
+    let explicit_value = match map.get("value") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|v| v >= 0.0) => n.as_f64(),
+        Some(other) => {
+            d.error(
+                &path.key("value"),
+                Part::Value,
+                format!("expected a number of time units, found {}", describe(other)),
+                None,
+            );
+            None
+        }
+    };
+    let explicit_unit = d.keyword::<TimeUnit>(map.get("unit"), &path.key("unit"));
+    let given = map.contains_key("value") || map.contains_key("unit");
+    Some(if given {
+        ProcessingTime {
+            text,
+            value: explicit_value,
+            unit: explicit_unit.unwrap_or(TimeUnit::Unknown),
+        }
+    } else {
+        ProcessingTime {
+            text,
+            value: parsed_value,
+            unit: parsed_unit,
+        }
+    })
+}
+
+/// `text:` must be present in the long form, but may be empty ("no information").
+fn text_allowing_empty(d: &mut Decoder, map: &Mapping, path: &FieldPath) -> Option<String> {
+    if !map.contains_key("text") {
+        d.error(
+            &path.key("text"),
+            Part::Key,
+            format!("`{path}` has no `text`"),
+            Some("add `text:` with the wording as published; it is what readers see".into()),
+        );
+        return None;
+    }
+    Some(
+        d.text(map.get("text"), &path.key("text"))
+            .unwrap_or_default(),
+    )
+}
+
+/// `fee: "50.000 đồng"`, `fee: 0`, or `fee: {text, kind, amount, currency}`.
+fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
+    if let Value::Number(n) = value {
+        let Some(amount) = n.as_u64() else {
+            d.error(
+                path,
+                Part::Value,
+                format!("the fee {n} is not a whole number of đồng"),
+                Some("write the amount in đồng without decimals, e.g. `fee: 50000`".into()),
+            );
+            return None;
+        };
+        let kind = if amount == 0 {
+            FeeKind::Free
+        } else {
+            FeeKind::Fixed
+        };
+        return Some(Fee {
+            text: n.to_string(),
+            kind,
+            amount: Some(amount),
+            currency: Some(Currency::Vnd),
+        });
+    }
+    if !value.is_mapping() {
+        let text = d.text(Some(value), path).unwrap_or_default();
+        let (kind, amount, currency) = parse_fee(&text);
+        return Some(Fee {
+            text,
+            kind,
+            amount,
+            currency,
+        });
+    }
+    let map = d.mapping(value, path, &["text", "kind", "amount", "currency"])?;
+    let text = text_allowing_empty(d, map, path)?;
+    let given = ["kind", "amount", "currency"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    if !given {
+        let (kind, amount, currency) = parse_fee(&text);
+        return Some(Fee {
+            text,
+            kind,
+            amount,
+            currency,
+        });
+    }
+    let kind = d.keyword(map.get("kind"), &path.key("kind"));
+    let amount = d.count(map.get("amount"), &path.key("amount"));
+    let currency = d.keyword(map.get("currency"), &path.key("currency"));
+    let kind = kind.unwrap_or(if amount.is_some() {
+        FeeKind::Fixed
+    } else {
+        FeeKind::SeeText
+    });
+    if matches!(kind, FeeKind::Fixed) && amount.is_none() {
+        d.error(
+            &path.key("kind"),
+            Part::Value,
+            "a fixed fee needs an `amount`".into(),
+            Some("add `amount:` in whole đồng (or set `currency`), e.g. `amount: 50000`".into()),
+        );
+    }
+    Some(Fee {
+        text,
+        kind,
+        amount,
+        currency,
+    })
+}
