@@ -110,7 +110,13 @@ impl Renderer {
             .get(page.template)
             .ok_or_else(|| RenderError::MissingTemplate(page.template.to_string()))?;
         let mut context = Context::new();
-        context.insert("root", &urls::root_prefix(&page.path));
+        // Servers show 404.html at whatever address was missing, so relative links
+        // would break below the root; with a known address it links absolutely.
+        let root = match (&self.base_url, page.path.as_str()) {
+            (Some(base), "404.html") => format!("{base}/"),
+            _ => urls::root_prefix(&page.path),
+        };
+        context.insert("root", &root);
         context.insert("title", &page.title);
         context.insert("breadcrumbs", &page.breadcrumbs);
         context.insert("page", &page.data);

@@ -428,3 +428,19 @@ fn a_render_time_template_error_names_the_template_line_as_written() {
     assert!(error.contains("no_such_field"), "{error}");
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn the_404_page_links_absolutely_when_the_address_is_known() {
+    let site = TestSite::fixture("sites/hostile");
+    site.build_ok();
+    let page = site.page("404.html");
+    let links = page.attrs("main a", "href");
+    assert!(
+        links.contains(&"https://thutuc.example.vn/so-tay/index.html".to_string()),
+        "{links:?}"
+    );
+    assert_eq!(
+        page.attrs("link[rel=stylesheet]", "href"),
+        ["https://thutuc.example.vn/so-tay/style.css"]
+    );
+}
