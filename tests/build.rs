@@ -35,7 +35,7 @@ fn procedure_page_shows_what_a_citizen_needs() {
     );
     assert_eq!(
         page.texts(".checklist > li .doc-copies"),
-        ["(1 bản chính)", "(1 bản chính, 1 bản sao)"]
+        ["(1 bản chính)", "(1 bản chính, 2 bản sao)"]
     );
     assert_eq!(page.attrs(".forms a", "href"), ["../../forms/to-khai.docx"]);
     assert_eq!(page.text(".office h3"), "Bộ phận Một cửa xã");
@@ -259,6 +259,10 @@ fn english_interface() {
     assert_eq!(
         page.text(".documents h2"),
         "Documents to bring (3 documents)"
+    );
+    assert_eq!(
+        page.texts(".checklist > li .doc-copies"),
+        ["(1 original)", "(1 original, 2 copies)"]
     );
     let hostile = site.page(HOSTILE);
     assert_eq!(hostile.text(".facts .fee"), "50,000 VND");

@@ -298,12 +298,20 @@ impl Views<'_> {
     }
 
     fn copies_text(&self, document: &Document) -> Option<String> {
+        let count = |n: u32, key: &str| {
+            let key = if n == 1 {
+                key.to_string()
+            } else {
+                format!("{key}_plural")
+            };
+            format!("{n} {}", self.strings.get(&key))
+        };
         let mut parts = Vec::new();
         if let Some(n) = document.originals.filter(|n| *n > 0) {
-            parts.push(format!("{n} {}", self.strings.get("procedure.originals")));
+            parts.push(count(n, "procedure.originals"));
         }
         if let Some(n) = document.copies.filter(|n| *n > 0) {
-            parts.push(format!("{n} {}", self.strings.get("procedure.copies")));
+            parts.push(count(n, "procedure.copies"));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
