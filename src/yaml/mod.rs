@@ -36,34 +36,34 @@ pub const MAX_DEPTH: usize = 64;
 /// on 100,000 levels before yaml_serde's own recursion limit stops it.
 fn check_flow_depth(text: &str) -> Result<(), SyntaxError> {
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     for (line_no, line) in text.lines().enumerate() {
-        let mut comment = false;
-        let mut previous = ' ';
-        for (column, c) in line.chars().enumerate() {
-            match (quote, c) {
-                _ if comment => {}
-                (Some('"'), '\\') if previous != '\\' => {}
-                (Some(q), c) if c == q && previous != '\\' => quote = None,
+        let mut previous = b' ';
+        // Bytes, not chars: every byte this looks for is ASCII, which UTF-8 never
+        // uses inside a multi-byte letter.
+        for (i, &byte) in line.as_bytes().iter().enumerate() {
+            match (quote, byte) {
+                (Some(b'"'), b'\\') if previous != b'\\' => {}
+                (Some(q), c) if c == q && previous != b'\\' => quote = None,
                 (Some(_), _) => {}
-                (None, '"' | '\'') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => {
-                    quote = Some(c)
+                (None, b'"' | b'\'') if matches!(previous, b' ' | b'[' | b'{' | b',' | b':') => {
+                    quote = Some(byte)
                 }
-                (None, '#') if previous == ' ' => comment = true,
-                (None, '[' | '{') => {
+                (None, b'#') if previous == b' ' => break,
+                (None, b'[' | b'{') => {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         return Err(SyntaxError {
                             message: format!("values are nested more than {MAX_DEPTH} levels deep"),
                             line: Some(line_no + 1),
-                            column: Some(column + 1),
+                            column: Some(line[..i].chars().count() + 1),
                         });
                     }
                 }
-                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, b']' | b'}') => depth = depth.saturating_sub(1),
                 _ => {}
             }
-            previous = c;
+            previous = byte;
         }
     }
     Ok(())
