@@ -1,7 +1,7 @@
 //! Reading processing times and fees from the text staff and the national database
 //! write: "05 ngày làm việc", "Trong ngày", "50.000 đồng", "Miễn lệ phí".
 
-use crate::record::{Currency, FeeKind, TimeUnit};
+use crate::record::{Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::text::fold;
 
 /// A number as written in Vietnamese text.
@@ -77,6 +77,23 @@ pub fn parse_time(text: &str) -> (Option<f64>, TimeUnit) {
         _ => return (None, TimeUnit::Other),
     };
     (Some(number.as_f64()), unit)
+}
+
+/// A processing time read entirely from its text.
+pub fn time_from_text(text: String) -> ProcessingTime {
+    let (value, unit) = parse_time(&text);
+    ProcessingTime { text, value, unit }
+}
+
+/// A fee read entirely from its text.
+pub fn fee_from_text(text: String) -> Fee {
+    let (kind, amount, currency) = parse_fee(&text);
+    Fee {
+        text,
+        kind,
+        amount,
+        currency,
+    }
 }
 
 /// Kind, amount and currency of a fee text.

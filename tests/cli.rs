@@ -11,6 +11,20 @@ fn sotay(site: &TestSite) -> Command {
     cmd
 }
 
+/// Runs `sotay <args>` on the site, expects the exit code, returns (stdout, stderr).
+fn run(site: &TestSite, args: &[&str], code: i32) -> (String, String) {
+    let out = sotay(site)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 #[test]
 fn check_exits_1_on_errors_and_prints_them_like_rustc() {
     let site = TestSite::new();
@@ -18,13 +32,7 @@ fn check_exits_1_on_errors_and_prints_them_like_rustc() {
         "a.md",
         &record("1.000001", "Đăng ký khai sinh").replace("levels: [commune]", "levels: [comune]"),
     );
-    let out = sotay(&site)
-        .arg("check")
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (_, stderr) = run(&site, &["check"], 1);
     assert!(
         stderr.contains("error: `comune` is not a valid value here"),
         "{stderr}"
@@ -44,13 +52,7 @@ fn check_exits_0_with_warnings_only() {
         "a.md",
         &record("1.000001", "Khai sinh").replace("5 ngày làm việc", "5"),
     );
-    let out = sotay(&site)
-        .arg("check")
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (_, stderr) = run(&site, &["check"], 0);
     assert!(
         stderr.contains("warning: the processing time `5` has no unit"),
         "{stderr}"
@@ -66,14 +68,8 @@ fn check_json_is_one_object_per_problem() {
         &record("1.000001", "Khai sinh").replace("fee: \"Miễn phí\"", "fee: 1.5"),
     );
     site.record("b.md", &record("1.000001", "Kết hôn"));
-    let out = sotay(&site)
-        .args(["check", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let (stdout, _) = run(&site, &["check", "--format", "json"], 1);
+    let lines: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -99,13 +95,7 @@ fn check_github_prints_workflow_annotations() {
         "b.md",
         &record("1.000002", "Kết hôn").replace("via: in_person", "via: tận nơi"),
     );
-    let out = sotay(&site)
-        .args(["check", "--format", "github"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (stdout, _) = run(&site, &["check", "--format", "github"], 1);
     // "truc tiep" is the Vietnamese alias of in_person, typed without diacritics: accepted.
     assert!(!stdout.contains("a.md"), "{stdout}");
     assert!(

@@ -3,7 +3,7 @@
 
 use super::{Decoder, Part, describe};
 use crate::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
-use crate::shorthand::{parse_fee, parse_time};
+use crate::shorthand::{fee_from_text, time_from_text};
 use crate::yaml::{FieldPath, Mapping, Value};
 
 pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Channel> {
@@ -38,13 +38,15 @@ pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Optio
 /// read from the text when left out.
 fn processing_time(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<ProcessingTime> {
     if !value.is_mapping() {
-        let text = d.text(Some(value), path).unwrap_or_default();
-        let (value, unit) = parse_time(&text);
-        return Some(ProcessingTime { text, value, unit });
+        return Some(time_from_text(
+            d.text(Some(value), path).unwrap_or_default(),
+        ));
     }
     let map = d.mapping(value, path, &["text", "value", "unit"])?;
     let text = text_allowing_empty(d, map, path)?;
-    let (parsed_value, parsed_unit) = parse_time(&text);
+    if !(map.contains_key("value") || map.contains_key("unit")) {
+        return Some(time_from_text(text));
+    }
     let explicit_value = match map.get("value") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) if n.as_f64().is_some_and(|v| v >= 0.0) => n.as_f64(),
@@ -59,19 +61,10 @@ fn processing_time(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<P
         }
     };
     let explicit_unit = d.keyword::<TimeUnit>(map.get("unit"), &path.key("unit"));
-    let given = map.contains_key("value") || map.contains_key("unit");
-    Some(if given {
-        ProcessingTime {
-            text,
-            value: explicit_value,
-            unit: explicit_unit.unwrap_or(TimeUnit::Unknown),
-        }
-    } else {
-        ProcessingTime {
-            text,
-            value: parsed_value,
-            unit: parsed_unit,
-        }
+    Some(ProcessingTime {
+        text,
+        value: explicit_value,
+        unit: explicit_unit.unwrap_or(TimeUnit::Unknown),
     })
 }
 
@@ -117,14 +110,7 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
         });
     }
     if !value.is_mapping() {
-        let text = d.text(Some(value), path).unwrap_or_default();
-        let (kind, amount, currency) = parse_fee(&text);
-        return Some(Fee {
-            text,
-            kind,
-            amount,
-            currency,
-        });
+        return Some(fee_from_text(d.text(Some(value), path).unwrap_or_default()));
     }
     let map = d.mapping(value, path, &["text", "kind", "amount", "currency"])?;
     let text = text_allowing_empty(d, map, path)?;
@@ -132,13 +118,7 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
         .iter()
         .any(|k| map.contains_key(*k));
     if !given {
-        let (kind, amount, currency) = parse_fee(&text);
-        return Some(Fee {
-            text,
-            kind,
-            amount,
-            currency,
-        });
+        return Some(fee_from_text(text));
     }
     let kind = d.keyword(map.get("kind"), &path.key("kind"));
     let amount = d.count(map.get("amount"), &path.key("amount"));
