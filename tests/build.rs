@@ -216,7 +216,9 @@ fn lists_sort_in_vietnamese_order_and_show_time_fee_badge() {
             && first.contains("Trực tiếp"),
         "{first}"
     );
+    assert_eq!(page.text("h1"), "Lĩnh vực: Hộ tịch");
     let az = site.page("a-z/index.html");
+    assert_eq!(az.text("h1"), "Thủ tục theo thứ tự A–Z");
     assert_eq!(az.texts("h2.letter"), ["A", "C", "D", "Đ", "X"]);
 }
 

@@ -41,8 +41,8 @@ pub struct PageLink {
 #[derive(Debug, Serialize)]
 pub struct ListView {
     pub heading: String,
-    /// What kind of list: "Lĩnh vực", "Cấp thực hiện", …
-    pub kind: String,
+    /// What kind of list: "Lĩnh vực", "Cấp thực hiện", …; none for the A–Z and code indexes.
+    pub kind: Option<String>,
     pub count: usize,
     pub groups: Vec<Group>,
     pub letters: Vec<Link>,
@@ -60,7 +60,7 @@ pub struct TermsView {
 struct Listing {
     dir: String,
     heading: String,
-    kind: String,
+    kind: Option<String>,
     members: Vec<usize>,
     by_letter: bool,
 }
@@ -122,7 +122,7 @@ impl Views<'_> {
         listings.push(Listing {
             dir: urls::AZ.into(),
             heading: self.strings.get("list.az").into(),
-            kind: self.strings.get("nav.az").into(),
+            kind: None,
             members: order.clone(),
             by_letter: true,
         });
@@ -131,7 +131,7 @@ impl Views<'_> {
         listings.push(Listing {
             dir: urls::CODES.into(),
             heading: self.strings.get("list.codes").into(),
-            kind: self.strings.get("nav.codes").into(),
+            kind: None,
             members: by_code,
             by_letter: false,
         });
@@ -156,7 +156,7 @@ impl Views<'_> {
         Listing {
             dir: format!("{base}/{slug}"),
             heading,
-            kind: self.strings.get(kind).into(),
+            kind: Some(self.strings.get(kind).into()),
             members,
             by_letter: false,
         }
