@@ -65,7 +65,6 @@ pub fn fee(fee: &Fee, strings: &Strings) -> String {
         (FeeKind::Free, _) => strings.get("fee.free").to_string(),
         (FeeKind::Fixed, Some(a)) => amount(a),
         (FeeKind::Varies, Some(a)) => format!("{} {}", strings.get("fee.from"), amount(a)),
-        (FeeKind::Unknown, _) if fee.text.is_empty() => strings.get("fee.unknown").to_string(),
         _ if fee.text.is_empty() => strings.get("fee.unknown").to_string(),
         _ => fee.text.clone(),
     }
