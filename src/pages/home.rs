@@ -6,7 +6,7 @@ use super::procedure::online_level;
 use super::{Link, Page, PageData, Views};
 use crate::keyword::Keyword;
 use crate::offices::Office;
-use crate::record::{Audience, Level, OnlineLevel};
+use crate::record::{Audience, Level, OnlineLevel, Record};
 use crate::urls;
 
 #[derive(Debug, Serialize)]
@@ -29,37 +29,14 @@ pub struct SearchView {
 impl Views<'_> {
     pub(super) fn home(&self) -> Page {
         let records = &self.site.records;
-        let count = |pred: &dyn Fn(&crate::record::Record) -> bool| {
-            records.iter().filter(|r| pred(r)).count()
-        };
-        let levels = Level::ALL
-            .iter()
-            .map(|(_, _, level)| (*level, count(&|r| r.levels.contains(level))))
-            .filter(|(_, n)| *n > 0)
-            .map(|(level, n)| Link {
-                count: Some(n),
-                ..self.level_link(level)
-            })
-            .collect();
-        let audiences = Audience::ALL
-            .iter()
-            .map(|(_, _, a)| (*a, count(&|r| r.audience.contains(a))))
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| Link {
-                count: Some(n),
-                ..self.audience_link(a)
-            })
-            .collect();
-        let online_levels = OnlineLevel::ALL
-            .iter()
-            .map(|(key, _, level)| (*key, count(&|r| online_level(r) == *level)))
-            .filter(|(_, n)| *n > 0)
-            .map(|(key, n)| Link {
-                label: self.strings.get(&format!("online.{key}")).into(),
-                url: urls::term_list(urls::ONLINE, key),
-                count: Some(n),
-            })
-            .collect();
+        let levels =
+            self.keyword_counts("level", urls::LEVELS, |r, l: Level| r.levels.contains(&l));
+        let audiences = self.keyword_counts("audience", urls::AUDIENCES, |r, a: Audience| {
+            r.audience.contains(&a)
+        });
+        let online_levels = self.keyword_counts("online", urls::ONLINE, |r, o: OnlineLevel| {
+            online_level(r) == o
+        });
         let offices = self.site.offices.clone();
         Page {
             path: "index.html".into(),
@@ -72,12 +49,34 @@ impl Views<'_> {
                 audiences,
                 online_levels,
                 total: records.len(),
-                full_online: count(&|r| online_level(r) == OnlineLevel::Full),
+                full_online: records
+                    .iter()
+                    .filter(|r| online_level(r) == OnlineLevel::Full)
+                    .count(),
                 offices,
                 search_url: urls::list_page(urls::SEARCH, 1),
             }),
             in_sitemap: true,
         }
+    }
+
+    /// Each value of a keyword that some records have, linked to its list, with the count.
+    fn keyword_counts<K: Keyword>(
+        &self,
+        section: &str,
+        dir: &str,
+        has: impl Fn(&Record, K) -> bool,
+    ) -> Vec<Link> {
+        K::ALL
+            .iter()
+            .filter_map(|(key, _, value)| {
+                let n = self.site.records.iter().filter(|r| has(r, *value)).count();
+                (n > 0).then(|| Link {
+                    count: Some(n),
+                    ..self.keyword_link(section, dir, key)
+                })
+            })
+            .collect()
     }
 
     pub(super) fn search_page(&self) -> Page {

@@ -96,26 +96,22 @@ impl Views<'_> {
         }
     }
 
-    fn level_link(&self, level: Level) -> Link {
+    /// A link to the list of a keyword value: its label from the i18n `section`
+    /// (`level.commune` → "Cấp xã"), its list under `dir`.
+    fn keyword_link(&self, section: &str, dir: &str, key: &str) -> Link {
         Link {
-            label: self
-                .strings
-                .get(&format!("level.{}", level.key()))
-                .to_string(),
-            url: urls::term_list(urls::LEVELS, level.key()),
+            label: self.strings.get(&format!("{section}.{key}")).to_string(),
+            url: urls::term_list(dir, key),
             count: None,
         }
     }
 
+    fn level_link(&self, level: Level) -> Link {
+        self.keyword_link("level", urls::LEVELS, level.key())
+    }
+
     fn audience_link(&self, audience: Audience) -> Link {
-        Link {
-            label: self
-                .strings
-                .get(&format!("audience.{}", audience.key()))
-                .to_string(),
-            url: urls::term_list(urls::AUDIENCES, audience.key()),
-            count: None,
-        }
+        self.keyword_link("audience", urls::AUDIENCES, audience.key())
     }
 
     pub fn site_view(&self) -> SiteView {
