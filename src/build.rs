@@ -52,6 +52,26 @@ pub enum BuildError {
     },
 }
 
+/// Times the stages of a build, one lap each.
+struct Stopwatch {
+    since: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            since: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        self.laps.push((stage, self.since.elapsed()));
+        self.since = Instant::now();
+    }
+}
+
 fn list_broken(links: &[BrokenLink]) -> String {
     links
         .iter()
@@ -63,12 +83,7 @@ fn list_broken(links: &[BrokenLink]) -> String {
 
 /// Builds the site at `root`. On any error the previous output is left untouched.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut timings = Vec::new();
-    let mut stage = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, stage.elapsed()));
-        stage = Instant::now();
-    };
+    let mut clock = Stopwatch::start();
 
     let loaded = site::load(root);
     let Some(site) = loaded.site.filter(|_| !loaded.diagnostics.has_errors()) else {
@@ -81,7 +96,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     check_output(root, &output)?;
     let theme = Theme::load(root, &site.config.theme)?;
     let strings = strings(&theme, &site)?;
-    lap("load", &mut timings);
+    clock.lap("load");
 
     let pages = pages::plan(&site, &strings);
     let views = Views {
@@ -98,7 +113,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         page: "(loading templates)".into(),
         error,
     })?;
-    lap("plan", &mut timings);
+    clock.lap("plan");
 
     let mut files: Vec<OutputFile> = pages
         .par_iter()
@@ -115,7 +130,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
                 })
         })
         .collect::<Result<_, _>>()?;
-    lap("render", &mut timings);
+    clock.lap("render");
 
     files.extend(static_files(&theme));
     files.extend(form_files(root, &site)?);
@@ -124,16 +139,16 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     if !broken.is_empty() {
         return Err(BuildError::BrokenLinks(broken));
     }
-    lap("check links", &mut timings);
+    clock.lap("check links");
 
     write_site(&output, &files)?;
-    lap("write", &mut timings);
+    clock.lap("write");
     Ok(BuildReport {
         output,
         pages: pages.len(),
         files: files.len(),
         warnings: loaded.diagnostics,
-        timings,
+        timings: clock.laps,
     })
 }
 
