@@ -183,7 +183,13 @@ impl<'a> Decoder<'a> {
     ) -> Option<String> {
         let path = parent.key(key);
         let text = self.text(map.get(key), &path);
-        if text.is_none() && !map.get(key).is_some_and(|v| !v.is_null() && !v.is_string()) {
+        // A list or a mapping was already reported by `text`; say "missing" only for
+        // an absent, null or empty value.
+        let wrong_shape = matches!(
+            map.get(key),
+            Some(Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_))
+        );
+        if text.is_none() && !wrong_shape {
             self.error(
                 &path,
                 Part::Key,
