@@ -19,18 +19,60 @@ pub fn nfc(text: &str) -> String {
 ///
 /// Decomposing first (NFD) makes composed, decomposed and old/new tone placement
 /// ("hòa"/"hoà") fold to the same letters.
+///
+/// The browser's search runs the same steps (`fold` in the theme's `search.js`:
+/// NFD, drop marks, đ→d, lowercase the whole string); a test keeps the two equal.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer the caller reuses (indexing folds millions of words).
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    // Decomposing char by char and dropping the marks is NFD without the reordering,
+    // which only moves marks about.
+    for c in text.chars() {
         match c {
             'đ' | 'Đ' => out.push('d'),
-            _ => out.extend(c.to_lowercase()),
+            c if c.is_ascii() => out.push(c),
+            c => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d)
+                }
+            }),
         }
     }
-    out
+    // Whole-string lowercasing, like JavaScript's, treats a final Σ the same way.
+    if out
+        .chars()
+        .any(|c| !c.is_lowercase() && c.to_lowercase().next() != Some(c))
+    {
+        *out = out.to_lowercase();
+    }
+}
+
+/// The words of a text as written: runs of letters, digits and their marks.
+/// Search splits text into words here and in the browser alike.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Latin letters with marks, every Vietnamese one among them, without the slow
+    // general lookup.
+    let latin = matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷';
+    latin || c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// An ASCII slug for URLs and file names: "Đăng ký khai sinh" → "dang-ky-khai-sinh".
@@ -62,6 +104,16 @@ mod tests {
         assert_eq!(fold("Giấy khai sinh"), "giay khai sinh");
         assert_eq!(fold("hòa"), fold("hoà"));
         assert_eq!(fold("quyền sử dụng đất"), "quyen su dung dat");
+    }
+
+    #[test]
+    fn words_keep_their_marks_and_split_on_punctuation() {
+        let decomposed: String = "khai sinh".nfd().collect();
+        assert_eq!(
+            words("Đăng ký (khai sinh), 1.001193").collect::<Vec<_>>(),
+            ["Đăng", "ký", "khai", "sinh", "1", "001193"]
+        );
+        assert_eq!(words(&decomposed).count(), 2);
     }
 
     #[test]
