@@ -14,6 +14,7 @@ use crate::links::{BrokenLink, broken_links};
 use crate::output::{OutputError, OutputFile, check_output, write_site};
 use crate::pages::{self, Page, Views};
 use crate::render::{RenderError, Renderer, canonical};
+use crate::search;
 use crate::site::{self, Site};
 use crate::theme::{Theme, ThemeError};
 
@@ -51,6 +52,9 @@ pub enum BuildError {
         source: std::io::Error,
     },
 }
+
+/// The theme's search script, inlined into the search page.
+const SEARCH_SCRIPT: &str = "scripts/search.js";
 
 /// Times the stages of a build, one lap each.
 struct Stopwatch {
@@ -115,22 +119,32 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     })?;
     clock.lap("plan");
 
-    let mut files: Vec<OutputFile> = pages
-        .par_iter()
-        .map(|page| {
-            renderer
-                .render(page)
-                .map(|html| OutputFile {
-                    path: page.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|error| BuildError::Render {
-                    page: page.path.clone(),
-                    error,
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    clock.lap("render");
+    let render = |page: &Page| {
+        renderer
+            .render(page)
+            .map(|html| OutputFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|error| BuildError::Render {
+                page: page.path.clone(),
+                error,
+            })
+    };
+    // The index is built while the pages render; the search page carries its manifest.
+    let (rendered, index) = rayon::join(
+        || pages.par_iter().map(render).collect::<Result<Vec<_>, _>>(),
+        || search::build(&views, &site.records),
+    );
+    let mut files = rendered?;
+    let script = theme
+        .files
+        .get(SEARCH_SCRIPT)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    files.push(render(&views.search_page(&index.manifest, &script))?);
+    files.extend(index.files);
+    clock.lap("render and index");
 
     files.extend(static_files(&theme));
     files.extend(form_files(root, &site)?);
@@ -145,7 +159,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     clock.lap("write");
     Ok(BuildReport {
         output,
-        pages: pages.len(),
+        pages: pages.len() + 1,
         files: files.len(),
         warnings: loaded.diagnostics,
         timings: clock.laps,

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod record;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod shorthand;
 pub mod site;
 pub mod source;

@@ -19,6 +19,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/i18n/vi.yaml"),
     ),
     (
+        "scripts/search.js",
+        include_bytes!("../themes/default/scripts/search.js"),
+    ),
+    (
         "static/style.css",
         include_bytes!("../themes/default/static/style.css"),
     ),

@@ -13,7 +13,7 @@ pub const AGENCIES: &str = "co-quan";
 pub const AZ: &str = "a-z";
 pub const CODES: &str = "ma-thu-tuc";
 pub const PAGES: &str = "trang";
-pub const SEARCH: &str = "tim-kiem";
+pub const SEARCH: &str = "search";
 
 pub fn procedure(slug: &str) -> String {
     format!("{PROCEDURES}/{slug}/index.html")

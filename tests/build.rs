@@ -163,6 +163,7 @@ fn every_link_is_relative_and_resolves() {
                 if link.starts_with("http")
                     || link.starts_with("mailto:")
                     || link.starts_with("tel:")
+                    || link.starts_with("data:")
                     || link.starts_with('#')
                 {
                     continue;

@@ -24,6 +24,19 @@ pub struct HomeView {
 #[derive(Debug, Serialize)]
 pub struct SearchView {
     pub browse: Vec<Link>,
+    pub filters: Vec<Filter>,
+    /// The index manifest as JSON, safe inside `<script>`.
+    pub data: String,
+    /// The theme's search script, inlined: one request fewer before results.
+    pub script: String,
+}
+
+/// A select of the search form: `name` is the URL parameter.
+#[derive(Debug, Serialize)]
+pub struct Filter {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<Link>,
 }
 
 impl Views<'_> {
@@ -67,19 +80,34 @@ impl Views<'_> {
         dir: &str,
         has: impl Fn(&Record, K) -> bool,
     ) -> Vec<Link> {
-        K::ALL
-            .iter()
-            .filter_map(|(key, _, value)| {
-                let n = self.site.records.iter().filter(|r| has(r, *value)).count();
-                (n > 0).then(|| Link {
-                    count: Some(n),
-                    ..self.keyword_link(section, dir, key)
-                })
+        self.keyword_values(has)
+            .into_iter()
+            .map(|(key, n)| Link {
+                count: Some(n),
+                ..self.keyword_link(section, dir, key)
             })
             .collect()
     }
 
-    pub(super) fn search_page(&self) -> Page {
+    /// Each value of a keyword that some records have, with how many have it.
+    fn keyword_values<K: Keyword>(
+        &self,
+        has: impl Fn(&Record, K) -> bool,
+    ) -> Vec<(&'static str, usize)> {
+        K::ALL
+            .iter()
+            .filter_map(|(key, _, value)| {
+                let n = self.site.records.iter().filter(|r| has(r, *value)).count();
+                (n > 0).then_some((*key, n))
+            })
+            .collect()
+    }
+
+    /// The search page, with the index `manifest` and the theme's `script` inline.
+    pub fn search_page(&self, manifest: &impl Serialize, script: &str) -> Page {
+        let data = serde_json::to_string(manifest)
+            .expect("plain data serialises")
+            .replace('<', "\\u003c");
         Page {
             path: urls::list_page(urls::SEARCH, 1),
             template: "search.html",
@@ -87,9 +115,56 @@ impl Views<'_> {
             breadcrumbs: vec![self.home_crumb()],
             data: PageData::Search(SearchView {
                 browse: self.browse_links(),
+                filters: self.search_filters(),
+                data,
+                script: script.to_string(),
             }),
             in_sitemap: false,
         }
+    }
+
+    /// Filters with every value some record has; the URL carries field names as
+    /// written and keyword keys (`level=commune`).
+    fn search_filters(&self) -> Vec<Filter> {
+        let fields = self
+            .field_terms()
+            .into_iter()
+            .map(|l| Link {
+                url: l.label.clone(),
+                ..l
+            })
+            .collect();
+        let filter = |name: &'static str, options: Vec<(&'static str, usize)>| Filter {
+            name,
+            label: self.strings.get(&format!("search.{name}")).into(),
+            options: options
+                .into_iter()
+                .map(|(key, count)| Link {
+                    label: self.strings.get(&format!("{name}.{key}")).into(),
+                    url: key.into(),
+                    count: Some(count),
+                })
+                .collect(),
+        };
+        vec![
+            Filter {
+                name: "field",
+                label: self.strings.get("search.field").into(),
+                options: fields,
+            },
+            filter(
+                "level",
+                self.keyword_values(|r, l: Level| r.levels.contains(&l)),
+            ),
+            filter(
+                "audience",
+                self.keyword_values(|r, a: Audience| r.audience.contains(&a)),
+            ),
+            filter(
+                "online",
+                self.keyword_values(|r, o: OnlineLevel| online_level(r) == o),
+            ),
+        ]
     }
 
     pub(super) fn browse_links(&self) -> Vec<Link> {

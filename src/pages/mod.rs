@@ -191,7 +191,6 @@ pub fn plan(site: &Site, strings: &Strings) -> Vec<Page> {
         .collect();
     pages.push(views.home());
     pages.extend(views.lists(&items));
-    pages.push(views.search_page());
     for page in &site.pages {
         pages.push(Page {
             path: format!("{}/{}/index.html", urls::PAGES, page.slug),

@@ -13,7 +13,8 @@ export const repo = resolve(import.meta.dirname, "../..");
 export function buildSite(root = repo) {
   const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
   const out = join(mkdtempSync(join(tmpdir(), "sotay-browser-")), "public");
-  const run = spawnSync(bin, ["--root", root, "build", "--output", out], { encoding: "utf8" });
+  // Real records warn a lot: room for all of it on stderr.
+  const run = spawnSync(bin, ["--root", root, "build", "--output", out], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`sotay build failed:\n${run.stderr}`);
   return out;
 }

@@ -1,0 +1,409 @@
+//! The search index, built from the records in the same run as the pages.
+//!
+//! The browser must show results after at most three sequential requests: the search
+//! page (which carries the script and a small manifest inline), then the index files
+//! for the query's words, then the display data of the first results. So:
+//! - words, title word pairs and codes share one sorted key space, cut into files of
+//!   about [`SHARD_BYTES`]; the manifest lists the first key of each file;
+//! - records are numbered by title length, then Vietnamese order, so "shorter titles
+//!   first" is just "smaller id first"; the manifest says where each length starts;
+//! - display data lives in files of [`CHUNK`] records, facets in one file fetched
+//!   only when filters need it.
+//!
+//! Every file is a script calling `__sotaySearch(name, data)`, so search works from
+//! `file://` too, where the browser refuses `fetch`.
+
+mod encode;
+mod terms;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::collate;
+use crate::keyword::Keyword;
+use crate::output::OutputFile;
+use crate::pages::{ProcedureItem, Views};
+use crate::record::{Audience, Level, OnlineLevel, Record};
+use crate::urls;
+
+pub use terms::{Class, code_key};
+
+/// Target size of one index file before compression.
+pub const SHARD_BYTES: usize = 8_000;
+/// Records per display-data file.
+pub const CHUNK: usize = 16;
+
+/// The index files and the manifest the search page carries inline.
+pub struct SearchIndex {
+    pub files: Vec<OutputFile>,
+    pub manifest: Manifest,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// Changes whenever any index file does; appended to file URLs so caches refresh.
+    pub version: String,
+    pub records: usize,
+    pub chunk: usize,
+    /// First key of each index file.
+    pub shards: Vec<String>,
+    /// `lens[n]`: the first record id whose title has at least `n` words.
+    pub lens: Vec<usize>,
+    /// Every folded word made only of letters, space-separated, sorted: for typo
+    /// correction and completing the word being typed without a request.
+    pub vocab: String,
+    pub fields: Vec<String>,
+    pub levels: Vec<(&'static str, String)>,
+    pub audiences: Vec<(&'static str, String)>,
+    /// Online levels: key, badge label, long label.
+    pub online: Vec<(&'static str, String, String)>,
+    /// Interface strings the script shows (`search.*` of the theme's i18n).
+    pub text: BTreeMap<&'static str, String>,
+}
+
+/// The `search.*` strings the script needs.
+const TEXT: &[&str] = &[
+    "prompt",
+    "loading",
+    "results",
+    "none",
+    "missing",
+    "closest",
+    "did_you_mean",
+    "more",
+    "code",
+    "error",
+];
+
+/// A key's postings while the index is built.
+#[derive(Default)]
+struct Entry {
+    /// Title postings with the word as written ("" for pairs).
+    title: Vec<(String, u32)>,
+    /// Field, documents and body postings.
+    other: [Vec<u32>; 3],
+    code: Option<u32>,
+}
+
+impl Entry {
+    fn merge(&mut self, other: Entry) {
+        self.title.extend(other.title);
+        for (mine, theirs) in self.other.iter_mut().zip(other.other) {
+            mine.extend(theirs);
+        }
+        self.code = self.code.or(other.code);
+    }
+
+    fn json(&mut self, total: usize) -> String {
+        if let Some(id) = self.code {
+            return format!("{{\"c\":{id}}}");
+        }
+        let mut parts = Vec::new();
+        if !self.title.is_empty() {
+            let mut forms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+            for (form, id) in &self.title {
+                forms.entry(form).or_default().push(*id);
+            }
+            if !(forms.len() == 1 && forms.contains_key("")) {
+                parts.push(format!("\"v\":{}", json(&forms.keys().collect::<Vec<_>>())));
+            }
+            let lists: Vec<String> = forms
+                .values_mut()
+                .map(|ids| {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    encode::postings(ids, total)
+                })
+                .collect();
+            parts.push(format!("\"t\":[{}]", lists.join(",")));
+        }
+        // A record is listed once per key, under the best class it has: "Đất" in a
+        // title and "đất" in the body fold alike.
+        let mut seen: Vec<u32> = self.title.iter().map(|(_, id)| *id).collect();
+        seen.sort_unstable();
+        for (name, ids) in ["f", "d", "b"].iter().zip(&mut self.other) {
+            ids.sort_unstable();
+            ids.dedup();
+            ids.retain(|id| seen.binary_search(id).is_err());
+            if !ids.is_empty() {
+                parts.push(format!("\"{name}\":{}", encode::postings(ids, total)));
+                seen.extend_from_slice(ids);
+                seen.sort_unstable();
+            }
+        }
+        format!("{{{}}}", parts.join(","))
+    }
+}
+
+type Keys = HashMap<String, Entry, FastHash>;
+
+fn add_record(mut keys: Keys, id: u32, record: &Record) -> Keys {
+    let terms = terms::doc_terms(record);
+    let mut folded = String::new();
+    for (word, class) in terms.words {
+        if class == Class::Title {
+            continue; // in `title_forms`
+        }
+        crate::text::fold_into(word, &mut folded);
+        // Look up by &str first: only a new key costs an allocation.
+        let entry = match keys.get_mut(folded.as_str()) {
+            Some(entry) => entry,
+            None => keys.entry(folded.clone()).or_default(),
+        };
+        entry.other[class as usize - 1].push(id);
+    }
+    for (folded, form) in terms.title_forms {
+        keys.entry(folded).or_default().title.push((form, id));
+    }
+    for pair in terms.title_pairs {
+        keys.entry(pair)
+            .or_default()
+            .title
+            .push((String::new(), id));
+    }
+    keys.entry(code_key(&record.code)).or_default().code = Some(id);
+    keys
+}
+
+fn merge(a: Keys, b: Keys) -> Keys {
+    let (mut big, small) = if a.len() < b.len() { (b, a) } else { (a, b) };
+    for (key, entry) in small {
+        big.entry(key).or_default().merge(entry);
+    }
+    big
+}
+
+/// Builds the index of `records` (all procedures of the site).
+pub fn build(views: &Views, records: &[Record]) -> SearchIndex {
+    // Ids: shorter titles first, then Vietnamese alphabetical order.
+    let mut order: Vec<(usize, collate::SortKey, &Record)> = records
+        .par_iter()
+        .map(|r| {
+            (
+                crate::text::words(&r.title).count(),
+                collate::sort_key(&r.title),
+                r,
+            )
+        })
+        .collect();
+    order.par_sort_by(|a, b| (a.0, &a.1, &a.2.code).cmp(&(b.0, &b.1, &b.2.code)));
+    let records: Vec<&Record> = order.iter().map(|(_, _, r)| *r).collect();
+    let total = records.len();
+
+    let keys: Keys = records
+        .par_iter()
+        .enumerate()
+        .fold(Keys::default, |keys, (id, record)| {
+            add_record(keys, id as u32, record)
+        })
+        .reduce(Keys::default, merge);
+    let mut keys: Vec<(String, Entry)> = keys.into_iter().collect();
+    keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let encoded: Vec<(String, String)> = keys
+        .par_iter_mut()
+        .map(|(key, entry)| (json(key), entry.json(total)))
+        .collect();
+
+    let mut files = Vec::new();
+    let mut shards = Vec::new();
+    let mut current = String::new();
+    for ((key, _), (key_json, entry_json)) in keys.iter().zip(&encoded) {
+        if current.is_empty() {
+            shards.push(key.clone());
+        } else {
+            current.push(',');
+        }
+        current.push_str(key_json);
+        current.push(':');
+        current.push_str(entry_json);
+        if current.len() >= SHARD_BYTES {
+            let name = format!("i{}", shards.len() - 1);
+            files.push(script(&name, &format!("{{{current}}}")));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        let name = format!("i{}", shards.len() - 1);
+        files.push(script(&name, &format!("{{{current}}}")));
+    }
+
+    let fields = field_names(&records);
+    let items: Vec<ProcedureItem> = records.par_iter().map(|r| views.item(r)).collect();
+    files.extend(display_files(&items, &fields));
+    files.push(facet_file(&records, &fields));
+
+    let mut lens = Vec::new();
+    for (id, (len, _, _)) in order.iter().enumerate() {
+        while lens.len() <= *len {
+            lens.push(id);
+        }
+    }
+    lens.push(total);
+
+    let mut vocab: Vec<&str> = keys
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| k.chars().all(char::is_alphabetic))
+        .collect();
+    vocab.dedup();
+    let manifest = Manifest {
+        version: version(&files),
+        records: total,
+        chunk: CHUNK,
+        shards,
+        lens,
+        vocab: vocab.join(" "),
+        fields,
+        levels: labels::<Level>(views, "level"),
+        audiences: labels::<Audience>(views, "audience"),
+        online: labels::<OnlineLevel>(views, "online")
+            .into_iter()
+            .map(|(key, label)| {
+                (
+                    key,
+                    label,
+                    views.strings.get(&format!("online.{key}_long")).into(),
+                )
+            })
+            .collect(),
+        text: TEXT
+            .iter()
+            .map(|key| (*key, views.strings.get(&format!("search.{key}")).into()))
+            .collect(),
+    };
+    SearchIndex { files, manifest }
+}
+
+fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String)> {
+    K::ALL
+        .iter()
+        .map(|(key, _, _)| (*key, views.strings.get(&format!("{section}.{key}")).into()))
+        .collect()
+}
+
+fn field_names(records: &[&Record]) -> Vec<String> {
+    let mut fields: Vec<String> = records.iter().map(|r| r.field.clone()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    collate::sort_by_text(&mut fields, |f| f);
+    fields
+}
+
+/// What a result line shows, CHUNK records per file:
+/// `[url, title, code, field index, time, fee, online key]`.
+fn display_files(items: &[ProcedureItem], fields: &[String]) -> Vec<OutputFile> {
+    let field_index: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
+    items
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|item| {
+                    serde_json::json!([
+                        item.url,
+                        item.title,
+                        item.code,
+                        field_index[item.field.as_str()],
+                        item.time,
+                        item.fee,
+                        item.online.key,
+                    ])
+                })
+                .collect();
+            script(&format!("d{n}"), &serde_json::to_string(&rows).unwrap())
+        })
+        .collect()
+}
+
+/// Per record, six base64 digits: field (2), levels (1, a bit each), audience (2),
+/// online level (1). Filters and their counts read this.
+fn facet_file(records: &[&Record], fields: &[String]) -> OutputFile {
+    let field_index: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
+    let mut out = String::with_capacity(records.len() * 6);
+    for record in records {
+        encode::digits(field_index[record.field.as_str()], 2, &mut out);
+        encode::digits(bits(&record.levels), 1, &mut out);
+        encode::digits(bits(&record.audience), 2, &mut out);
+        let online = record.online.unwrap_or(OnlineLevel::None);
+        encode::digits(position(online), 1, &mut out);
+    }
+    script("facets", &json(&out))
+}
+
+fn position<K: Keyword>(value: K) -> usize {
+    K::ALL.iter().position(|(_, _, v)| *v == value).unwrap_or(0)
+}
+
+fn bits<K: Keyword>(values: &[K]) -> usize {
+    values.iter().fold(0, |acc, v| acc | 1 << position(*v))
+}
+
+/// FxHash's multiply-rotate: the index hashes millions of short words, which std's
+/// DoS-resistant SipHash makes slow for no gain (the keys are our own content).
+#[derive(Default, Clone, Copy)]
+pub struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+fn script(name: &str, data: &str) -> OutputFile {
+    OutputFile {
+        path: format!("{}/{name}.js", urls::SEARCH),
+        bytes: format!("__sotaySearch({},{data});\n", json(&name)).into_bytes(),
+    }
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+/// FNV-1a over every file: stable across runs and Rust versions, unlike `DefaultHasher`.
+fn version(files: &[OutputFile]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        for byte in file.path.bytes().chain(file.bytes.iter().copied()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{:08x}", hash as u32)
+}

@@ -1,0 +1,126 @@
+//! Which words of a record are indexed, and how strongly each counts: a word found in
+//! the title outranks one found in the field or agency, then documents and results,
+//! then the rest of the text.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::record::Record;
+use crate::text::{fold, nfc, words};
+
+/// Where in a record a word was found, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Title = 0,
+    /// Field, agencies and the record's own keywords.
+    Field = 1,
+    /// Documents to bring, forms and results.
+    Documents = 2,
+    /// Everything else: conditions, steps, notes, legal basis, the body.
+    Body = 3,
+}
+
+/// The indexed words of one record.
+#[derive(Debug, Default)]
+pub struct DocTerms<'r> {
+    /// Each word as written → the best class it was found in. Kept unfolded, borrowed
+    /// from the record: a record repeats its words many times, so folding and
+    /// allocating once per distinct word is most of the saving.
+    pub words: HashMap<&'r str, Class, super::FastHash>,
+    /// Title words as written (lowercase), by folded word: an exact accented match
+    /// ranks above a folded one.
+    pub title_forms: HashSet<(String, String)>,
+    /// Adjacent folded title words, "khai sinh": phrases rank high.
+    pub title_pairs: HashSet<String>,
+    /// Number of words in the title.
+    pub title_len: usize,
+}
+
+impl<'r> DocTerms<'r> {
+    fn add(&mut self, text: &'r str, class: Class) {
+        for word in words(text) {
+            self.words
+                .entry(word)
+                .and_modify(|best| *best = (*best).min(class))
+                .or_insert(class);
+        }
+    }
+}
+
+pub fn doc_terms(record: &Record) -> DocTerms<'_> {
+    let mut terms = DocTerms::default();
+    let mut previous: Option<String> = None;
+    for word in words(&record.title) {
+        let folded = fold(word);
+        if let Some(previous) = previous {
+            terms.title_pairs.insert(format!("{previous} {folded}"));
+        }
+        terms
+            .title_forms
+            .insert((folded.clone(), nfc(word).to_lowercase()));
+        terms.title_len += 1;
+        previous = Some(folded);
+    }
+    terms.add(&record.title, Class::Title);
+
+    let agencies = [
+        &record.agency,
+        &record.authority,
+        &record.delegated_agency,
+        &record.coordinating_agency,
+    ];
+    terms.add(&record.field, Class::Field);
+    for text in agencies.into_iter().flatten().chain(&record.keywords) {
+        terms.add(text, Class::Field);
+    }
+
+    for document in &record.documents {
+        terms.add(&document.name, Class::Documents);
+        for form in &document.forms {
+            terms.add(&form.title, Class::Documents);
+        }
+    }
+    for result in &record.results {
+        terms.add(&result.name, Class::Documents);
+    }
+
+    let body = [
+        &record.description,
+        &record.steps,
+        &record.kind,
+        &record.decision,
+        &record.submission_address,
+    ];
+    for text in body.into_iter().flatten() {
+        terms.add(text, Class::Body);
+    }
+    terms.add(&record.body, Class::Body);
+    for text in record.conditions.iter().chain(&record.related_text) {
+        terms.add(text, Class::Body);
+    }
+    for channel in &record.channels {
+        let texts = [
+            channel.time.as_ref().map(|t| &t.text),
+            channel.fee.as_ref().map(|f| &f.text),
+            channel.note.as_ref(),
+            channel.case.as_ref(),
+        ];
+        for text in texts.into_iter().flatten() {
+            terms.add(text, Class::Body);
+        }
+    }
+    for law in &record.legal_basis {
+        terms.add(&law.title, Class::Body);
+        if let Some(code) = &law.code {
+            terms.add(code, Class::Body);
+        }
+    }
+    terms
+}
+
+/// The key a code is found under: folded, letters and digits only, so "1.001193"
+/// and "1001193" are the same code.
+pub fn code_key(code: &str) -> String {
+    let mut key = String::from("#");
+    key.extend(fold(code).chars().filter(|c| c.is_alphanumeric()));
+    key
+}
