@@ -66,7 +66,6 @@ pub struct Manifest {
 /// The `search.*` strings the script needs.
 const TEXT: &[&str] = &[
     "prompt",
-    "loading",
     "results",
     "none",
     "missing",

@@ -442,7 +442,7 @@
   var current = 0;
   var shown = null;
 
-  function show(out, q, filters, seq) {
+  function show(out, filters, seq) {
     if (seq !== current) return Promise.resolve();
     if (!out) {
       status.textContent = text.prompt;
@@ -587,7 +587,7 @@
     else if (push === false) history.replaceState(null, '', url);
     // The latest search, for tests and benchmarks to wait on.
     window.sotaySearchDone = search(q, filters).then(function (out) {
-      return show(out, q, filters, seq);
+      return show(out, filters, seq);
     }).catch(function () {
       if (seq === current) status.textContent = text.error;
     });
