@@ -102,11 +102,12 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let strings = strings(&theme, &site)?;
     clock.lap("load");
 
-    let pages = pages::plan(&site, &strings);
     let views = Views {
         site: &site,
         strings: &strings,
     };
+    let items = views.items();
+    let pages = pages::plan(&site, &strings, &items);
     let renderer = Renderer::new(
         &theme,
         &views.site_view(),
@@ -134,7 +135,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     // The index is built while the pages render; the search page carries its manifest.
     let (rendered, index) = rayon::join(
         || pages.par_iter().map(render).collect::<Result<Vec<_>, _>>(),
-        || search::build(&views, &site.records),
+        || search::build(&views, &site.records, &items),
     );
     let mut files = rendered?;
     let script = theme

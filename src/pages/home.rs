@@ -36,7 +36,15 @@ pub struct SearchView {
 pub struct Filter {
     pub name: &'static str,
     pub label: String,
-    pub options: Vec<Link>,
+    pub options: Vec<FilterOption>,
+}
+
+/// One value of a filter: what the URL carries, what people read, how many records.
+#[derive(Debug, Serialize)]
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
 }
 
 impl Views<'_> {
@@ -129,9 +137,10 @@ impl Views<'_> {
         let fields = self
             .field_terms()
             .into_iter()
-            .map(|l| Link {
-                url: l.label.clone(),
-                ..l
+            .map(|l| FilterOption {
+                value: l.label.clone(),
+                count: l.count.unwrap_or_default(),
+                label: l.label,
             })
             .collect();
         let filter = |name: &'static str, options: Vec<(&'static str, usize)>| Filter {
@@ -139,10 +148,10 @@ impl Views<'_> {
             label: self.strings.get(&format!("search.{name}")).into(),
             options: options
                 .into_iter()
-                .map(|(key, count)| Link {
+                .map(|(key, count)| FilterOption {
+                    value: key.into(),
                     label: self.strings.get(&format!("{name}.{key}")).into(),
-                    url: key.into(),
-                    count: Some(count),
+                    count,
                 })
                 .collect(),
         };

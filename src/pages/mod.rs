@@ -158,6 +158,11 @@ impl Views<'_> {
         }
     }
 
+    /// Every record as a list line, in the order of `site.records`.
+    pub fn items(&self) -> Vec<ProcedureItem> {
+        self.site.records.par_iter().map(|r| self.item(r)).collect()
+    }
+
     fn home_crumb(&self) -> Link {
         Link {
             label: self.strings.get("nav.home").into(),
@@ -168,14 +173,16 @@ impl Views<'_> {
 }
 
 /// Every page of the site. Procedure pages are planned in parallel.
-pub fn plan(site: &Site, strings: &Strings) -> Vec<Page> {
+///
+/// `items` are the records as list lines, in the order of `site.records`
+/// ([`Views::items`]); the search index shows the same lines.
+pub fn plan(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page> {
     let views = Views { site, strings };
     let by_code: HashMap<String, &crate::record::Record> = site
         .records
         .iter()
         .map(|r| (r.code.to_lowercase(), r))
         .collect();
-    let items: Vec<ProcedureItem> = site.records.par_iter().map(|r| views.item(r)).collect();
 
     let mut pages: Vec<Page> = site
         .records
@@ -190,7 +197,7 @@ pub fn plan(site: &Site, strings: &Strings) -> Vec<Page> {
         })
         .collect();
     pages.push(views.home());
-    pages.extend(views.lists(&items));
+    pages.extend(views.lists(items));
     for page in &site.pages {
         pages.push(Page {
             path: format!("{}/{}/index.html", urls::PAGES, page.slug),

@@ -174,21 +174,21 @@ fn merge(a: Keys, b: Keys) -> Keys {
     big
 }
 
-/// Builds the index of `records` (all procedures of the site).
-pub fn build(views: &Views, records: &[Record]) -> SearchIndex {
+/// Builds the index of `records` (all procedures of the site); `items` are the same
+/// records as list lines, in the same order.
+pub fn build(views: &Views, records: &[Record], items: &[ProcedureItem]) -> SearchIndex {
     // Ids: shorter titles first, then Vietnamese alphabetical order.
-    let mut order: Vec<(usize, collate::SortKey, &Record)> = records
+    let mut order: Vec<(usize, collate::SortKey, &Record, &ProcedureItem)> = records
         .par_iter()
-        .map(|r| {
-            (
-                crate::text::words(&r.title).count(),
-                collate::sort_key(&r.title),
-                r,
-            )
+        .zip(items)
+        .map(|(r, item)| {
+            let len = crate::text::words(&r.title).count();
+            (len, collate::sort_key(&r.title), r, item)
         })
         .collect();
     order.par_sort_by(|a, b| (a.0, &a.1, &a.2.code).cmp(&(b.0, &b.1, &b.2.code)));
-    let records: Vec<&Record> = order.iter().map(|(_, _, r)| *r).collect();
+    let records: Vec<&Record> = order.iter().map(|(_, _, r, _)| *r).collect();
+    let items: Vec<&ProcedureItem> = order.iter().map(|(_, _, _, item)| *item).collect();
     let total = records.len();
 
     let keys: Keys = records
@@ -229,12 +229,16 @@ pub fn build(views: &Views, records: &[Record]) -> SearchIndex {
     }
 
     let fields = field_names(&records);
-    let items: Vec<ProcedureItem> = records.par_iter().map(|r| views.item(r)).collect();
-    files.extend(display_files(&items, &fields));
-    files.push(facet_file(&records, &fields));
+    let field_index: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
+    files.extend(display_files(&items, &field_index));
+    files.push(facet_file(&records, &field_index));
 
     let mut lens = Vec::new();
-    for (id, (len, _, _)) in order.iter().enumerate() {
+    for (id, (len, ..)) in order.iter().enumerate() {
         while lens.len() <= *len {
             lens.push(id);
         }
@@ -292,12 +296,7 @@ fn field_names(records: &[&Record]) -> Vec<String> {
 
 /// What a result line shows, CHUNK records per file:
 /// `[url, title, code, field index, time, fee, online key]`.
-fn display_files(items: &[ProcedureItem], fields: &[String]) -> Vec<OutputFile> {
-    let field_index: HashMap<&str, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
+fn display_files(items: &[&ProcedureItem], field_index: &HashMap<&str, usize>) -> Vec<OutputFile> {
     items
         .par_chunks(CHUNK)
         .enumerate()
@@ -323,12 +322,7 @@ fn display_files(items: &[ProcedureItem], fields: &[String]) -> Vec<OutputFile> 
 
 /// Per record, six base64 digits: field (2), levels (1, a bit each), audience (2),
 /// online level (1). Filters and their counts read this.
-fn facet_file(records: &[&Record], fields: &[String]) -> OutputFile {
-    let field_index: HashMap<&str, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
+fn facet_file(records: &[&Record], field_index: &HashMap<&str, usize>) -> OutputFile {
     let mut out = String::with_capacity(records.len() * 6);
     for record in records {
         encode::digits(field_index[record.field.as_str()], 2, &mut out);

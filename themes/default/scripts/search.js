@@ -609,15 +609,6 @@
     fromUrl();
     run();
   });
-  // For tests and benchmarks: the ranking behind what the page shows.
-  window.sotaySearch = {
-    fold: fold,
-    rank: function (q) {
-      return search(q, {}).then(function (out) {
-        return out && out.ranked.map(function (d) { return [d.id, d.key]; });
-      });
-    }
-  };
   fromUrl();
   run();
 })();
