@@ -54,25 +54,29 @@ pub enum BuildError {
 }
 
 /// The theme's search script, inlined into the search page.
-const SEARCH_SCRIPT: &str = "scripts/search.js";
+pub(crate) const SEARCH_SCRIPT: &str = "scripts/search.js";
 
 /// Times the stages of a build, one lap each.
-struct Stopwatch {
+pub struct Stopwatch {
     since: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Stopwatch {
-    fn start() -> Self {
+    pub fn start() -> Self {
         Stopwatch {
             since: Instant::now(),
             laps: Vec::new(),
         }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub fn lap(&mut self, stage: &'static str) {
         self.laps.push((stage, self.since.elapsed()));
         self.since = Instant::now();
+    }
+
+    pub fn laps(&self) -> &[(&'static str, Duration)] {
+        &self.laps
     }
 }
 
@@ -85,89 +89,147 @@ fn list_broken(links: &[BrokenLink]) -> String {
         .join("\n")
 }
 
-/// Builds the site at `root`. On any error the previous output is left untouched.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut clock = Stopwatch::start();
+/// What a build renders from: the checked site, its theme and interface strings.
+pub struct Inputs {
+    pub site: Site,
+    pub theme: Theme,
+    pub strings: Strings,
+    pub warnings: Diagnostics,
+}
 
+/// Loads and checks everything a build needs; any error stops here.
+pub fn load_inputs(root: &Path) -> Result<Inputs, BuildError> {
     let loaded = site::load(root);
     let Some(site) = loaded.site.filter(|_| !loaded.diagnostics.has_errors()) else {
         return Err(BuildError::Content(loaded.diagnostics));
     };
+    let theme = Theme::load(root, &site.config.theme)?;
+    let strings = strings(&theme, &site)?;
+    Ok(Inputs {
+        site,
+        theme,
+        strings,
+        warnings: loaded.diagnostics,
+    })
+}
+
+/// Builds the site at `root`. On any error the previous output is left untouched.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut clock = Stopwatch::start();
+    let inputs = load_inputs(root)?;
     let output = options
         .output
         .clone()
-        .unwrap_or_else(|| root.join(&site.config.output));
+        .unwrap_or_else(|| root.join(&inputs.site.config.output));
     check_output(root, &output)?;
-    let theme = Theme::load(root, &site.config.theme)?;
-    let strings = strings(&theme, &site)?;
     clock.lap("load");
 
-    let views = Views {
-        site: &site,
-        strings: &strings,
-    };
+    let site = render_site(&inputs.site, &inputs.theme, &inputs.strings, &mut clock)?;
+    write_site(&output, &site.files)?;
+    clock.lap("write");
+    Ok(BuildReport {
+        output,
+        pages: site.pages,
+        files: site.files.len(),
+        warnings: inputs.warnings,
+        timings: clock.laps,
+    })
+}
+
+/// Every file of a built site, in memory.
+pub struct SiteFiles {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+}
+
+/// Plans, renders and indexes every page, adds the other files and checks the links.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    strings: &Strings,
+    clock: &mut Stopwatch,
+) -> Result<SiteFiles, BuildError> {
+    let views = Views { site, strings };
     let items = views.items();
-    let pages = pages::plan(&site, &strings, &items);
-    let renderer = Renderer::new(
-        &theme,
-        &views.site_view(),
-        &strings,
-        site.config.base_url.as_deref(),
-    )
-    .map_err(|error| BuildError::Render {
-        page: "(loading templates)".into(),
-        error,
-    })?;
+    let pages = pages::plan(site, strings, &items);
+    let renderer = renderer(theme, &views)?;
     clock.lap("plan");
 
-    let render = |page: &Page| {
-        renderer
-            .render(page)
-            .map(|html| OutputFile {
-                path: page.path.clone(),
-                bytes: html.into_bytes(),
-            })
-            .map_err(|error| BuildError::Render {
-                page: page.path.clone(),
-                error,
-            })
-    };
     // The index is built while the pages render; the search page carries its manifest.
     let (rendered, index) = rayon::join(
-        || pages.par_iter().map(render).collect::<Result<Vec<_>, _>>(),
+        || {
+            pages
+                .par_iter()
+                .map(|page| render(&renderer, page))
+                .collect::<Result<Vec<_>, _>>()
+        },
         || search::build(&views, &site.records, &items),
     );
     let mut files = rendered?;
-    let script = theme
-        .files
-        .get(SEARCH_SCRIPT)
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    files.push(render(&views.search_page(&index.manifest, &script))?);
+    files.push(render(
+        &renderer,
+        &views.search_page(&index.manifest, &search_script(theme)),
+    )?);
     files.extend(index.files);
     clock.lap("render and index");
 
-    files.extend(static_files(&theme));
-    files.extend(form_files(root, &site)?);
-    files.extend(crawler_files(&site, &pages));
+    files.extend(static_files(theme));
+    files.extend(form_files(&site.root, site)?);
+    files.extend(crawler_files(
+        site,
+        pages
+            .iter()
+            .filter(|p| p.in_sitemap)
+            .map(|p| p.path.as_str()),
+    ));
     let broken = broken_links(&files);
     if !broken.is_empty() {
         return Err(BuildError::BrokenLinks(broken));
     }
     clock.lap("check links");
-
-    write_site(&output, &files)?;
-    clock.lap("write");
-    Ok(BuildReport {
-        output,
+    Ok(SiteFiles {
         pages: pages.len() + 1,
-        files: files.len(),
-        warnings: loaded.diagnostics,
-        timings: clock.laps,
+        files,
     })
 }
 
-fn strings(theme: &Theme, site: &Site) -> Result<Strings, BuildError> {
+/// The theme's templates, ready to render pages of this site.
+pub(crate) fn renderer(theme: &Theme, views: &Views) -> Result<Renderer, BuildError> {
+    Renderer::new(
+        theme,
+        &views.site_view(),
+        views.strings,
+        views.site.config.base_url.as_deref(),
+    )
+    .map_err(|error| BuildError::Render {
+        page: "(loading templates)".into(),
+        error,
+    })
+}
+
+pub(crate) fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, BuildError> {
+    renderer
+        .render(page)
+        .map(|html| OutputFile {
+            path: page.path.clone(),
+            bytes: html.into_bytes(),
+        })
+        .map_err(|error| BuildError::Render {
+            page: page.path.clone(),
+            error,
+        })
+}
+
+/// The theme's search script, as the search page inlines it.
+pub(crate) fn search_script(theme: &Theme) -> String {
+    theme
+        .files
+        .get(SEARCH_SCRIPT)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn strings(theme: &Theme, site: &Site) -> Result<Strings, BuildError> {
     let path = format!("i18n/{}.yaml", site.config.language.key());
     let Some(file) = theme.files.get(&path) else {
         let mut d = Diagnostics::default();
@@ -186,7 +248,7 @@ fn strings(theme: &Theme, site: &Site) -> Result<Strings, BuildError> {
 }
 
 /// The theme's `static/` files, at the root of the site.
-fn static_files(theme: &Theme) -> Vec<OutputFile> {
+pub(crate) fn static_files(theme: &Theme) -> Vec<OutputFile> {
     theme
         .files_in("static")
         .map(|(path, file)| OutputFile {
@@ -197,7 +259,7 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
 }
 
 /// Form files records link to, copied with their path under `content/`.
-fn form_files(root: &Path, site: &Site) -> Result<Vec<OutputFile>, BuildError> {
+pub(crate) fn form_files(root: &Path, site: &Site) -> Result<Vec<OutputFile>, BuildError> {
     let mut paths: Vec<&str> = site
         .records
         .iter()
@@ -221,7 +283,10 @@ fn form_files(root: &Path, site: &Site) -> Result<Vec<OutputFile>, BuildError> {
 }
 
 /// robots.txt always; sitemap.xml when the site knows its address.
-fn crawler_files(site: &Site, pages: &[Page]) -> Vec<OutputFile> {
+pub(crate) fn crawler_files<'a>(
+    site: &Site,
+    sitemap: impl Iterator<Item = &'a str>,
+) -> Vec<OutputFile> {
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     let mut files = Vec::new();
     if let Some(base) = &site.config.base_url {
@@ -229,10 +294,10 @@ fn crawler_files(site: &Site, pages: &[Page]) -> Vec<OutputFile> {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for page in pages.iter().filter(|p| p.in_sitemap) {
+        for path in sitemap {
             xml.push_str(&format!(
                 "<url><loc>{}</loc></url>\n",
-                xml_escape(&canonical(base, &page.path))
+                xml_escape(&canonical(base, path))
             ));
         }
         xml.push_str("</urlset>\n");

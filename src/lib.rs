@@ -14,6 +14,7 @@ pub mod format;
 pub mod freepages;
 pub mod frontmatter;
 pub mod i18n;
+pub mod incremental;
 pub mod keyword;
 pub mod links;
 pub mod markdown;

@@ -16,14 +16,23 @@ pub struct BrokenLink {
 /// Links (`href`, `src`) in HTML pages that point to no file of the site.
 pub fn broken_links(files: &[OutputFile]) -> Vec<BrokenLink> {
     let existing: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    broken_links_to(files, &|path| existing.contains(path))
+}
+
+/// Links in the HTML pages of `files` to paths for which `exists` says no: a live
+/// preview checks only the pages it rendered again, against the whole site.
+pub fn broken_links_to(
+    files: &[OutputFile],
+    exists: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<BrokenLink> {
     files
         .par_iter()
         .filter(|f| f.path.ends_with(".html"))
-        .flat_map_iter(|file| broken_in(file, &existing))
+        .flat_map_iter(|file| broken_in(file, exists))
         .collect()
 }
 
-fn broken_in(file: &OutputFile, existing: &HashSet<&str>) -> Vec<BrokenLink> {
+fn broken_in(file: &OutputFile, exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
     let html = String::from_utf8_lossy(&file.bytes);
     let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
@@ -36,10 +45,8 @@ fn broken_in(file: &OutputFile, existing: &HashSet<&str>) -> Vec<BrokenLink> {
             continue;
         }
         let found = match resolve(dir, &decode_path(path)) {
-            Some(p) if p.ends_with('/') || p.is_empty() => {
-                existing.contains(format!("{p}index.html").as_str())
-            }
-            Some(p) => existing.contains(p.as_str()),
+            Some(p) if p.ends_with('/') || p.is_empty() => exists(&format!("{p}index.html")),
+            Some(p) => exists(&p),
             None => false,
         };
         if !found {

@@ -37,21 +37,10 @@ pub fn load(root: &Path) -> Loaded {
     let config = load_config(root, &mut diagnostics);
     let offices = load_offices(root, &mut diagnostics);
 
-    let procedures = root.join(CONTENT_DIR).join(PROCEDURES_DIR);
-    let records = if procedures.is_dir() {
-        let (files, problems) = discover_records(root, &procedures);
-        diagnostics.extend(problems);
-        let (records, problems) = load_records(root, &files);
-        diagnostics.extend(problems);
-        records
-    } else {
-        diagnostics.push(
-            Diagnostic::error(relative(root, &procedures), "there is no procedures folder").help(
-                "put procedure records in content/procedures/, or run `sotay new \"Tên thủ tục\"`",
-            ),
-        );
-        Vec::new()
-    };
+    let (files, problems) = discover(root);
+    diagnostics.extend(problems);
+    let (records, problems) = load_records(root, &files);
+    diagnostics.extend(problems);
     let pages = load_pages(root, &mut diagnostics);
     diagnostics.extend(validate(root, &records, &offices));
     diagnostics.sort();
@@ -67,7 +56,18 @@ pub fn load(root: &Path) -> Loaded {
     }
 }
 
-fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
+/// The record files of the site, in the order records are kept.
+pub(crate) fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let procedures = root.join(CONTENT_DIR).join(PROCEDURES_DIR);
+    if procedures.is_dir() {
+        return discover_records(root, &procedures);
+    }
+    let missing = Diagnostic::error(relative(root, &procedures), "there is no procedures folder")
+        .help("put procedure records in content/procedures/, or run `sotay new \"Tên thủ tục\"`");
+    (Vec::new(), vec![missing])
+}
+
+pub(crate) fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
         diagnostics.push(
@@ -87,7 +87,7 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Config> {
     config
 }
 
-fn load_offices(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Office> {
+pub(crate) fn load_offices(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Office> {
     let path = root.join(CONTENT_DIR).join(OFFICES_FILE);
     if !path.exists() {
         return Vec::new();
@@ -106,7 +106,7 @@ fn load_offices(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Office> {
     }
 }
 
-fn load_pages(root: &Path, diagnostics: &mut Diagnostics) -> Vec<FreePage> {
+pub(crate) fn load_pages(root: &Path, diagnostics: &mut Diagnostics) -> Vec<FreePage> {
     let dir = root.join(CONTENT_DIR).join(PAGES_DIR);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();

@@ -15,7 +15,7 @@ pub use procedure::{ProcedureItem, ProcedureView};
 use crate::i18n::Strings;
 use crate::keyword::Keyword;
 use crate::markdown::{self, Settings};
-use crate::record::{Audience, Level};
+use crate::record::{Audience, Level, Record};
 use crate::site::Site;
 use crate::urls;
 
@@ -172,31 +172,48 @@ impl Views<'_> {
     }
 }
 
+/// Records by lower-case code, as related links look them up.
+pub type ByCode<'a> = HashMap<String, &'a Record>;
+
+pub fn by_code(records: &[Record]) -> ByCode<'_> {
+    records.iter().map(|r| (r.code.to_lowercase(), r)).collect()
+}
+
+impl Views<'_> {
+    /// The page of one procedure.
+    pub fn procedure_page(&self, record: &Record, by_code: &ByCode) -> Page {
+        Page {
+            path: urls::procedure(&record.slug),
+            template: "procedure.html",
+            title: record.title.clone(),
+            breadcrumbs: vec![self.home_crumb(), self.field_link(&record.field)],
+            data: PageData::Procedure(Box::new(self.procedure(record, by_code))),
+            in_sitemap: true,
+        }
+    }
+}
+
 /// Every page of the site. Procedure pages are planned in parallel.
 ///
 /// `items` are the records as list lines, in the order of `site.records`
 /// ([`Views::items`]); the search index shows the same lines.
 pub fn plan(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page> {
     let views = Views { site, strings };
-    let by_code: HashMap<String, &crate::record::Record> = site
-        .records
-        .iter()
-        .map(|r| (r.code.to_lowercase(), r))
-        .collect();
-
+    let by_code = by_code(&site.records);
     let mut pages: Vec<Page> = site
         .records
         .par_iter()
-        .map(|record| Page {
-            path: urls::procedure(&record.slug),
-            template: "procedure.html",
-            title: record.title.clone(),
-            breadcrumbs: vec![views.home_crumb(), views.field_link(&record.field)],
-            data: PageData::Procedure(Box::new(views.procedure(record, &by_code))),
-            in_sitemap: true,
-        })
+        .map(|record| views.procedure_page(record, &by_code))
         .collect();
-    pages.push(views.home());
+    pages.extend(plan_others(site, strings, items));
+    pages
+}
+
+/// Every page but the procedures' own: home, lists, free pages and 404. They are
+/// few, so a live preview can plan them all and render only those that changed.
+pub fn plan_others(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page> {
+    let views = Views { site, strings };
+    let mut pages = vec![views.home()];
     pages.extend(views.lists(items));
     for page in &site.pages {
         pages.push(Page {

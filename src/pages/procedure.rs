@@ -1,8 +1,6 @@
 //! The view of one procedure: what its page shows, computed and formatted here so the
 //! template only lays it out.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::{Badge, Link, Views};
@@ -151,7 +149,7 @@ impl Views<'_> {
         }
     }
 
-    pub fn procedure(&self, record: &Record, by_code: &HashMap<String, &Record>) -> ProcedureView {
+    pub fn procedure(&self, record: &Record, by_code: &super::ByCode) -> ProcedureView {
         let s = self.strings;
         let channels: Vec<ChannelRow> = record
             .channels

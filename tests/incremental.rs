@@ -1,0 +1,281 @@
+//! The live preview's incremental rebuild against `sotay build`: after every edit the
+//! files the session serves must be exactly those a full build makes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::copy_dir;
+use sotay::build::{Stopwatch, load_inputs, render_site};
+use sotay::incremental::{Outcome, Session};
+
+/// The example handbook with its theme, in a temporary folder.
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    std::fs::copy(repo.join("sotay.yaml"), dir.path().join("sotay.yaml")).unwrap();
+    dir
+}
+
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let inputs = load_inputs(root).unwrap_or_else(|e| panic!("full build fails: {e}"));
+    let site = render_site(
+        &inputs.site,
+        &inputs.theme,
+        &inputs.strings,
+        &mut Stopwatch::start(),
+    )
+    .unwrap();
+    site.files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
+    let files = session.files().expect("a site");
+    files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect()
+}
+
+/// Updates the session for `paths`, lets the index catch up, and compares with a full build.
+fn assert_same(session: &mut Session, paths: &[PathBuf], what: &str) -> Vec<String> {
+    let changed = match session.update(paths) {
+        Outcome::Built(built) => built.changed,
+        Outcome::Unchanged => Vec::new(),
+        Outcome::Failed(report) => panic!("{what}: the update failed:\n{report}"),
+    };
+    let mut changed = changed;
+    while let Some(built) = session.refresh_index() {
+        changed.extend(built.changed);
+    }
+    let expected = full_build(session.root());
+    let actual = served(session);
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|p| !actual.contains_key(*p))
+        .collect();
+    let extra: Vec<&String> = actual
+        .keys()
+        .filter(|p| !expected.contains_key(*p))
+        .collect();
+    let differ: Vec<&String> = expected
+        .iter()
+        .filter(|(p, b)| actual.get(*p).is_some_and(|a| a != *b))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+        "{what}: the preview differs from a full build\nmissing: {missing:?}\nextra: {extra:?}\ndiffer: {differ:?}"
+    );
+    changed
+}
+
+struct Edit<'a> {
+    root: &'a Path,
+}
+
+impl Edit<'_> {
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    fn replace(&self, relative: &str, from: &str, to: &str) -> PathBuf {
+        let path = self.path(relative);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        path
+    }
+}
+
+const TACH_HO: &str = "content/procedures/1-010038-tach-ho.md";
+const TAM_TRU: &str = "content/procedures/1-002755-gia-han-tam-tru.md";
+
+fn open(root: &Path) -> Session {
+    let mut session = Session::open(root).unwrap();
+    match session.update(&[]) {
+        Outcome::Built(_) => {}
+        other => panic!("first build: {other:?}"),
+    }
+    session
+}
+
+#[test]
+fn record_edits_render_what_a_full_build_renders() {
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+    assert_same(&mut session, &[], "first build");
+
+    edit.replace(TACH_HO, "10,000 Việt Nam Đồng", "12,000 Việt Nam Đồng");
+    let path = edit.replace(TACH_HO, "amount: 10000", "amount: 12000");
+    let changed = assert_same(&mut session, &[path], "fee");
+    assert!(
+        changed.contains(&"thu-tuc/1-010038-tach-ho/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"thu-tuc/1-002755-gia-han-tam-tru/index.html".to_string()),
+        "an unrelated page was reported changed: {changed:?}"
+    );
+
+    let path = edit.replace(TACH_HO, "title: \"Tách hộ\"", "title: \"Tách hộ gia đình\"");
+    assert_same(&mut session, &[path], "title");
+
+    let path = edit.replace(TAM_TRU, "field: \"", "field: \"Cư trú mới ");
+    assert_same(&mut session, &[path], "field");
+
+    // A related link, then a change to the record it names.
+    let path = edit.replace(
+        TAM_TRU,
+        "\ntitle: ",
+        "\nrelated:\n  - \"1.010038\"\ntitle: ",
+    );
+    assert_same(&mut session, &[path], "related added");
+    let path = edit.replace(TACH_HO, "Tách hộ gia đình", "Tách hộ (gia đình)");
+    let changed = assert_same(&mut session, &[path], "related title");
+    assert!(
+        changed.contains(&"thu-tuc/1-002755-gia-han-tam-tru/index.html".to_string()),
+        "the page naming it as related was not rendered again: {changed:?}"
+    );
+
+    // A new record, in a new folder; then the folder renamed; then deleted.
+    let text = std::fs::read_to_string(edit.path(TACH_HO)).unwrap();
+    let copy = text
+        .replace("1.010038", "9.999001")
+        .replace("Tách hộ (gia đình)", "Nhập hộ");
+    std::fs::create_dir_all(edit.path("content/procedures/moi")).unwrap();
+    let path = edit.path("content/procedures/moi/nhap-ho.md");
+    std::fs::write(&path, copy).unwrap();
+    assert_same(&mut session, &[path], "new record");
+    std::fs::rename(
+        edit.path("content/procedures/moi"),
+        edit.path("content/procedures/cu-tru"),
+    )
+    .unwrap();
+    assert_same(
+        &mut session,
+        &[
+            edit.path("content/procedures/moi"),
+            edit.path("content/procedures/cu-tru"),
+        ],
+        "folder renamed",
+    );
+    let path = edit.path("content/procedures/cu-tru/nhap-ho.md");
+    std::fs::remove_file(&path).unwrap();
+    assert_same(&mut session, &[path], "record deleted");
+
+    // A record deleted while another names it: an error until the reference goes too.
+    let tach_ho = std::fs::read_to_string(edit.path(TACH_HO)).unwrap();
+    std::fs::remove_file(edit.path(TACH_HO)).unwrap();
+    match session.update(&[edit.path(TACH_HO)]) {
+        Outcome::Failed(report) => assert!(report.contains("1.010038"), "{report}"),
+        other => panic!("a dangling related code must fail: {other:?}"),
+    }
+    let path = edit.replace(TAM_TRU, "related:\n  - \"1.010038\"\n", "");
+    assert_same(&mut session, &[path], "reference removed");
+    std::fs::write(edit.path(TACH_HO), tach_ho).unwrap();
+    assert_same(&mut session, &[edit.path(TACH_HO)], "record back");
+}
+
+#[test]
+fn a_broken_record_keeps_the_last_good_site_until_fixed() {
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+    let before = served(&session);
+
+    let path = edit.replace(TACH_HO, "title: \"Tách hộ\"", "title: [\"Tách hộ\"");
+    match session.update(std::slice::from_ref(&path)) {
+        Outcome::Failed(report) => {
+            assert!(report.contains(&format!("{TACH_HO}:4:1")), "{report}");
+            assert!(report.contains("invalid YAML"), "{report}");
+        }
+        other => panic!("a broken record must fail: {other:?}"),
+    }
+    assert!(session.refresh_index().is_none());
+    assert_eq!(served(&session), before, "the last good site is kept");
+
+    // Another edit while broken is kept and shows once the record is fixed.
+    let other = edit.replace(TAM_TRU, "\ntitle: \"", "\ntitle: \"Gia hạn: ");
+    assert!(matches!(
+        session.update(std::slice::from_ref(&other)),
+        Outcome::Failed(_)
+    ));
+    let path = edit.replace(TACH_HO, "title: [\"Tách hộ\"", "title: \"Tách hộ\"");
+    assert_same(&mut session, &[path], "fixed");
+}
+
+#[test]
+fn theme_and_configuration_edits_render_what_a_full_build_renders() {
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+
+    let path = edit.replace(
+        "themes/default/templates/procedure.html",
+        "{% block main %}",
+        "{% block main %}<p class=\"preview-test\">mẫu mới</p>",
+    );
+    let changed = assert_same(&mut session, &[path], "procedure template");
+    assert!(
+        changed.iter().all(|p| p.starts_with("thu-tuc/")),
+        "{changed:?}"
+    );
+
+    let path = edit.replace("themes/default/static/style.css", "body", "body ");
+    assert_same(&mut session, &[path], "style sheet");
+
+    let path = edit.replace(
+        "sotay.yaml",
+        "title: \"Sổ tay thủ tục hành chính phường An Bình\"",
+        "title: \"Sổ tay phường An Bình\"",
+    );
+    assert_same(&mut session, &[path], "site title");
+
+    let path = edit.replace("content/offices.yaml", "Số 1 đường", "Số 2 đường");
+    assert_same(&mut session, &[path], "office address");
+
+    let path = edit.replace(
+        "content/pages/gioi-thieu.md",
+        "\ntitle: \"",
+        "\ntitle: \"Về ",
+    );
+    assert_same(&mut session, &[path], "free page title");
+
+    let path = edit.replace("themes/default/i18n/vi.yaml", "Trang chủ", "Trang đầu");
+    assert_same(&mut session, &[path], "interface string");
+
+    // Editors' temporary files change nothing.
+    let swap = edit.path("content/procedures/.1-010038-tach-ho.md.swp");
+    std::fs::write(&swap, "x").unwrap();
+    assert!(matches!(session.update(&[swap]), Outcome::Unchanged));
+}
+
+#[test]
+fn a_broken_template_is_reported_and_fixing_it_recovers() {
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+    let before = served(&session);
+    let path = edit.replace(
+        "themes/default/templates/procedure.html",
+        "{% block main %}",
+        "{% block main %}{{ page.title | nosuchfilter }}",
+    );
+    match session.update(std::slice::from_ref(&path)) {
+        Outcome::Failed(report) => assert!(report.contains("nosuchfilter"), "{report}"),
+        other => panic!("a broken template must fail: {other:?}"),
+    }
+    assert_eq!(served(&session), before);
+    let path = edit.replace(
+        "themes/default/templates/procedure.html",
+        "{{ page.title | nosuchfilter }}",
+        "",
+    );
+    assert_same(&mut session, &[path], "template fixed");
+}
