@@ -25,6 +25,7 @@ pub mod record;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod shorthand;
 pub mod site;
 pub mod source;

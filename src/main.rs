@@ -35,6 +35,20 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Preview the handbook: build it into memory, serve it, rebuild and reload on save.
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but 127.0.0.1 lets other computers see drafts.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Serve under this folder, as the handbook will be hosted, e.g. /thu-tuc/.
+        #[arg(long, default_value = "/")]
+        base_path: String,
+        /// Look for changes by polling (network drives, containers, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Write a new, commented procedure record to fill in.
     New {
         /// Title of the procedure, e.g. "Đăng ký khai sinh".
@@ -93,6 +107,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Build { output } => build(&cli.root, output),
+        Command::Serve {
+            port,
+            bind,
+            base_path,
+            poll,
+        } => {
+            let options = sotay::serve::ServeOptions {
+                bind,
+                port,
+                base_path,
+                poll,
+            };
+            sotay::serve::run(&cli.root, &options)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New { title, field, code } => {
             let path =
                 sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())

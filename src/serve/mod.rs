@@ -1,0 +1,375 @@
+//! `sotay serve`: a live preview for staff. The site is built into memory (never over
+//! `public/`), served over HTTP, rebuilt as files are saved, and open pages reload.
+//!
+//! Threads: the caller's accepts connections, one thread serves each connection,
+//! and one rebuild thread owns the session and the watcher. The site is an immutable
+//! snapshot swapped under a lock, so a request sees the old site or the new one,
+//! never a mix.
+
+mod http;
+mod live;
+mod target;
+mod watch;
+
+use std::io::{BufReader, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::config::CONFIG_FILE;
+use crate::incremental::{Built, Files, Outcome, Session};
+use http::{ReadError, Response, content_type, read_request};
+use live::{Change, Hub};
+use target::Target;
+use watch::{Batch, WATCHED, Watcher};
+
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// `/` or a folder such as `/thu-tuc/`.
+    pub base_path: String,
+    /// Poll for changes instead of using the system's file events.
+    pub poll: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Open(String),
+    #[error("the base path `{0}` is not a plain folder path; write it like /thu-tuc/")]
+    BasePath(String),
+    #[error(
+        "cannot listen on {address}: {source}; is another preview running? Try another port with --port"
+    )]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot watch the site's files: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+/// Connections served at once; more wait for one to finish.
+const MAX_CONNECTIONS: usize = 256;
+/// A connection with no complete request for this long is closed.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// What requests are answered from: the last good site and the current errors.
+#[derive(Clone, Default)]
+struct Snapshot {
+    files: Option<Arc<Files>>,
+    errors: Option<Arc<str>>,
+}
+
+struct Shared {
+    snapshot: RwLock<Snapshot>,
+    hub: Hub,
+    base: String,
+    connections: AtomicUsize,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Snapshot {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set(&self, snapshot: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+    }
+}
+
+/// `/thu-tuc`, `thu-tuc/` → `/thu-tuc/`.
+pub fn normalise_base(base: &str) -> Result<String, ServeError> {
+    let inner = base.trim_matches('/');
+    let bad = inner
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+        || inner
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\\' | '%' | '?' | '#' | ' '));
+    if inner.is_empty() {
+        Ok("/".into())
+    } else if bad {
+        Err(ServeError::BasePath(base.into()))
+    } else {
+        Ok(format!("/{inner}/"))
+    }
+}
+
+/// Builds, serves and watches the site at `root` until the process is stopped.
+pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
+    let base = normalise_base(&options.base_path)?;
+    let started = Instant::now();
+    let mut session = Session::open(root).map_err(ServeError::Open)?;
+    let root = session.root().to_path_buf();
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Snapshot::default()),
+        hub: Hub::default(),
+        base,
+        connections: AtomicUsize::new(0),
+    });
+    match session.update(&[]) {
+        Outcome::Built(built) => {
+            shared.set(Snapshot {
+                files: session.files(),
+                errors: None,
+            });
+            eprintln!(
+                "built {} pages in {:.2} s",
+                built.rendered,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Outcome::Failed(report) => {
+            eprint!("{report}");
+            eprintln!("the preview shows these errors until they are fixed");
+            shared.set(Snapshot {
+                files: None,
+                errors: Some(report.into()),
+            });
+        }
+        Outcome::Unchanged => {}
+    }
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener =
+        TcpListener::bind(address).map_err(|source| ServeError::Bind { address, source })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { address, source })?;
+    let (watcher, batches) = Watcher::start(&root, options.poll)?;
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || rebuild_loop(session, watcher, batches, &shared));
+    }
+
+    let host = match address.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {host}: other computers on the network can open this preview, drafts and errors included; use the default --bind 127.0.0.1 to keep it to this computer"
+        );
+    }
+    println!(
+        "Serving {} at http://{host}:{}{} (Ctrl+C to stop)",
+        root.display(),
+        address.port(),
+        shared.base
+    );
+    let _ = std::io::stdout().flush();
+
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let shared = shared.clone();
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = Response::text(503, "too many connections; try again").write(
+                &mut stream,
+                false,
+                false,
+            );
+            continue;
+        }
+        std::thread::spawn(move || {
+            serve_connection(stream, &shared);
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    Ok(())
+}
+
+/// Everything the watcher can report, for when it lost track.
+fn everything(root: &Path) -> Vec<PathBuf> {
+    let mut paths = vec![root.join(CONFIG_FILE)];
+    paths.extend(WATCHED.iter().map(|f| root.join(f)));
+    paths
+}
+
+fn rebuild_loop(
+    mut session: Session,
+    mut watcher: Watcher,
+    batches: Receiver<Batch>,
+    shared: &Shared,
+) {
+    let root = session.root().to_path_buf();
+    loop {
+        // The search index is rebuilt when no save is waiting.
+        let wait = if session.index_stale() {
+            Duration::ZERO
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match batches.recv_timeout(wait) {
+            Ok(batch) => batch,
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(built) = session.refresh_index() {
+                    publish(&session, shared, built, "search index");
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let mut paths = Vec::new();
+        let mut rescan = false;
+        for batch in std::iter::once(first).chain(batches.try_iter()) {
+            match batch {
+                Some(batch) => paths.extend(batch),
+                None => rescan = true,
+            }
+        }
+        if rescan {
+            paths = everything(&root);
+        }
+        if paths.iter().any(|p| p.parent() == Some(root.as_path())) {
+            watcher.watch_folders(&root);
+        }
+        match session.update(&paths) {
+            Outcome::Unchanged => {}
+            Outcome::Built(built) => publish(&session, shared, built, "rebuilt"),
+            Outcome::Failed(report) => {
+                let snapshot = shared.snapshot();
+                if snapshot.errors.as_deref() != Some(report.as_str()) {
+                    eprint!("{report}");
+                    shared.set(Snapshot {
+                        files: snapshot.files,
+                        errors: Some(report.into()),
+                    });
+                    shared.hub.publish(Change {
+                        all: true,
+                        paths: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
+    let had_errors = shared.snapshot().errors.is_some();
+    shared.set(Snapshot {
+        files: session.files(),
+        errors: None,
+    });
+    let stages: Vec<String> = built
+        .timings
+        .iter()
+        .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1e3))
+        .collect();
+    let total: f64 = built.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    eprintln!(
+        "{what}: {} pages rendered, {} files changed in {:.1} ms [{}]",
+        built.rendered,
+        built.changed.len(),
+        total * 1e3,
+        stages.join(", ")
+    );
+    if had_errors {
+        eprintln!("the errors are fixed");
+        shared.hub.publish(Change {
+            all: true,
+            paths: Vec::new(),
+        });
+    } else if !built.changed.is_empty() {
+        shared.hub.publish(Change::of(built.changed));
+    }
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let Ok(reading) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reading);
+    let mut writer = stream;
+    loop {
+        let request = match read_request(&mut reader) {
+            Ok(request) => request,
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(status, message)) => {
+                let _ = Response::text(status, message).write(&mut writer, false, false);
+                return;
+            }
+        };
+        let head_only = request.method == "HEAD";
+        if request.method != "GET" && !head_only {
+            let mut response = Response::text(405, "only GET and HEAD are served");
+            response.headers.push(("Allow", "GET, HEAD".into()));
+            let _ = response.write(&mut writer, false, false);
+            return;
+        }
+        let (response, keep_alive) = match target::resolve(&request.target, &shared.base) {
+            Target::Events => {
+                let _ = shared.hub.stream(&mut writer);
+                return;
+            }
+            Target::Refused(reason) => (Response::text(400, reason), false),
+            Target::Outside => (
+                Response::text(
+                    404,
+                    &format!("not found: the preview is at {}", shared.base),
+                ),
+                request.keep_alive,
+            ),
+            Target::Redirect(location) => (Response::redirect(location), request.keep_alive),
+            Target::File(path) => (file_response(shared, &path), request.keep_alive),
+        };
+        if response.write(&mut writer, head_only, keep_alive).is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+fn file_response(shared: &Shared, path: &str) -> Response {
+    let snapshot = shared.snapshot();
+    let errors = snapshot.errors.as_deref();
+    let Some(files) = &snapshot.files else {
+        let report = errors.unwrap_or("the site has not been built yet");
+        let page = live::error_page(path, &shared.base, report);
+        return Response::new(503, content_type("x.html"), page);
+    };
+    let page = |path: &str, bytes: &[u8]| {
+        if path.ends_with(".html") {
+            live::inject(bytes, path, &shared.base, errors)
+        } else {
+            bytes.to_vec()
+        }
+    };
+    if let Some(bytes) = files.get(path) {
+        return Response::new(200, content_type(path), page(path, bytes));
+    }
+    if files.contains_key(&format!("{path}/index.html")) {
+        return Response::redirect(format!("{}{path}/", shared.base));
+    }
+    match files.get("404.html") {
+        Some(bytes) => Response::new(404, content_type("404.html"), page("404.html", bytes)),
+        None => Response::text(404, "not found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_are_normalised_or_refused() {
+        assert_eq!(normalise_base("/").unwrap(), "/");
+        assert_eq!(normalise_base("").unwrap(), "/");
+        assert_eq!(normalise_base("/thu-tuc/").unwrap(), "/thu-tuc/");
+        assert_eq!(normalise_base("thu-tuc").unwrap(), "/thu-tuc/");
+        assert_eq!(normalise_base("/a/b").unwrap(), "/a/b/");
+        for bad in ["/a/../b/", "/a//b/", "/a b/", "/%2e/", "/a\\b/", "/./"] {
+            assert!(normalise_base(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Watching the site's sources. Events only say where to look: the session reads the
+//! files as they are on disk, so whatever order an editor's save produces events in
+//! (temporary file and rename, delete and recreate, a hundred saves in a row), the
+//! last update reads the final content.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+};
+
+/// What is watched, relative to the site root. The root itself is watched without
+/// its subfolders, for sotay.yaml and for these folders appearing.
+pub const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// Quiet time before a burst of events is handed on: short, as it adds to every
+/// rebuild, but long enough to take an editor's save as one change.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How often `--poll` looks at every file.
+const POLL: Duration = Duration::from_millis(300);
+
+/// Paths that changed, or `None` when the watcher lost track and everything must be
+/// looked at again.
+pub type Batch = Option<Vec<PathBuf>>;
+
+pub enum Watcher {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Watcher {
+    pub fn start(root: &Path, poll: bool) -> notify::Result<(Watcher, Receiver<Batch>)> {
+        let (sender, receiver) = channel();
+        let handler = move |result: DebounceEventResult| {
+            let batch = match result {
+                Ok(events) if events.iter().any(|e| e.need_rescan()) => None,
+                Ok(events) => Some(
+                    events
+                        .into_iter()
+                        .filter(|e| relevant(&e.kind))
+                        .flat_map(|e| e.event.paths)
+                        .collect::<Vec<_>>(),
+                ),
+                Err(_) => None,
+            };
+            if batch.as_ref().is_none_or(|paths| !paths.is_empty()) {
+                let _ = sender.send(batch);
+            }
+        };
+        let mut watcher = if poll {
+            let config = notify::Config::default().with_poll_interval(POLL);
+            Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)?)
+        } else {
+            Watcher::Native(new_debouncer(DEBOUNCE, None, handler)?)
+        };
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        watcher.watch_folders(root);
+        Ok((watcher, receiver))
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Native(d) => d.watch(path, mode),
+            Watcher::Poll(d) => d.watch(path, mode),
+        }
+    }
+
+    /// Watches the folders of [`WATCHED`] that exist; call again when one appears.
+    pub fn watch_folders(&mut self, root: &Path) {
+        for folder in WATCHED {
+            let path = root.join(folder);
+            if path.is_dir() {
+                // Watching a folder twice is harmless; a failure leaves it unwatched,
+                // which the next event at the root retries.
+                let _ = self.watch(&path, RecursiveMode::Recursive);
+            }
+        }
+    }
+}
+
+/// Reads (including sotay's own) are not changes; writes, creations, removals,
+/// renames and metadata changes are.
+fn relevant(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
