@@ -61,12 +61,12 @@ pub fn discover_records(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnosti
 }
 
 /// Editors' backup and lock files (`.#x.md`, `x.md~`) are not content.
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.ends_with('~')
 }
 
-fn is_record_file(path: &Path) -> bool {
+pub(crate) fn is_record_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e == "md" || e == "yaml" || e == "yml")
 }

@@ -22,7 +22,9 @@ use rayon::prelude::*;
 
 use crate::build::{self, BuildError, Stopwatch};
 use crate::config::CONFIG_FILE;
-use crate::content::{CONTENT_DIR, PROCEDURES_DIR, load_record, relative};
+use crate::content::{
+    CONTENT_DIR, PROCEDURES_DIR, is_hidden, is_record_file, load_record, relative,
+};
 use crate::diagnostics::{self, Diagnostic, Diagnostics, Format};
 use crate::freepages::PAGES_DIR;
 use crate::i18n::Strings;
@@ -38,8 +40,9 @@ use crate::theme::Theme;
 use crate::urls;
 use crate::validate::validate;
 
-/// The built site: path relative to the site root → content.
-pub type Files = HashMap<String, Arc<[u8]>>;
+/// The built site: path relative to the site root → content. Shared keys and
+/// contents make copying it for the next version cheap.
+pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
 
 /// What an update did.
 #[derive(Debug)]
@@ -88,9 +91,9 @@ struct Good {
     strings: Strings,
     renderer: Renderer,
     /// List lines by record file.
-    items: HashMap<PathBuf, ProcedureItem>,
-    /// Every page but the procedures', by path: its data as JSON, to see what changed.
-    others: HashMap<String, Vec<u8>>,
+    items: HashMap<PathBuf, Arc<ProcedureItem>>,
+    /// Every page but the procedures', as planned, to see which changed.
+    others: HashMap<String, Page>,
     statics: Vec<String>,
     forms: Vec<String>,
     index: Vec<String>,
@@ -207,7 +210,7 @@ impl Session {
                 ..Pending::default()
             },
         };
-        session.reload_records(&[]);
+        session.rediscover(&[]);
         Ok(session)
     }
 
@@ -268,6 +271,7 @@ impl Session {
         if problems.has_errors() {
             return Outcome::Failed(diagnostics::render(&problems, Format::Human));
         }
+        clock.lap("check");
         let theme = match &self.input.theme {
             Ok(theme) => theme,
             Err(message) => return Outcome::Failed(format!("error: {message}\n")),
@@ -313,7 +317,7 @@ impl Session {
             site,
             strings: &good.strings,
         };
-        let items: Vec<ProcedureItem> = site
+        let items: Vec<Arc<ProcedureItem>> = site
             .records
             .iter()
             .map(|r| good.items[&r.file].clone())
@@ -400,6 +404,63 @@ impl Session {
 
     /// Finds the record files again and reads those that are new or were touched.
     fn reload_records(&mut self, touched: &[PathBuf]) {
+        let records: Vec<&PathBuf> = touched
+            .iter()
+            .filter(|p| matches!(classify(p), Some(Source::Records)))
+            .collect();
+        if let Some(files) = self.plain_files(&records) {
+            for file in files {
+                let (record, problems) = if self.root.join(&file).is_file() {
+                    load_record(&self.root, &self.root.join(&file))
+                } else {
+                    self.input.record_files.remove(&file);
+                    self.replace_record(&file, None);
+                    continue;
+                };
+                self.input.record_files.insert(file.clone(), problems);
+                self.replace_record(&file, record);
+            }
+            return;
+        }
+        self.rediscover(touched);
+    }
+
+    /// When every touched path is a plain record file (saved, created or deleted),
+    /// those files: no need to walk the folders again. `None` for folders, links and
+    /// anything else discovery must look at.
+    fn plain_files(&self, touched: &[&PathBuf]) -> Option<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        for path in touched {
+            let counts = path
+                .strip_prefix(Path::new(CONTENT_DIR).join(PROCEDURES_DIR))
+                .ok()
+                .is_some_and(|inside| {
+                    inside.components().all(|c| !is_hidden(c.as_os_str())) && is_record_file(path)
+                });
+            match std::fs::symlink_metadata(self.root.join(path)) {
+                Ok(meta) if meta.file_type().is_file() => {
+                    if counts {
+                        files.push(path.to_path_buf());
+                    }
+                }
+                Ok(_) => return None,
+                Err(_) if self.input.record_files.contains_key(*path) => {
+                    files.push(path.to_path_buf());
+                }
+                // Gone, and not a record: a folder that held records, or an
+                // editor's temporary file.
+                Err(_) => {
+                    if self.input.record_files.keys().any(|f| f.starts_with(path)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(files)
+    }
+
+    /// Walks the procedures folder again, as a full build does.
+    fn rediscover(&mut self, touched: &[PathBuf]) {
         let (files, problems) = site::discover(&self.root);
         self.input.discovery_problems = problems;
         let found: BTreeSet<PathBuf> = files.iter().map(|f| relative(&self.root, f)).collect();
@@ -474,19 +535,6 @@ impl Input {
     }
 }
 
-/// A page's data as JSON: equal JSON, equal page (its template unchanged).
-fn page_data(page: &Page) -> Vec<u8> {
-    serde_json::to_vec(&(
-        &page.path,
-        page.template,
-        &page.title,
-        &page.breadcrumbs,
-        &page.data,
-        page.in_sitemap,
-    ))
-    .expect("page data serialises")
-}
-
 /// Form files records link to, sorted.
 fn form_paths(site: &Site) -> Vec<String> {
     let mut paths: Vec<String> = site
@@ -550,7 +598,7 @@ impl<'a> Update<'a> {
     }
 
     fn insert(&mut self, file: OutputFile) {
-        self.new.insert(file.path, file.bytes.into());
+        self.new.insert(file.path.into(), file.bytes.into());
     }
 
     fn insert_all(&mut self, files: impl IntoIterator<Item = OutputFile>) {
@@ -566,7 +614,7 @@ impl<'a> Update<'a> {
             .filter_map(|p| {
                 Some(OutputFile {
                     path: p.clone(),
-                    bytes: self.new.get(p)?.to_vec(),
+                    bytes: self.new.get(p.as_str())?.to_vec(),
                 })
             })
             .collect();
@@ -587,13 +635,13 @@ impl<'a> Update<'a> {
                     .get(*path)
                     .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
             })
-            .map(|(path, _)| path.clone())
+            .map(|(path, _)| path.to_string())
             .collect();
         changed.extend(
             self.old
                 .keys()
                 .filter(|p| !self.new.contains_key(*p))
-                .cloned(),
+                .map(|p| p.to_string()),
         );
         changed.sort();
         (self.new, changed)
@@ -618,8 +666,8 @@ fn rebuild_all(
     let renderer = build::renderer(theme, &views)?;
     let items = views.items();
     let others = pages::plan_others(site, &strings, &items)
-        .iter()
-        .map(|p| (p.path.clone(), page_data(p)))
+        .into_iter()
+        .map(|p| (p.path.clone(), p))
         .collect();
     let items = site
         .records
@@ -685,13 +733,13 @@ fn rebuild_changed(
     };
 
     // List lines: new for changed records, kept for the others.
-    let fresh: HashMap<PathBuf, ProcedureItem> = site
+    let fresh: HashMap<PathBuf, Arc<ProcedureItem>> = site
         .records
         .par_iter()
         .filter(|r| pending.records.contains_key(&r.file))
-        .map(|r| (r.file.clone(), views.item(r)))
+        .map(|r| (r.file.clone(), Arc::new(views.item(r))))
         .collect();
-    let item_list: Vec<ProcedureItem> = site
+    let item_list: Vec<Arc<ProcedureItem>> = site
         .records
         .iter()
         .map(|r| {
@@ -702,6 +750,7 @@ fn rebuild_changed(
         })
         .collect();
 
+    clock.lap("items");
     // Procedure pages: the changed records and those naming one as related.
     let mut codes: HashSet<String> = HashSet::new();
     for (file, old) in &pending.records {
@@ -726,25 +775,16 @@ fn rebuild_changed(
         .map(|r| views.procedure_page(r, &by_code))
         .collect();
 
+    clock.lap("procedures");
     // Other pages: all planned, rendered when their data or template changed.
     let others = pages::plan_others(site, &good.strings, &item_list);
-    let others: Vec<(Page, Vec<u8>)> = others
-        .into_par_iter()
-        .map(|p| {
-            let data = page_data(&p);
-            (p, data)
-        })
-        .collect();
     let renderer_now = renderer.as_ref().unwrap_or(&good.renderer);
     let to_render: Vec<&Page> = procedures
         .iter()
         .chain(
             others
                 .iter()
-                .filter(|(p, data)| {
-                    templates.contains(p.template) || good.others.get(&p.path) != Some(data)
-                })
-                .map(|(p, _)| p),
+                .filter(|p| templates.contains(p.template) || good.others.get(&p.path) != Some(*p)),
         )
         .collect();
     clock.lap("plan");
@@ -758,7 +798,7 @@ fn rebuild_changed(
     for old in pending.records.values().flatten() {
         files.remove(&old.page);
     }
-    let planned: HashSet<&str> = others.iter().map(|(p, _)| p.path.as_str()).collect();
+    let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
     for path in good.others.keys() {
         if !planned.contains(path.as_str()) {
             files.remove(path);
@@ -802,8 +842,8 @@ fn rebuild_changed(
         .chain(
             others
                 .iter()
-                .filter(|(p, _)| p.in_sitemap)
-                .map(|(p, _)| p.path.clone()),
+                .filter(|p| p.in_sitemap)
+                .map(|p| p.path.clone()),
         )
         .collect::<Vec<_>>();
     files.insert_all(build::crawler_files(
@@ -819,7 +859,7 @@ fn rebuild_changed(
         good.items.remove(file);
     }
     good.items.extend(fresh);
-    good.others = others.into_iter().map(|(p, data)| (p.path, data)).collect();
+    good.others = others.into_iter().map(|p| (p.path.clone(), p)).collect();
     if let Some(renderer) = renderer {
         good.renderer = renderer;
     }

@@ -287,6 +287,9 @@ pub struct Record {
     /// Mã thủ tục.
     pub code: String,
     pub title: String,
+    /// The title's place in Vietnamese order, computed once when the record is read.
+    #[serde(skip)]
+    pub title_key: crate::collate::SortKey,
     /// Số quyết định công bố.
     pub decision: Option<String>,
     /// Loại thủ tục.

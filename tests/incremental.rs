@@ -34,7 +34,10 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
     let files = session.files().expect("a site");
-    files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect()
+    files
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect()
 }
 
 /// Updates the session for `paths`, lets the index catch up, and compares with a full build.

@@ -186,6 +186,7 @@ fn decode_fields(
         body: body.to_string(),
         body_line,
         code: record_code?,
+        title_key: crate::collate::sort_key(title.as_deref()?),
         title: title?,
         field: field?,
         levels,

@@ -9,7 +9,7 @@ use crate::offices::Office;
 use crate::record::{Audience, Level, OnlineLevel, Record};
 use crate::urls;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct HomeView {
     pub fields: Vec<Link>,
     pub levels: Vec<Link>,
@@ -21,7 +21,7 @@ pub struct HomeView {
     pub search_url: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct SearchView {
     pub browse: Vec<Link>,
     pub filters: Vec<Filter>,
@@ -32,7 +32,7 @@ pub struct SearchView {
 }
 
 /// A select of the search form: `name` is the URL parameter.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Filter {
     pub name: &'static str,
     pub label: String,
@@ -40,7 +40,7 @@ pub struct Filter {
 }
 
 /// One value of a filter: what the URL carries, what people read, how many records.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct FilterOption {
     pub value: String,
     pub label: String,

@@ -2,27 +2,29 @@
 //! A–Z and code indexes; sorted in Vietnamese order and paginated so a list of
 //! 10,000 procedures stays light on a phone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::procedure::online_level;
+use std::sync::Arc;
+
 use super::{Link, Page, PageData, ProcedureItem, Views};
-use crate::collate::{index_letter, sort_key};
+use crate::collate::index_letter;
 use crate::keyword::Keyword;
 use crate::record::Record;
 use crate::urls;
 
 pub const PAGE_SIZE: usize = 100;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Group {
     pub heading: Option<String>,
     pub anchor: Option<String>,
-    pub items: Vec<ProcedureItem>,
+    pub items: Vec<Arc<ProcedureItem>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Pagination {
     pub current: usize,
     pub total: usize,
@@ -31,14 +33,14 @@ pub struct Pagination {
     pub pages: Vec<PageLink>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct ListView {
     pub heading: String,
     /// What kind of list: "Lĩnh vực", "Cấp thực hiện", …; none for the A–Z and code indexes.
@@ -50,7 +52,7 @@ pub struct ListView {
 }
 
 /// An index of terms (all fields, all agencies) with their counts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct TermsView {
     pub heading: String,
     pub terms: Vec<Link>,
@@ -66,12 +68,11 @@ struct Listing {
 }
 
 impl Views<'_> {
-    pub(super) fn lists(&self, items: &[ProcedureItem]) -> Vec<Page> {
+    pub(super) fn lists(&self, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
         let records = &self.site.records;
         // Sorting once by title puts every list, built by filtering, in order.
         let mut order: Vec<usize> = (0..records.len()).collect();
-        let keys: Vec<_> = records.iter().map(|r| sort_key(&r.title)).collect();
-        order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        order.sort_by(|a, b| records[*a].title_key.cmp(&records[*b].title_key));
 
         let mut listings = Vec::new();
         let fields = group_by(records, &order, |r| vec![r.field.clone()]);
@@ -190,7 +191,7 @@ impl Views<'_> {
         }
     }
 
-    fn list_pages(&self, listing: &Listing, items: &[ProcedureItem]) -> Vec<Page> {
+    fn list_pages(&self, listing: &Listing, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
         let records = &self.site.records;
         let letter = |i: usize| index_letter(&records[i].title);
         let chunks: Vec<&[usize]> = listing.members.chunks(PAGE_SIZE).collect();
@@ -270,13 +271,22 @@ fn group_by(
     terms: impl Fn(&Record) -> Vec<String>,
 ) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    // Thousands of records share a few hundred terms: slugify each term once.
+    let mut slugs: HashMap<String, String> = HashMap::new();
     for &i in order {
         for term in terms(&records[i]) {
-            groups
-                .entry(urls::term_slug(&term))
-                .or_insert_with(|| (term.clone(), Vec::new()))
-                .1
-                .push(i);
+            let slug = match slugs.get(&term) {
+                Some(slug) => slug,
+                None => slugs
+                    .entry(term.clone())
+                    .or_insert_with(|| urls::term_slug(&term)),
+            };
+            match groups.get_mut(slug) {
+                Some(group) => group.1.push(i),
+                None => {
+                    groups.insert(slug.clone(), (term, vec![i]));
+                }
+            }
         }
     }
     groups

@@ -6,6 +6,7 @@ mod lists;
 mod procedure;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,20 +29,20 @@ pub struct Link {
 }
 
 /// The online service level as a labelled badge (text, never colour alone).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Badge {
     pub key: &'static str,
     pub label: String,
     pub long: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct FreeView {
     pub title: String,
     pub html: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PageData {
     Home(home::HomeView),
@@ -53,6 +54,7 @@ pub enum PageData {
     NotFound,
 }
 
+#[derive(Debug, PartialEq)]
 pub struct Page {
     /// Output path, relative to the output folder: `thu-tuc/dang-ky-khai-sinh/index.html`.
     pub path: String,
@@ -67,7 +69,7 @@ pub struct Page {
 }
 
 /// What every page shows: site name, menu, organisation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: Option<String>,
@@ -159,8 +161,12 @@ impl Views<'_> {
     }
 
     /// Every record as a list line, in the order of `site.records`.
-    pub fn items(&self) -> Vec<ProcedureItem> {
-        self.site.records.par_iter().map(|r| self.item(r)).collect()
+    pub fn items(&self) -> Vec<Arc<ProcedureItem>> {
+        self.site
+            .records
+            .par_iter()
+            .map(|r| Arc::new(self.item(r)))
+            .collect()
     }
 
     fn home_crumb(&self) -> Link {
@@ -197,7 +203,7 @@ impl Views<'_> {
 ///
 /// `items` are the records as list lines, in the order of `site.records`
 /// ([`Views::items`]); the search index shows the same lines.
-pub fn plan(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page> {
+pub fn plan(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
     let views = Views { site, strings };
     let by_code = by_code(&site.records);
     let mut pages: Vec<Page> = site
@@ -211,7 +217,7 @@ pub fn plan(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page
 
 /// Every page but the procedures' own: home, lists, free pages and 404. They are
 /// few, so a live preview can plan them all and render only those that changed.
-pub fn plan_others(site: &Site, strings: &Strings, items: &[ProcedureItem]) -> Vec<Page> {
+pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
     let views = Views { site, strings };
     let mut pages = vec![views.home()];
     pages.extend(views.lists(items));

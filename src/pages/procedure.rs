@@ -12,7 +12,7 @@ use crate::record::{Channel, Document, OnlineLevel, Record, Status, Via};
 use crate::urls;
 
 /// A procedure as a line of a list: enough to choose it without opening it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcedureItem {
     pub title: String,
     pub code: String,
@@ -23,7 +23,7 @@ pub struct ProcedureItem {
     pub online: Badge,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct ChannelRow {
     pub via: String,
     pub time: String,
@@ -32,7 +32,7 @@ pub struct ChannelRow {
     pub case: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct FormView {
     pub title: String,
     /// Relative to the site root: a copied file or an external address.
@@ -40,7 +40,7 @@ pub struct FormView {
     pub external: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct DocumentView {
     pub name: String,
     /// "1 bản chính, 1 bản sao".
@@ -48,20 +48,20 @@ pub struct DocumentView {
     pub forms: Vec<FormView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct DocumentGroup {
     pub case: Option<String>,
     pub documents: Vec<DocumentView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct LegalView {
     pub title: String,
     pub code: Option<String>,
     pub issued: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct ProcedureView {
     pub title: String,
     pub code: String,

@@ -17,6 +17,7 @@ mod encode;
 mod terms;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -176,14 +177,15 @@ fn merge(a: Keys, b: Keys) -> Keys {
 
 /// Builds the index of `records` (all procedures of the site); `items` are the same
 /// records as list lines, in the same order.
-pub fn build(views: &Views, records: &[Record], items: &[ProcedureItem]) -> SearchIndex {
+pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) -> SearchIndex {
     // Ids: shorter titles first, then Vietnamese alphabetical order.
-    let mut order: Vec<(usize, collate::SortKey, &Record, &ProcedureItem)> = records
+    let mut order: Vec<(usize, &collate::SortKey, &Record, &ProcedureItem)> = records
         .par_iter()
         .zip(items)
         .map(|(r, item)| {
+            let item: &ProcedureItem = item;
             let len = crate::text::words(&r.title).count();
-            (len, collate::sort_key(&r.title), r, item)
+            (len, &r.title_key, r, item)
         })
         .collect();
     order.par_sort_by(|a, b| (a.0, &a.1, &a.2.code).cmp(&(b.0, &b.1, &b.2.code)));

@@ -20,7 +20,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::config::CONFIG_FILE;
+use crate::content::{CONTENT_DIR, PROCEDURES_DIR};
+use crate::freepages::PAGES_DIR;
 use crate::incremental::{Built, Files, Outcome, Session};
+use crate::offices::OFFICES_FILE;
 use http::{ReadError, Response, content_type, read_request};
 use live::{Change, Hub};
 use target::Target;
@@ -190,7 +193,13 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
 
 /// Everything the watcher can report, for when it lost track.
 fn everything(root: &Path) -> Vec<PathBuf> {
-    let mut paths = vec![root.join(CONFIG_FILE)];
+    let content = root.join(CONTENT_DIR);
+    let mut paths = vec![
+        root.join(CONFIG_FILE),
+        content.join(PROCEDURES_DIR),
+        content.join(OFFICES_FILE),
+        content.join(PAGES_DIR),
+    ];
     paths.extend(WATCHED.iter().map(|f| root.join(f)));
     paths
 }
@@ -348,7 +357,7 @@ fn file_response(shared: &Shared, path: &str) -> Response {
     if let Some(bytes) = files.get(path) {
         return Response::new(200, content_type(path), page(path, bytes));
     }
-    if files.contains_key(&format!("{path}/index.html")) {
+    if files.contains_key(format!("{path}/index.html").as_str()) {
         return Response::redirect(format!("{}{path}/", shared.base));
     }
     match files.get("404.html") {
