@@ -130,10 +130,12 @@ impl Response {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        out.write_all(head.as_bytes())?;
+        // One write: a head and a body sent apart wait on delayed ACKs.
+        let mut bytes = head.into_bytes();
         if !head_only {
-            out.write_all(&self.body)?;
+            bytes.extend_from_slice(&self.body);
         }
+        out.write_all(&bytes)?;
         out.flush()
     }
 }

@@ -163,8 +163,13 @@ fn json_in_script(text: &str) -> String {
         .replace('<', "\\u003c")
 }
 
+/// The last `needle` in the end of `haystack`, where `</body>` is.
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+    let from = haystack.len().saturating_sub(4096);
+    haystack[from..]
+        .windows(needle.len())
+        .rposition(|w| w == needle)
+        .map(|i| from + i)
 }
 
 #[cfg(test)]

@@ -294,6 +294,7 @@ fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
 }
 
 fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(IDLE));
     let _ = stream.set_write_timeout(Some(IDLE));
     let Ok(reading) = stream.try_clone() else {

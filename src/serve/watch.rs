@@ -20,8 +20,10 @@ pub const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
 /// Quiet time before a burst of events is handed on: short, as it adds to every
 /// rebuild, but long enough to take an editor's save as one change.
 const DEBOUNCE: Duration = Duration::from_millis(20);
-/// How often `--poll` looks at every file.
-const POLL: Duration = Duration::from_millis(300);
+/// How often `--poll` looks at every file. notify's poller compares modification
+/// times in whole seconds, so it also compares contents: two saves within one
+/// second would otherwise look like one. That reads every file each round.
+const POLL: Duration = Duration::from_secs(1);
 
 /// Paths that changed, or `None` when the watcher lost track and everything must be
 /// looked at again.
@@ -52,7 +54,9 @@ impl Watcher {
             }
         };
         let mut watcher = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL);
+            let config = notify::Config::default()
+                .with_poll_interval(POLL)
+                .with_compare_contents(true);
             Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)?)
         } else {
             Watcher::Native(new_debouncer(DEBOUNCE, None, handler)?)
