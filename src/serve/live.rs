@@ -118,7 +118,7 @@ pub fn inject(html: &[u8], path: &str, base: &str, errors: Option<&str>) -> Vec<
     let url = json_in_script(&format!("{base}{EVENTS}"));
     extra.push_str(&format!(
         "<script>/* sotay serve: live reload */(()=>{{const me={me};\
-         const s=new EventSource({url});\
+         const s=window.sotayLive=new EventSource({url});\
          s.addEventListener(\"reload\",e=>{{const d=JSON.parse(e.data);\
          if(d.all||d.paths.includes(me))location.reload();}});}})();</script>"
     ));
