@@ -260,26 +260,33 @@ pub(crate) fn static_files(theme: &Theme) -> Vec<OutputFile> {
 
 /// Form files records link to, copied with their path under `content/`.
 pub(crate) fn form_files(root: &Path, site: &Site) -> Result<Vec<OutputFile>, BuildError> {
-    let mut paths: Vec<&str> = site
+    form_paths(site)
+        .into_iter()
+        .map(|relative| read_form(root, relative))
+        .collect()
+}
+
+/// Paths (under `content/`) of the form files records link to, sorted.
+pub(crate) fn form_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = site
         .records
         .iter()
         .flat_map(|r| &r.documents)
         .flat_map(|d| &d.forms)
-        .filter_map(|f| f.file.as_deref())
+        .filter_map(|f| f.file.clone())
         .collect();
     paths.sort_unstable();
     paths.dedup();
     paths
-        .into_iter()
-        .map(|relative| {
-            let path = root.join(CONTENT_DIR).join(relative);
-            let bytes = std::fs::read(&path).map_err(|source| BuildError::Io { path, source })?;
-            Ok(OutputFile {
-                path: relative.to_string(),
-                bytes,
-            })
-        })
-        .collect()
+}
+
+pub(crate) fn read_form(root: &Path, relative: String) -> Result<OutputFile, BuildError> {
+    let path = root.join(CONTENT_DIR).join(&relative);
+    let bytes = std::fs::read(&path).map_err(|source| BuildError::Io { path, source })?;
+    Ok(OutputFile {
+        path: relative,
+        bytes,
+    })
 }
 
 /// robots.txt always; sitemap.xml when the site knows its address.

@@ -535,20 +535,6 @@ impl Input {
     }
 }
 
-/// Form files records link to, sorted.
-fn form_paths(site: &Site) -> Vec<String> {
-    let mut paths: Vec<String> = site
-        .records
-        .iter()
-        .flat_map(|r| &r.documents)
-        .flat_map(|d| &d.forms)
-        .filter_map(|f| f.file.clone())
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    paths
-}
-
 /// The changed templates and those that extend, include or import one of them. A
 /// template names another in quotes; matching the quoted name errs on the safe side.
 fn affected_templates(theme: &Theme, changed: &BTreeSet<String>) -> HashSet<String> {
@@ -589,8 +575,12 @@ impl<'a> Update<'a> {
         }
     }
 
-    fn clear(&mut self) {
-        self.new.clear();
+    /// A site made anew, compared with `old`.
+    fn empty(old: &'a Files) -> Self {
+        Update {
+            old,
+            new: Files::new(),
+        }
     }
 
     fn remove(&mut self, path: &str) {
@@ -683,8 +673,7 @@ fn rebuild_all(
         .map(|f| f.path.clone())
         .collect();
     let old = old.map(|g| g.files.clone()).unwrap_or_default();
-    let mut files = Update::new(&old);
-    files.clear();
+    let mut files = Update::empty(&old);
     files.insert_all(built.files);
     let (files, changed) = files.finish();
     let good = Good {
@@ -694,7 +683,7 @@ fn rebuild_all(
         items,
         others,
         statics,
-        forms: form_paths(site),
+        forms: build::form_paths(site),
         index,
         index_stale: false,
     };
@@ -816,7 +805,7 @@ fn rebuild_changed(
     } else {
         None
     };
-    let forms = form_paths(site);
+    let forms = build::form_paths(site);
     for path in &good.forms {
         if forms.binary_search(path).is_err() {
             files.remove(path);
@@ -824,15 +813,7 @@ fn rebuild_changed(
     }
     for path in &forms {
         if pending.forms.contains(path) || good.forms.binary_search(path).is_err() {
-            let full = site.root.join(CONTENT_DIR).join(path);
-            let bytes = std::fs::read(&full).map_err(|source| BuildError::Io {
-                path: full.clone(),
-                source,
-            })?;
-            files.insert(OutputFile {
-                path: path.clone(),
-                bytes,
-            });
+            files.insert(build::read_form(&site.root, path.clone())?);
         }
     }
     let sitemap = site
