@@ -6,19 +6,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::copy_dir;
+use common::example;
 use sotay::build::{Stopwatch, load_inputs, render_site};
 use sotay::incremental::{Outcome, Session};
-
-/// The example handbook with its theme, in a temporary folder.
-fn example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
-    std::fs::copy(repo.join("sotay.yaml"), dir.path().join("sotay.yaml")).unwrap();
-    dir
-}
 
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let inputs = load_inputs(root).unwrap_or_else(|e| panic!("full build fails: {e}"));

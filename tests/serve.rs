@@ -9,20 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::copy_dir;
+use common::example;
 
 const TACH_HO: &str = "content/procedures/1-010038-tach-ho.md";
 const TACH_HO_PAGE: &str = "thu-tuc/1-010038-tach-ho/";
-
-/// The example handbook with its theme, in a temporary folder.
-fn example() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
-    std::fs::copy(repo.join("sotay.yaml"), dir.path().join("sotay.yaml")).unwrap();
-    dir
-}
 
 struct Server {
     child: Child,

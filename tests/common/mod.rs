@@ -74,6 +74,16 @@ impl TestSite {
     }
 }
 
+/// A copy of the example handbook (content, theme, sotay.yaml) in a temporary folder.
+pub fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    std::fs::copy(repo.join("sotay.yaml"), dir.path().join("sotay.yaml")).unwrap();
+    dir
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
