@@ -62,6 +62,8 @@ pub fn fee(fee: &Fee, strings: &Strings) -> String {
         )
     };
     match (fee.kind, fee.amount) {
+        // "Miễn lệ phí" is not "Miễn phí": the record's words are kept.
+        (FeeKind::Free, _) if !fee.text.trim().is_empty() => fee.text.trim().to_string(),
         (FeeKind::Free, _) => strings.get("fee.free").to_string(),
         (FeeKind::Fixed, Some(a)) => amount(a),
         (FeeKind::Varies, Some(a)) => format!("{} {}", strings.get("fee.from"), amount(a)),
@@ -127,7 +129,7 @@ mod tests {
     #[test]
     fn fees_read_naturally() {
         assert_eq!(f("2,500,000 Việt Nam Đồng"), "2.500.000 đồng");
-        assert_eq!(f("Miễn lệ phí"), "Miễn phí");
+        assert_eq!(f("Miễn lệ phí"), "Miễn lệ phí");
         assert_eq!(f("03 USD"), "3 USD");
         assert_eq!(
             f("Theo Thông tư 249/2016/TT-BTC"),

@@ -29,6 +29,7 @@ pub mod serve;
 pub mod shorthand;
 pub mod site;
 pub mod source;
+pub mod steps;
 pub mod suggest;
 pub mod text;
 pub mod theme;

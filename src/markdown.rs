@@ -21,7 +21,8 @@ pub fn to_html(markdown: &str, settings: &Settings) -> String {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM;
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let markdown = crate::steps::as_list(markdown);
+    let mut events: Vec<Event> = Parser::new_ext(&markdown, options).collect();
     drop_title(&mut events, settings.page_title);
     let has_raw_html = events
         .iter()
@@ -85,9 +86,33 @@ fn rewrite<'a>(events: Vec<Event<'a>>, settings: &Settings) -> Vec<Event<'a>> {
     let mut used_ids: Vec<String> = Vec::new();
     let mut previous = settings.top_level - 1;
     let mut out = Vec::with_capacity(events.len());
+    // For each open list: whether it is a list of steps, written as HTML of its own.
+    let mut lists: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
+            Event::Start(Tag::List(start)) => {
+                let steps = start.is_some() && is_steps_list(&events[i..]);
+                lists.push(steps);
+                match start {
+                    Some(n) if steps && *n != 1 => out.push(Event::Html(CowStr::from(format!(
+                        "<ol class=\"steps\" start=\"{n}\">\n"
+                    )))),
+                    _ if steps => out.push(Event::Html(CowStr::from("<ol class=\"steps\">\n"))),
+                    _ => out.push(events[i].clone()),
+                }
+            }
+            Event::End(TagEnd::List(ordered)) => {
+                if lists.pop() == Some(true) {
+                    out.push(Event::Html(CowStr::from("</ol>\n")));
+                } else {
+                    out.push(Event::End(TagEnd::List(*ordered)));
+                }
+            }
+            // "a) …", "2. …" on a line of their own stay on their own line.
+            Event::SoftBreak if matches!(events.get(i + 1), Some(Event::Text(t)) if crate::steps::starts_enumerated(t)) => {
+                out.push(Event::HardBreak)
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -155,6 +180,15 @@ fn rewrite<'a>(events: Vec<Event<'a>>, settings: &Settings) -> Vec<Event<'a>> {
         i += 1;
     }
     out
+}
+
+/// A list whose first item starts with "**Bước …**", as [`crate::steps::as_list`] writes it.
+fn is_steps_list(events: &[Event]) -> bool {
+    matches!(
+        events,
+        [_, Event::Start(Tag::Item), Event::Start(Tag::Strong), Event::Text(t), ..]
+            if t.starts_with("Bước ")
+    )
 }
 
 fn heading_level(level: u8) -> HeadingLevel {

@@ -125,7 +125,7 @@ pub fn parse_fee(text: &str) -> (FeeKind, Option<u64>, Option<Currency>) {
 
 /// Every money amount in folded text: a whole number followed by a currency word, or
 /// a text that is only a number (taken as đồng).
-fn amounts(folded: &str) -> Vec<(u64, Currency)> {
+pub(crate) fn amounts(folded: &str) -> Vec<(u64, Currency)> {
     if let Some((Number::Whole { value, .. }, len)) = leading_number(folded)
         && len == folded.len()
     {

@@ -15,6 +15,15 @@ pub const CODES: &str = "ma-thu-tuc";
 pub const PAGES: &str = "trang";
 pub const SEARCH: &str = "search";
 
+/// A phone number as a `tel:` link wants it: digits and a leading +
+/// ("0200 3 000 001" → "02003000001").
+pub fn tel(phone: &str) -> String {
+    phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
 pub fn procedure(slug: &str) -> String {
     format!("{PROCEDURES}/{slug}/index.html")
 }

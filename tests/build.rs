@@ -21,9 +21,15 @@ fn procedure_page_shows_what_a_citizen_needs() {
     assert_eq!(page.count("h1"), 1);
     assert_eq!(page.text("h1"), "Thủ tục đăng ký khai sinh");
     assert_eq!(page.text(".code-value"), "1.001193");
-    assert_eq!(page.text(".facts .fee"), "Miễn phí");
-    assert_eq!(page.text(".facts .time"), "Trong ngày");
-    assert_eq!(page.text(".facts .badge"), "Toàn trình");
+    // The record's words: "Miễn lệ phí" is not "Miễn phí".
+    assert_eq!(page.text(".before .fee"), "Miễn lệ phí");
+    assert_eq!(page.text(".before .time"), "Trong ngày");
+    assert_eq!(page.text(".before .badge"), "Toàn trình");
+    assert_eq!(page.text(".before .office-name"), "Bộ phận Một cửa xã");
+    assert_eq!(
+        page.text(".before .fact-documents"),
+        "Thành phần hồ sơ 3 giấy tờ"
+    );
     assert_eq!(
         page.attrs(".submit-online a", "href"),
         ["https://dichvucong.gov.vn/nop-ho-so/1.001193"]
@@ -78,12 +84,15 @@ fn channels_that_differ_are_shown_as_a_table() {
     let site = TestSite::fixture("sites/hostile");
     site.build_ok();
     let page = site.page(HOSTILE);
+    // Times differ: each with its channel.
     assert_eq!(
-        page.count(".facts .time"),
-        0,
-        "times differ, so no single time"
+        page.texts(".before .fact-time .fact-line"),
+        [
+            "Trực tiếp: 5 ngày làm việc",
+            "Dịch vụ bưu chính: 7 ngày làm việc"
+        ]
     );
-    assert_eq!(page.text(".facts .fee"), "50.000 đồng");
+    assert_eq!(page.texts(".before .fee"), ["50.000 đồng"]);
     assert_eq!(
         page.texts(".channels tbody th"),
         ["Trực tiếp", "Dịch vụ bưu chính"]
@@ -92,7 +101,12 @@ fn channels_that_differ_are_shown_as_a_table() {
         page.texts(".channels tbody td.time"),
         ["5 ngày làm việc", "7 ngày làm việc"]
     );
-    assert_eq!(page.text(".facts .badge"), "Một phần");
+    assert_eq!(page.text(".before .badge"), "Một phần");
+    assert_eq!(
+        page.texts(".channel-card h3"),
+        ["Trực tiếp", "Dịch vụ bưu chính"],
+        "a card per channel for phones"
+    );
 }
 
 #[test]
@@ -257,8 +271,9 @@ fn english_interface() {
     site.build_ok();
     let page = site.page(KHAI_SINH);
     assert_eq!(page.attrs("html", "lang"), ["en"]);
-    assert_eq!(page.text(".facts .fee"), "Free");
-    assert_eq!(page.text(".facts .badge"), "Fully online");
+    // The fee stays in the record's words; the interface around it is English.
+    assert_eq!(page.text(".before .fee"), "Miễn lệ phí");
+    assert_eq!(page.text(".before .badge"), "Fully online");
     assert_eq!(
         page.text(".documents h2"),
         "Documents to bring (3 documents)"
@@ -268,7 +283,7 @@ fn english_interface() {
         ["(1 original)", "(1 original, 2 copies)"]
     );
     let hostile = site.page(HOSTILE);
-    assert_eq!(hostile.text(".facts .fee"), "50,000 VND");
+    assert_eq!(hostile.text(".before .fee"), "50,000 VND");
 }
 
 #[test]

@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::procedure::online_level;
 use super::{Link, Page, PageData, Views};
 use crate::keyword::Keyword;
-use crate::offices::Office;
 use crate::record::{Audience, Level, OnlineLevel, Record};
 use crate::urls;
 
@@ -17,7 +16,7 @@ pub struct HomeView {
     pub online_levels: Vec<Link>,
     pub total: usize,
     pub full_online: usize,
-    pub offices: Vec<Office>,
+    pub offices: Vec<super::procedure::OfficeView>,
     pub search_url: String,
 }
 
@@ -58,7 +57,12 @@ impl Views<'_> {
         let online_levels = self.keyword_counts("online", urls::ONLINE, |r, o: OnlineLevel| {
             online_level(r) == o
         });
-        let offices = self.site.offices.clone();
+        let offices = self
+            .site
+            .offices
+            .iter()
+            .map(|o| self.office_view(o))
+            .collect();
         Page {
             path: "index.html".into(),
             template: "index.html",

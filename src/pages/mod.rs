@@ -1,6 +1,8 @@
 //! Every page of the handbook and the data it shows, planned from the loaded site
 //! before anything is rendered. Templates receive these views as they are.
 
+mod checklist;
+mod fees;
 mod home;
 mod lists;
 mod procedure;
@@ -152,11 +154,7 @@ impl Views<'_> {
                 .get("footer.about")
                 .replace("{organisation}", &config.organisation.name),
             notice: config.notice.clone(),
-            hotline_tel: config.organisation.hotline.as_ref().map(|h| {
-                h.chars()
-                    .filter(|c| c.is_ascii_digit() || *c == '+')
-                    .collect()
-            }),
+            hotline_tel: config.organisation.hotline.as_deref().map(urls::tel),
         }
     }
 

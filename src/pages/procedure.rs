@@ -3,12 +3,14 @@
 
 use serde::Serialize;
 
+use super::checklist::{self, Block, Checklist};
+use super::fees::{self, ShownFee};
 use super::{Badge, Link, Views};
 use crate::format;
 use crate::keyword::Keyword;
 use crate::markdown::{self, Settings};
 use crate::offices::Office;
-use crate::record::{Channel, Document, OnlineLevel, Record, Status, Via};
+use crate::record::{Channel, OnlineLevel, Record, Status, Via};
 use crate::urls;
 
 /// A procedure as a line of a list: enough to choose it without opening it.
@@ -18,7 +20,9 @@ pub struct ProcedureItem {
     pub code: String,
     pub url: String,
     pub field: String,
+    /// Every channel's time: one, or the different ones side by side.
     pub time: String,
+    /// Every channel's fee: one, a range, or the different ones side by side.
     pub fee: String,
     pub online: Badge,
 }
@@ -28,30 +32,19 @@ pub struct ChannelRow {
     pub via: String,
     pub time: String,
     pub fee: String,
+    /// The fee's own condition (exemptions, reductions, who sets it).
+    pub fee_condition: Option<String>,
     pub note: Option<String>,
     pub case: Option<String>,
 }
 
+/// A fee or a time, and the channels it applies to when they differ.
 #[derive(Debug, PartialEq, Serialize)]
-pub struct FormView {
-    pub title: String,
-    /// Relative to the site root: a copied file or an external address.
-    pub url: Option<String>,
-    pub external: bool,
-}
-
-#[derive(Debug, PartialEq, Serialize)]
-pub struct DocumentView {
-    pub name: String,
-    /// "1 bản chính, 1 bản sao".
-    pub copies: Option<String>,
-    pub forms: Vec<FormView>,
-}
-
-#[derive(Debug, PartialEq, Serialize)]
-pub struct DocumentGroup {
-    pub case: Option<String>,
-    pub documents: Vec<DocumentView>,
+pub struct FactLine {
+    /// "Trực tiếp, Dịch vụ bưu chính"; none when every channel has this value.
+    pub channels: Option<String>,
+    pub text: String,
+    pub condition: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -59,6 +52,14 @@ pub struct LegalView {
     pub title: String,
     pub code: Option<String>,
     pub issued: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficeView {
+    #[serde(flatten)]
+    pub office: Office,
+    /// The phone as a `tel:` number.
+    pub tel: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -72,20 +73,18 @@ pub struct ProcedureView {
     pub audience: Vec<Link>,
     pub online: Badge,
     pub online_url: String,
-    /// Time and fee when every channel has the same; else see `channels`.
-    pub time: Option<String>,
-    pub fee: Option<String>,
+    /// What the summary shows: each distinct fee and time with its channels.
+    pub fees: Vec<FactLine>,
+    pub times: Vec<FactLine>,
     pub channels: Vec<ChannelRow>,
-    pub channels_differ: bool,
     pub portal_url: Option<String>,
-    pub document_groups: Vec<DocumentGroup>,
-    pub documents_count: usize,
+    pub checklist: Checklist,
     pub conditions: Vec<String>,
     pub description_html: Option<String>,
     pub steps_html: Option<String>,
     pub body_html: Option<String>,
     pub results: Vec<String>,
-    pub offices: Vec<Office>,
+    pub offices: Vec<OfficeView>,
     pub agency: Option<String>,
     pub authority: Option<String>,
     pub submission_address: Option<String>,
@@ -97,6 +96,8 @@ pub struct ProcedureView {
     pub updated: Option<String>,
     pub source_url: Option<String>,
     pub report_url: Option<String>,
+    /// The page's sections, for the in-page contents: label and `#id`.
+    pub sections: Vec<Link>,
 }
 
 pub fn online_level(record: &Record) -> OnlineLevel {
@@ -113,76 +114,101 @@ impl Views<'_> {
         }
     }
 
-    /// The channel whose time and fee a list shows: in person if there is one.
-    fn main_channel<'r>(&self, record: &'r Record) -> Option<&'r Channel> {
-        record
-            .channels
-            .iter()
-            .find(|c| c.via == Via::InPerson)
-            .or(record.channels.first())
+    pub(super) fn office_view(&self, office: &Office) -> OfficeView {
+        OfficeView {
+            tel: office.phone.as_deref().map(urls::tel),
+            office: office.clone(),
+        }
     }
 
-    fn channel_time(&self, channel: Option<&Channel>) -> String {
-        channel.and_then(|c| c.time.as_ref()).map_or_else(
+    fn time_text(&self, channel: &Channel) -> String {
+        channel.time.as_ref().map_or_else(
             || self.strings.get("time.unknown").to_string(),
             |t| format::time(t, self.strings),
         )
     }
 
-    fn channel_fee(&self, channel: Option<&Channel>) -> String {
-        channel.and_then(|c| c.fee.as_ref()).map_or_else(
-            || self.strings.get("fee.unknown").to_string(),
-            |f| format::fee(f, self.strings),
-        )
+    fn via_label(&self, via: Via) -> String {
+        self.strings.get(&format!("via.{}", via.key())).to_string()
     }
 
     pub fn item(&self, record: &Record) -> ProcedureItem {
-        let channel = self.main_channel(record);
+        let fees: Vec<ShownFee> = record
+            .channels
+            .iter()
+            .map(|c| ShownFee::of(c, self.strings))
+            .collect();
+        let mut times: Vec<String> = Vec::new();
+        for channel in &record.channels {
+            let time = self.time_text(channel);
+            if !times.contains(&time) {
+                times.push(time);
+            }
+        }
         ProcedureItem {
             title: record.title.clone(),
             code: record.code.clone(),
             url: urls::procedure(&record.slug),
             field: record.field.clone(),
-            time: self.channel_time(channel),
-            fee: self.channel_fee(channel),
+            time: if times.is_empty() {
+                self.strings.get("time.unknown").to_string()
+            } else {
+                times.join(" / ")
+            },
+            fee: fees::list_line(&fees, self.strings),
             online: self.badge(online_level(record)),
         }
     }
 
     pub fn procedure(&self, record: &Record, by_code: &super::ByCode) -> ProcedureView {
         let s = self.strings;
+        let shown: Vec<(String, ShownFee)> = record
+            .channels
+            .iter()
+            .map(|c| (self.via_label(c.via), ShownFee::of(c, s)))
+            .collect();
         let channels: Vec<ChannelRow> = record
             .channels
             .iter()
-            .map(|c| ChannelRow {
-                via: s.get(&format!("via.{}", c.via.key())).to_string(),
-                time: self.channel_time(Some(c)),
-                fee: self.channel_fee(Some(c)),
-                note: c.note.clone(),
+            .zip(&shown)
+            .map(|(c, (via, fee))| ChannelRow {
+                via: via.clone(),
+                time: self.time_text(c),
+                fee: fee.text.clone(),
+                fee_condition: fee.condition.clone(),
+                note: fee.note.clone(),
                 case: c.case.clone(),
             })
             .collect();
-        let uniform = |get: fn(&ChannelRow) -> &String| {
-            let first = channels.first().map(get)?;
-            channels
-                .iter()
-                .all(|c| get(c) == first)
-                .then(|| first.clone())
+        let all_channels = distinct_vias(&record.channels).len();
+        let fact = |vias: Vec<String>, text: String, condition: Option<String>| FactLine {
+            channels: (vias.len() < all_channels).then(|| vias.join(", ")),
+            text,
+            condition,
         };
-        let time = uniform(|c| &c.time);
-        let fee = uniform(|c| &c.fee);
-        let channels_differ = time.is_none()
-            || fee.is_none()
-            || channels
-                .iter()
-                .any(|c| c.note.is_some() || c.case.is_some());
+        let fees = fees::distinct(&shown)
+            .into_iter()
+            .map(|(vias, fee)| fact(vias, fee.text.clone(), fee.condition.clone()))
+            .collect();
+        let mut times: Vec<(Vec<String>, String)> = Vec::new();
+        for row in &channels {
+            match times.iter_mut().find(|(_, t)| *t == row.time) {
+                Some((vias, _)) if !vias.contains(&row.via) => vias.push(row.via.clone()),
+                Some(_) => {}
+                None => times.push((vec![row.via.clone()], row.time.clone())),
+            }
+        }
+        let times = times
+            .into_iter()
+            .map(|(vias, text)| fact(vias, text, None))
+            .collect();
         let level = online_level(record);
-        let markdown = |text: &str| {
+        let markdown = |text: &str, top_level: u8| {
             markdown::to_html(
                 text,
                 &Settings {
                     page_title: Some(&record.title),
-                    top_level: 3,
+                    top_level,
                     strings: s,
                 },
             )
@@ -197,7 +223,9 @@ impl Views<'_> {
                 count: None,
             })
             .collect();
-        ProcedureView {
+        let mut checklist = checklist::checklist(&record.documents);
+        self.fill_copies(&mut checklist);
+        let mut view = ProcedureView {
             title: record.title.clone(),
             code: record.code.clone(),
             replaced_by: match &record.status {
@@ -218,26 +246,26 @@ impl Views<'_> {
                 .collect(),
             online: self.badge(level),
             online_url: urls::term_list(urls::ONLINE, level.key()),
-            time,
-            fee,
+            fees,
+            times,
             channels,
-            channels_differ,
             portal_url: record
                 .portal_url
                 .clone()
                 .filter(|_| level != OnlineLevel::None),
-            documents_count: record.documents.len(),
-            document_groups: self.document_groups(&record.documents),
+            checklist,
             conditions: record.conditions.clone(),
-            description_html: record.description.as_deref().map(markdown),
-            steps_html: record.steps.as_deref().map(markdown),
-            body_html: Some(markdown(&record.body)).filter(|h| !h.trim().is_empty()),
+            // The description and the body are sections of the page (h2); YAML steps
+            // sit under the page's own "Trình tự thực hiện" heading (h3).
+            description_html: record.description.as_deref().map(|d| markdown(d, 2)),
+            steps_html: record.steps.as_deref().map(|d| markdown(d, 3)),
+            body_html: Some(markdown(&record.body, 2)).filter(|h| !h.trim().is_empty()),
             results: record.results.iter().map(|r| r.name.clone()).collect(),
             offices: record
                 .offices
                 .iter()
                 .filter_map(|id| self.site.offices.iter().find(|o| &o.id == id))
-                .cloned()
+                .map(|o| self.office_view(o))
                 .collect(),
             agency: record.agency.clone(),
             authority: record
@@ -261,41 +289,63 @@ impl Views<'_> {
             updated: record.updated.map(|d| d.to_string()),
             source_url: record.source.as_ref().and_then(|s| s.url.clone()),
             report_url: self.report_url(record),
-        }
+            sections: Vec::new(),
+        };
+        view.sections = self.sections(&view);
+        view
     }
 
-    fn document_groups(&self, documents: &[Document]) -> Vec<DocumentGroup> {
-        let mut groups: Vec<DocumentGroup> = Vec::new();
-        for document in documents {
-            let view = DocumentView {
-                name: document.name.clone(),
-                copies: self.copies_text(document),
-                forms: document
-                    .forms
-                    .iter()
-                    .map(|f| FormView {
-                        title: f.title.clone(),
-                        url: f
-                            .file
-                            .as_deref()
-                            .map(urls::encode_path)
-                            .or_else(|| f.url.clone()),
-                        external: f.file.is_none() && f.url.is_some(),
-                    })
-                    .collect(),
-            };
-            match groups.last_mut() {
-                Some(group) if group.case == document.case => group.documents.push(view),
-                _ => groups.push(DocumentGroup {
-                    case: document.case.clone(),
-                    documents: vec![view],
-                }),
+    /// The in-page contents: the sections this page has, in page order.
+    fn sections(&self, view: &ProcedureView) -> Vec<Link> {
+        let link = |key: &str, id: &str| Link {
+            label: self.strings.get(key).to_string(),
+            url: format!("#{id}"),
+            count: None,
+        };
+        let mut links = Vec::new();
+        if view.checklist.count > 0 || !view.checklist.groups.is_empty() {
+            links.push(link("procedure.documents", "ho-so"));
+        }
+        if !view.channels.is_empty() {
+            links.push(link("procedure.channels", "cach-thuc"));
+        }
+        links.push(link("procedure.where", "noi-nop"));
+        let steps_id = "id=\"trinh-tu-thuc-hien\"";
+        if view.steps_html.is_some() {
+            links.push(link("procedure.steps", "trinh-tu"));
+        } else if [&view.description_html, &view.body_html]
+            .iter()
+            .any(|h| h.as_deref().is_some_and(|h| h.contains(steps_id)))
+        {
+            links.push(link("procedure.steps", "trinh-tu-thuc-hien"));
+        }
+        if !view.conditions.is_empty() {
+            links.push(link("procedure.conditions", "dieu-kien"));
+        }
+        if !view.legal_basis.is_empty() {
+            links.push(link("procedure.legal_basis", "can-cu"));
+        }
+        links
+    }
+
+    /// "1 bản chính, 1 bản sao" on every item and part.
+    fn fill_copies(&self, checklist: &mut Checklist) {
+        fn fill(views: &Views, item: &mut checklist::Item) {
+            item.copies = views.copies_text(item.originals_count, item.copies_count);
+            for part in &mut item.parts {
+                fill(views, part);
             }
         }
-        groups
+        for group in &mut checklist.groups {
+            for block in &mut group.blocks {
+                if let Block::Documents { items } = block {
+                    items.iter_mut().for_each(|item| fill(self, item));
+                }
+            }
+        }
     }
 
-    fn copies_text(&self, document: &Document) -> Option<String> {
+    fn copies_text(&self, originals: Option<u32>, copies: Option<u32>) -> Option<String> {
         let count = |n: u32, key: &str| {
             let key = if n == 1 {
                 key.to_string()
@@ -305,10 +355,10 @@ impl Views<'_> {
             format!("{n} {}", self.strings.get(&key))
         };
         let mut parts = Vec::new();
-        if let Some(n) = document.originals.filter(|n| *n > 0) {
+        if let Some(n) = originals.filter(|n| *n > 0) {
             parts.push(count(n, "procedure.originals"));
         }
-        if let Some(n) = document.copies.filter(|n| *n > 0) {
+        if let Some(n) = copies.filter(|n| *n > 0) {
             parts.push(count(n, "procedure.copies"));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
@@ -331,4 +381,15 @@ impl Views<'_> {
             urls::encode_path(&subject).replace('/', "%2F")
         ))
     }
+}
+
+/// The ways to submit a record offers, each once.
+fn distinct_vias(channels: &[Channel]) -> Vec<Via> {
+    let mut vias = Vec::new();
+    for channel in channels {
+        if !vias.contains(&channel.via) {
+            vias.push(channel.via);
+        }
+    }
+    vias
 }

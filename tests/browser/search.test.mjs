@@ -248,7 +248,7 @@ describe("filters", () => {
     const badges = await page.locator("#search-results ol > li .badge").allInnerTexts();
     assert.ok(codes.length > 0 && badges.every((b) => b === "Toàn trình"), badges.join(", "));
     const commune = await search(page, example, "level=commune&audience=citizen");
-    assert.ok(commune.codes.length > 0 && commune.codes.length < 56);
+    assert.ok(commune.codes.length > 0 && commune.codes.length < 62);
     await page.close();
   });
 });

@@ -1,0 +1,327 @@
+//! What a citizen pays, in the record's own words.
+//!
+//! The national crawl writes a channel's fee as "Lệ phí : 10.000 Đồng (condition)" and
+//! keeps the parenthesis at the head of the channel's note; where the fee field was
+//! empty it writes "Miễn phí" even when that note says the provincial council sets the
+//! fee or names an amount. So a fee is shown as free only when nothing in its condition
+//! contradicts it, and the condition is always shown beside the fee.
+
+use crate::format;
+use crate::i18n::Strings;
+use crate::record::{Channel, Currency, Fee, FeeKind};
+use crate::shorthand::amounts;
+use crate::text::fold;
+
+/// A channel's fee as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownFee {
+    pub text: String,
+    /// The fee's condition: exemptions, reductions, who sets it.
+    pub condition: Option<String>,
+    /// What is left of the channel's note once the condition is taken out.
+    pub note: Option<String>,
+    /// The amount in whole units when the fee is known exactly (0 when confirmed free).
+    pub amount: Option<(u64, Currency)>,
+}
+
+impl ShownFee {
+    pub fn of(channel: &Channel, strings: &Strings) -> ShownFee {
+        let (condition, note) = match channel.note.as_deref() {
+            Some(note) => split_note(note),
+            None => (None, None),
+        };
+        // Without a leading parenthesis the whole note may speak of the fee.
+        let evidence = condition.or(channel.note.as_deref()).unwrap_or("");
+        let rule = FeeRule::read(evidence);
+        let (text, amount) = match channel.fee.as_ref() {
+            None => (rule.or_unknown(strings), None),
+            Some(fee) => shown(fee, rule, strings),
+        };
+        ShownFee {
+            text,
+            condition: condition.map(str::to_string),
+            note: note.map(str::to_string),
+            amount,
+        }
+    }
+}
+
+/// What a fee's condition says about the fee itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeeRule {
+    /// Nothing that changes the fee.
+    None,
+    /// "Mức lệ phí do Hội đồng nhân dân tỉnh quyết định".
+    ByCouncil,
+    /// Names a money amount.
+    Amounts,
+}
+
+impl FeeRule {
+    fn read(text: &str) -> FeeRule {
+        let folded = fold(text);
+        let council = folded.contains("hoi dong nhan dan") || folded.contains("hdnd");
+        if council && folded.contains("phi") {
+            FeeRule::ByCouncil
+        } else if !amounts(&folded).is_empty() {
+            FeeRule::Amounts
+        } else {
+            FeeRule::None
+        }
+    }
+
+    fn or_unknown(self, strings: &Strings) -> String {
+        let key = match self {
+            FeeRule::None => "fee.unknown",
+            FeeRule::ByCouncil => "fee.by_council",
+            FeeRule::Amounts => "fee.see_note",
+        };
+        strings.get(key).to_string()
+    }
+}
+
+fn shown(fee: &Fee, rule: FeeRule, strings: &Strings) -> (String, Option<(u64, Currency)>) {
+    let currency = fee.currency.unwrap_or(Currency::Vnd);
+    match fee.kind {
+        FeeKind::Free if rule != FeeRule::None => (rule.or_unknown(strings), None),
+        FeeKind::Free => (free_words(&fee.text, strings), Some((0, currency))),
+        FeeKind::Fixed => (format::fee(fee, strings), fee.amount.map(|a| (a, currency))),
+        FeeKind::Unknown => (rule.or_unknown(strings), None),
+        FeeKind::SeeText if says_nothing(&fee.text) => (rule.or_unknown(strings), None),
+        FeeKind::Varies | FeeKind::SeeText => (format::fee(fee, strings), None),
+    }
+}
+
+/// "Miễn phí" and "Miễn lệ phí" are different promises (phí is a charge for a service,
+/// lệ phí an administrative charge): keep the record's words. A zero amount
+/// ("Phí : 0 Đồng", `fee: 0`) is shown as the amount it is.
+fn free_words(text: &str, strings: &Strings) -> String {
+    let folded = fold(text);
+    if folded.contains("mien") || folded.contains("khong thu") || folded.contains("khong mat") {
+        tidy(text)
+    } else {
+        format!("0 {}", strings.get("fee.vnd"))
+    }
+}
+
+/// A fee text that is only labels and a currency ("VNĐ", "Lệ phí : Đồng").
+fn says_nothing(text: &str) -> bool {
+    let folded = fold(text);
+    let mut rest = folded.as_str().to_string();
+    for word in ["viet nam", "le phi", "phi", "dong", "vnd", "usd"] {
+        rest = rest.replace(word, "");
+    }
+    !rest.chars().any(char::is_alphanumeric)
+}
+
+/// Spaces as a reader expects them: "Phí : 0 Đồng" → "Phí: 0 Đồng".
+fn tidy(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" :", ":")
+}
+
+/// The fee condition at the head of a channel's note, and the rest of the note.
+///
+/// "(Trường hợp nộp trực tiếp thu 10.000 đồng;)- Nộp hồ sơ tại…" →
+/// ("Trường hợp nộp trực tiếp thu 10.000 đồng;", "Nộp hồ sơ tại…").
+pub fn split_note(note: &str) -> (Option<&str>, Option<&str>) {
+    let note = note.trim();
+    if !note.starts_with('(') {
+        return (None, Some(note).filter(|n| !n.is_empty()));
+    }
+    let mut depth = 0usize;
+    let mut end = note.len();
+    for (i, c) in note.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    end = i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let head = strip_parens(&note[..end]);
+    let rest = note[end..].trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ')' | '-' | '+' | ';' | '.' | ',' | ':')
+    });
+    (
+        Some(head).filter(|h| !h.is_empty()),
+        Some(rest.trim_end()).filter(|r| !r.is_empty()),
+    )
+}
+
+/// "((text))" → "text"; an unbalanced "(text" → "text".
+fn strip_parens(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim();
+        let inner = trimmed
+            .strip_prefix('(')
+            .map(|t| t.strip_suffix(')').unwrap_or(t));
+        match inner {
+            Some(inner) => text = inner,
+            None => return trimmed,
+        }
+    }
+}
+
+/// Every channel's fee, merged where channels share it, in the record's order:
+/// what the summary and the lists show.
+pub fn distinct(fees: &[(String, ShownFee)]) -> Vec<(Vec<String>, &ShownFee)> {
+    let mut out: Vec<(Vec<String>, &ShownFee)> = Vec::new();
+    for (via, fee) in fees {
+        let same = out
+            .iter_mut()
+            .find(|(_, f)| f.text == fee.text && f.condition == fee.condition);
+        match same {
+            Some((vias, _)) if vias.contains(via) => {}
+            Some((vias, _)) => vias.push(via.clone()),
+            None => out.push((vec![via.clone()], fee)),
+        }
+    }
+    out
+}
+
+/// One line for lists and search results: the only fee, a range when every amount is
+/// known ("5.000 – 10.000 đồng"), else the different fees side by side.
+pub fn list_line(fees: &[ShownFee], strings: &Strings) -> String {
+    let mut texts: Vec<&str> = Vec::new();
+    for fee in fees {
+        if !texts.contains(&fee.text.as_str()) {
+            texts.push(&fee.text);
+        }
+    }
+    match texts.as_slice() {
+        [] => return strings.get("fee.unknown").to_string(),
+        [only] => return only.to_string(),
+        _ => {}
+    }
+    let known: Option<Vec<(u64, Currency)>> = fees.iter().map(|f| f.amount).collect();
+    if let Some(known) = known
+        && known.iter().all(|(a, c)| *a > 0 && *c == known[0].1)
+    {
+        let min = known.iter().map(|(a, _)| *a).min().unwrap_or(0);
+        let max = known.iter().map(|(a, _)| *a).max().unwrap_or(0);
+        let sep = strings.get("format.thousands");
+        let unit = match known[0].1 {
+            Currency::Usd => "USD",
+            Currency::Vnd => strings.get("fee.vnd"),
+        };
+        return format!(
+            "{} – {} {unit}",
+            format::group_thousands(min, sep),
+            format::group_thousands(max, sep)
+        );
+    }
+    texts.join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Via;
+    use crate::shorthand::fee_from_text;
+
+    fn vi() -> Strings {
+        Strings::for_tests("vi")
+    }
+
+    fn channel(fee: &str, note: Option<&str>) -> Channel {
+        Channel {
+            via: Via::InPerson,
+            time: None,
+            fee: Some(fee_from_text(fee.into())),
+            note: note.map(str::to_string),
+            case: None,
+        }
+    }
+
+    fn shown(fee: &str, note: Option<&str>) -> ShownFee {
+        ShownFee::of(&channel(fee, note), &vi())
+    }
+
+    #[test]
+    fn free_only_when_nothing_says_otherwise() {
+        assert_eq!(shown("Miễn phí", None).text, "Miễn phí");
+        assert_eq!(shown("Miễn lệ phí", None).text, "Miễn lệ phí");
+        assert_eq!(shown("Phí : 0 Đồng", None).text, "0 đồng");
+        let council = shown(
+            "Miễn phí",
+            Some("(Mức lệ phí (nếu có) theo quy định của Hội đồng nhân dân cấp tỉnh.)"),
+        );
+        assert_eq!(council.text, "Theo mức do HĐND tỉnh quy định");
+        assert_eq!(
+            council.condition.as_deref(),
+            Some("Mức lệ phí (nếu có) theo quy định của Hội đồng nhân dân cấp tỉnh.")
+        );
+        let priced = shown(
+            "Miễn phí",
+            Some(
+                "((áp dụng mức phí 500.000 đồng/hồ sơ kể từ ngày 01/7/2025 đến hết ngày 31/12/2026))",
+            ),
+        );
+        assert_eq!(priced.text, "Có thu phí, xem ghi chú");
+        assert_eq!(priced.amount, None);
+        // A council deciding a *time* says nothing about the fee.
+        let time_note = shown(
+            "Miễn phí",
+            Some("Trong thời hạn 15 ngày kể từ ngày Hội đồng nhân dân cấp tỉnh thông qua."),
+        );
+        assert_eq!(time_note.text, "Miễn phí");
+    }
+
+    #[test]
+    fn empty_fee_texts_are_unknown() {
+        assert_eq!(shown("VNĐ", None).text, "Không có thông tin");
+        assert_eq!(shown("Lệ phí : Đồng", None).text, "Không có thông tin");
+        assert_eq!(
+            shown("Theo Thông tư 249/2016/TT-BTC", None).text,
+            "Theo Thông tư 249/2016/TT-BTC"
+        );
+    }
+
+    #[test]
+    fn the_condition_is_split_from_the_note() {
+        assert_eq!(
+            split_note(
+                "(Trường hợp nộp trực tiếp thu 10.000 đồng/lần;)- Nộp hồ sơ tại Công an cấp xã."
+            ),
+            (
+                Some("Trường hợp nộp trực tiếp thu 10.000 đồng/lần;"),
+                Some("Nộp hồ sơ tại Công an cấp xã.")
+            )
+        );
+        assert_eq!(split_note("Nộp tại xã"), (None, Some("Nộp tại xã")));
+        assert_eq!(split_note("(chưa đóng"), (Some("chưa đóng"), None));
+    }
+
+    #[test]
+    fn list_lines_show_every_channel() {
+        let s = vi();
+        let line = |fees: &[(&str, Option<&str>)]| {
+            let shown: Vec<ShownFee> = fees
+                .iter()
+                .map(|(f, n)| ShownFee::of(&channel(f, *n), &s))
+                .collect();
+            list_line(&shown, &s)
+        };
+        assert_eq!(
+            line(&[
+                ("10,000 Việt Nam Đồng", None),
+                ("5,000 Việt Nam Đồng", None)
+            ]),
+            "5.000 – 10.000 đồng"
+        );
+        assert_eq!(line(&[("Miễn phí", None), ("Miễn phí", None)]), "Miễn phí");
+        assert_eq!(
+            line(&[("Miễn lệ phí", None), ("50.000 đồng", None)]),
+            "Miễn lệ phí / 50.000 đồng"
+        );
+        assert_eq!(line(&[]), "Không có thông tin");
+    }
+}
