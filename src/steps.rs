@@ -6,6 +6,28 @@
 
 use std::borrow::Cow;
 
+/// The last line written that is not blank, trimmed.
+fn last_line(out: &str) -> &str {
+    out.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// For a line that starts an ordered list item ("1. …", "2) …"), the other delimiter.
+fn other_delimiter(line: &str) -> Option<char> {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == line.len() {
+        return None;
+    }
+    match rest.chars().next() {
+        Some('.') => Some(')'),
+        Some(')') => Some('.'),
+        _ => None,
+    }
+}
+
 /// The step number and the rest of a line that starts a step.
 fn step_line(line: &str) -> Option<(u32, &str)> {
     let mut rest = line.trim_start();
@@ -68,6 +90,8 @@ pub fn as_list(markdown: &str) -> Cow<'_, str> {
                     delimiter = if delimiter == '.' { ')' } else { '.' };
                 }
                 if !in_steps {
+                    // Not a continuation of a numbered list just above ("1. Trình tự:").
+                    delimiter = other_delimiter(last_line(&out)).unwrap_or(delimiter);
                     out.push('\n');
                 }
                 out.push_str(&format!("{number}{delimiter} **Bước {number}:** {text}\n"));
@@ -134,6 +158,15 @@ mod tests {
         assert_eq!(step_line("Thực hiện Bước 3"), None);
         let list = as_list("a) Bước 1: A\nb) Bước 2: B\nBước 1: C\nBước 2: D\n");
         assert!(list.contains("1) **Bước 1:** C"), "{list}");
+    }
+
+    #[test]
+    fn steps_under_a_numbered_line_are_a_list_of_their_own() {
+        let list = as_list("1. Trình tự thực hiện:\n- Bước 1: A\n- Bước 2: B\n");
+        assert!(
+            list.contains("1) **Bước 1:** A\n2) **Bước 2:** B"),
+            "{list}"
+        );
     }
 
     #[test]
