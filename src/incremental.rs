@@ -26,6 +26,7 @@ use crate::content::{
     CONTENT_DIR, PROCEDURES_DIR, is_hidden, is_record_file, load_record, relative,
 };
 use crate::diagnostics::{self, Diagnostic, Diagnostics, Format};
+use crate::fields::FieldLabels;
 use crate::freepages::PAGES_DIR;
 use crate::i18n::Strings;
 use crate::links::broken_links_to;
@@ -190,6 +191,7 @@ impl Session {
                 offices: Vec::new(),
                 records: Vec::new(),
                 pages: Vec::new(),
+                field_labels: Default::default(),
             },
             config_problems: config_problems.iter().cloned().collect(),
             office_problems: Vec::new(),
@@ -211,6 +213,7 @@ impl Session {
             },
         };
         session.rediscover(&[]);
+        session.relabel_fields();
         Ok(session)
     }
 
@@ -253,6 +256,7 @@ impl Session {
         }
         if has(|s| matches!(s, Source::Records)) {
             self.reload_records(&touched);
+            self.relabel_fields();
         }
         for path in &touched {
             if let (Some(Source::Content), Ok(form)) =
@@ -399,6 +403,16 @@ impl Session {
                 // Interface strings and anything else the theme holds.
                 self.pending.full = true;
             }
+        }
+    }
+
+    /// A field's label can change with any record of that field (the most common form
+    /// wins): then every page that shows the field is out of date.
+    fn relabel_fields(&mut self) {
+        let labels = FieldLabels::of(&self.input.site.records);
+        if labels != self.input.site.field_labels {
+            self.input.site.field_labels = labels;
+            self.pending.full = true;
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod decode;
 pub mod diagnostics;
+pub mod fields;
 pub mod format;
 pub mod freepages;
 pub mod frontmatter;

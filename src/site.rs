@@ -8,6 +8,7 @@ use crate::content::{
     CONTENT_DIR, PROCEDURES_DIR, discover_records, load_records, read_error, relative,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fields::FieldLabels;
 use crate::freepages::{FreePage, PAGES_DIR, decode_page};
 use crate::offices::{OFFICES_FILE, Office, decode_offices};
 use crate::record::Record;
@@ -23,6 +24,15 @@ pub struct Site {
     pub records: Vec<Record>,
     /// Free pages, in menu order.
     pub pages: Vec<FreePage>,
+    /// The label each field is shown with, derived from `records`.
+    pub field_labels: FieldLabels,
+}
+
+impl Site {
+    /// The label a record's field is shown with ([`FieldLabels`]).
+    pub fn field_label<'a>(&'a self, field: &'a str) -> &'a str {
+        self.field_labels.label(field)
+    }
 }
 
 /// What loading found: the site (when its configuration could be read) and every problem.
@@ -49,6 +59,7 @@ pub fn load(root: &Path) -> Loaded {
             root: root.to_path_buf(),
             config,
             offices,
+            field_labels: FieldLabels::of(&records),
             records,
             pages,
         }),

@@ -7,6 +7,7 @@ use std::path::{Component, Path};
 use crate::content::CONTENT_DIR;
 use crate::decode::{Part, locate_in_record};
 use crate::diagnostics::Diagnostic;
+use crate::fields::FieldLabels;
 use crate::offices::Office;
 use crate::record::{Record, Status};
 use crate::yaml::FieldPath;
@@ -19,6 +20,8 @@ pub fn validate(root: &Path, records: &[Record], offices: &[Office]) -> Vec<Diag
     duplicates(&mut problems, records);
     references(&mut problems, records, offices);
     form_files(&mut problems, records);
+    where_to_go(&mut problems, records);
+    field_variants(&mut problems, records);
     problems.found
 }
 
@@ -29,13 +32,53 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn error(&mut self, record: &Record, path: FieldPath, message: String, help: String) {
+        let diagnostic = Diagnostic::error(&record.file, message);
+        self.push(diagnostic, record, path, help);
+    }
+
+    fn warning(&mut self, record: &Record, path: FieldPath, message: String, help: String) {
+        let diagnostic = Diagnostic::warning(&record.file, message);
+        self.push(diagnostic, record, path, help);
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic, record: &Record, path: FieldPath, help: String) {
         let position = locate_in_record(self.root, &record.file, &path, Part::Value);
-        self.found.push(
-            Diagnostic::error(&record.file, message)
-                .at(position)
-                .field(path.to_string())
-                .help(help),
-        );
+        self.found
+            .push(diagnostic.at(position).field(path.to_string()).help(help));
+    }
+}
+
+/// A citizen reading the page must learn where to go.
+fn where_to_go(problems: &mut Problems, records: &[Record]) {
+    for record in records {
+        if record.offices.is_empty() && record.submission_address.is_none() {
+            problems.warning(
+                record,
+                FieldPath::root().key("code"),
+                "this record does not say where to submit it".into(),
+                "add `offices: [id]` with an office of content/offices.yaml, or `submission_address: \"…\"`".into(),
+            );
+        }
+    }
+}
+
+/// "Ho tich" beside "Hộ tịch": one field, shown as most records write it.
+fn field_variants(problems: &mut Problems, records: &[Record]) {
+    let labels = FieldLabels::of(records);
+    for record in records {
+        if labels.is_variant(&record.field) {
+            let label = labels.label(&record.field);
+            let others = records.iter().filter(|r| r.field == label).count();
+            problems.warning(
+                record,
+                FieldPath::root().key("field"),
+                format!(
+                    "the field `{}` is shown as `{label}`, as {others} other records write it",
+                    record.field
+                ),
+                format!("write `field: \"{label}\"`"),
+            );
+        }
     }
 }
 

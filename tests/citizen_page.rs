@@ -228,3 +228,51 @@ fn the_summary_answers_before_you_go() {
     );
     assert_eq!(page.attrs(".to-top", "href"), ["#main"]);
 }
+
+#[test]
+fn a_field_typed_without_diacritics_does_not_rename_it() {
+    let site = TestSite::new();
+    let with_field = |code: &str, title: &str, field: &str| {
+        common::record(code, title).replace("field: \"Hộ tịch\"", &format!("field: \"{field}\""))
+    };
+    site.record("a.md", &with_field("1.1", "Đăng ký khai sinh", "Hộ tịch"));
+    site.record("b.md", &with_field("1.2", "Đăng ký kết hôn", "Hộ tịch"));
+    // First in A–Z order, so it used to name the field for everyone.
+    site.record(
+        "c.md",
+        &with_field("1.3", "Cấp bản sao trích lục", "Ho tich"),
+    );
+    site.build_ok();
+    let page = site.page("thu-tuc/c/index.html");
+    assert_eq!(page.texts(".breadcrumbs li")[1], "Hộ tịch");
+    let list = site.page("linh-vuc/ho-tich/index.html");
+    assert_eq!(list.text("h1"), "Lĩnh vực: Hộ tịch");
+    assert_eq!(list.count(".procedures > li"), 3);
+    let check = site.check_output();
+    assert!(
+        check.contains(
+            "warning: the field `Ho tich` is shown as `Hộ tịch`, as 2 other records write it"
+        ),
+        "{check}"
+    );
+    assert!(check.contains("--> content/procedures/c.md:4:8"), "{check}");
+}
+
+#[test]
+fn check_warns_when_a_record_says_nowhere_to_go() {
+    let site = TestSite::new();
+    let record = common::record("1.1", "Đăng ký khai sinh");
+    site.record("a.md", &record);
+    site.record(
+        "b.md",
+        &common::record("1.2", "Kết hôn")
+            .replace("submission_address: \"Bộ phận Một cửa UBND xã\"\n", ""),
+    );
+    let check = site.check_output();
+    assert!(
+        check.contains("warning: this record does not say where to submit it"),
+        "{check}"
+    );
+    assert!(check.contains("content/procedures/b.md:2"), "{check}");
+    assert!(!check.contains("content/procedures/a.md"), "{check}");
+}

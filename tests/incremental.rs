@@ -119,6 +119,17 @@ fn record_edits_render_what_a_full_build_renders() {
     let path = edit.replace(TAM_TRU, "field: \"", "field: \"Cư trú mới ");
     assert_same(&mut session, &[path], "field");
 
+    // Typed without diacritics: still shown as the other records of the field write it.
+    let path = edit.replace(
+        TACH_HO,
+        "field: \"Đăng ký, quản lý cư trú\"",
+        "field: \"Dang ky, quan ly cu tru\"",
+    );
+    assert_same(&mut session, &[path], "field variant");
+    // The record that names the field alone: its own form becomes the label.
+    let path = edit.replace(TAM_TRU, "field: \"Cư trú mới ", "field: \"Cu tru moi ");
+    assert_same(&mut session, &[path], "field relabelled");
+
     // A related link, then a change to the record it names.
     let path = edit.replace(
         TAM_TRU,

@@ -75,7 +75,10 @@ impl Views<'_> {
         order.sort_by(|a, b| records[*a].title_key.cmp(&records[*b].title_key));
 
         let mut listings = Vec::new();
-        let fields = group_by(records, &order, |r| vec![r.field.clone()]);
+        let labels = &self.site.field_labels;
+        let fields = group_by(records, &order, |r| {
+            vec![labels.label(&r.field).to_string()]
+        });
         for (slug, (name, members)) in &fields {
             listings.push(self.listing(
                 urls::FIELDS,
@@ -167,7 +170,9 @@ impl Views<'_> {
         let order: Vec<usize> = (0..self.site.records.len()).collect();
         terms(
             urls::FIELDS,
-            &group_by(&self.site.records, &order, |r| vec![r.field.clone()]),
+            &group_by(&self.site.records, &order, |r| {
+                vec![self.site.field_label(&r.field).to_string()]
+            }),
         )
     }
 

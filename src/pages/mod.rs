@@ -94,7 +94,7 @@ pub struct Views<'a> {
 impl Views<'_> {
     fn field_link(&self, field: &str) -> Link {
         Link {
-            label: field.to_string(),
+            label: self.site.field_label(field).to_string(),
             url: urls::term_list(urls::FIELDS, field),
             count: None,
         }

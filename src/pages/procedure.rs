@@ -149,7 +149,7 @@ impl Views<'_> {
             title: record.title.clone(),
             code: record.code.clone(),
             url: urls::procedure(&record.slug),
-            field: record.field.clone(),
+            field: self.site.field_label(&record.field).to_string(),
             time: if times.is_empty() {
                 self.strings.get("time.unknown").to_string()
             } else {

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::collate;
+use crate::fields::FieldLabels;
 use crate::keyword::Keyword;
 use crate::output::OutputFile;
 use crate::pages::{ProcedureItem, Views};
@@ -230,14 +231,15 @@ pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) ->
         files.push(script(&name, &format!("{{{current}}}")));
     }
 
-    let fields = field_names(&records);
+    let field_labels = &views.site.field_labels;
+    let fields = field_names(&records, field_labels);
     let field_index: HashMap<&str, usize> = fields
         .iter()
         .enumerate()
         .map(|(i, f)| (f.as_str(), i))
         .collect();
     files.extend(display_files(&items, &field_index));
-    files.push(facet_file(&records, &field_index));
+    files.push(facet_file(&records, &field_index, field_labels));
 
     let mut lens = Vec::new();
     for (id, (len, ..)) in order.iter().enumerate() {
@@ -288,8 +290,11 @@ fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String
         .collect()
 }
 
-fn field_names(records: &[&Record]) -> Vec<String> {
-    let mut fields: Vec<String> = records.iter().map(|r| r.field.clone()).collect();
+fn field_names(records: &[&Record], labels: &FieldLabels) -> Vec<String> {
+    let mut fields: Vec<String> = records
+        .iter()
+        .map(|r| labels.label(&r.field).to_string())
+        .collect();
     fields.sort_unstable();
     fields.dedup();
     collate::sort_by_text(&mut fields, |f| f);
@@ -324,10 +329,14 @@ fn display_files(items: &[&ProcedureItem], field_index: &HashMap<&str, usize>) -
 
 /// Per record, six base64 digits: field (2), levels (1, a bit each), audience (2),
 /// online level (1). Filters and their counts read this.
-fn facet_file(records: &[&Record], field_index: &HashMap<&str, usize>) -> OutputFile {
+fn facet_file(
+    records: &[&Record],
+    field_index: &HashMap<&str, usize>,
+    labels: &FieldLabels,
+) -> OutputFile {
     let mut out = String::with_capacity(records.len() * 6);
     for record in records {
-        encode::digits(field_index[record.field.as_str()], 2, &mut out);
+        encode::digits(field_index[labels.label(&record.field)], 2, &mut out);
         encode::digits(bits(&record.levels), 1, &mut out);
         encode::digits(bits(&record.audience), 2, &mut out);
         let online = record.online.unwrap_or(OnlineLevel::None);

@@ -169,6 +169,6 @@ fn collapse(text: &str) -> String {
 /// A minimal valid record.
 pub fn record(code: &str, title: &str) -> String {
     format!(
-        "---\ncode: \"{code}\"\ntitle: \"{title}\"\nfield: \"Hộ tịch\"\nlevels: [commune]\naudience: [citizen]\nchannels:\n  - via: in_person\n    time: \"5 ngày làm việc\"\n    fee: \"Miễn phí\"\n---\n# {title}\n"
+        "---\ncode: \"{code}\"\ntitle: \"{title}\"\nfield: \"Hộ tịch\"\nlevels: [commune]\naudience: [citizen]\nchannels:\n  - via: in_person\n    time: \"5 ngày làm việc\"\n    fee: \"Miễn phí\"\nsubmission_address: \"Bộ phận Một cửa UBND xã\"\n---\n# {title}\n"
     )
 }
