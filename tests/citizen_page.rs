@@ -61,7 +61,9 @@ fn real_records_read_right_on_their_pages() {
             assert!(says_free(text), "{at}: shows {shown:?} for {text:?}");
             // A note that names the council or an amount contradicts "free".
             let head = note.split(')').next().unwrap_or("");
-            let council = note.contains("hoi dong nhan dan") && note.contains("phi");
+            let council = note.contains("hoi dong nhan dan")
+                && (note.contains("phi")
+                    || (note.starts_with('(') && head.contains("hoi dong nhan dan")));
             assert!(
                 !council && !names_an_amount(head),
                 "{at}: shows {shown:?} but the note says {note:?}"

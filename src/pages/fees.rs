@@ -30,9 +30,13 @@ impl ShownFee {
             Some(note) => split_note(note),
             None => (None, None),
         };
-        // Without a leading parenthesis the whole note may speak of the fee.
-        let evidence = condition.or(channel.note.as_deref()).unwrap_or("");
-        let rule = FeeRule::read(evidence);
+        // The leading parenthesis is the fee's own condition; without one the whole
+        // note may speak of the fee, or only of the time.
+        let rule = match (condition, channel.note.as_deref()) {
+            (Some(condition), _) => FeeRule::read(condition, true),
+            (None, Some(note)) => FeeRule::read(note, false),
+            (None, None) => FeeRule::None,
+        };
         let (text, amount) = match channel.fee.as_ref() {
             None => (rule.or_unknown(strings), None),
             Some(fee) => shown(fee, rule, strings),
@@ -55,16 +59,20 @@ enum FeeRule {
     ByCouncil,
     /// Names a money amount.
     Amounts,
+    /// Speaks of the fee otherwise ("Theo quy định của Luật phí và lệ phí").
+    Conditions,
 }
 
 impl FeeRule {
-    fn read(text: &str) -> FeeRule {
+    fn read(text: &str, about_the_fee: bool) -> FeeRule {
         let folded = fold(text);
         let council = folded.contains("hoi dong nhan dan") || folded.contains("hdnd");
-        if council && folded.contains("phi") {
+        if council && (about_the_fee || folded.contains("phi")) {
             FeeRule::ByCouncil
         } else if !amounts(&folded).is_empty() {
             FeeRule::Amounts
+        } else if about_the_fee && !says_free(&folded) {
+            FeeRule::Conditions
         } else {
             FeeRule::None
         }
@@ -75,6 +83,7 @@ impl FeeRule {
             FeeRule::None => "fee.unknown",
             FeeRule::ByCouncil => "fee.by_council",
             FeeRule::Amounts => "fee.see_note",
+            FeeRule::Conditions => "fee.see_conditions",
         };
         strings.get(key).to_string()
     }
@@ -96,12 +105,18 @@ fn shown(fee: &Fee, rule: FeeRule, strings: &Strings) -> (String, Option<(u64, C
 /// lệ phí an administrative charge): keep the record's words. A zero amount
 /// ("Phí : 0 Đồng", `fee: 0`) is shown as the amount it is.
 fn free_words(text: &str, strings: &Strings) -> String {
-    let folded = fold(text);
-    if folded.contains("mien") || folded.contains("khong thu") || folded.contains("khong mat") {
+    if says_free(&fold(text)) {
         tidy(text)
     } else {
         format!("0 {}", strings.get("fee.vnd"))
     }
+}
+
+/// Folded text that says no fee is charged.
+fn says_free(folded: &str) -> bool {
+    ["mien", "khong thu", "khong mat"]
+        .iter()
+        .any(|w| folded.contains(w))
 }
 
 /// A fee text that is only labels and a currency ("VNĐ", "Lệ phí : Đồng").
@@ -146,10 +161,18 @@ pub fn split_note(note: &str) -> (Option<&str>, Option<&str>) {
             _ => {}
         }
     }
-    let head = strip_parens(&note[..end]);
+    let mut head = strip_parens(&note[..end]);
+    // "Đồng (Mức lệ phí …)": the crawl's fee label around the condition.
+    if let Some((label, _)) = head.split_once('(')
+        && says_nothing(label)
+        && head.ends_with(')')
+    {
+        head = strip_parens(&head[label.len()..]);
+    }
     let rest = note[end..].trim_start_matches(|c: char| {
         c.is_whitespace() || matches!(c, ')' | '-' | '+' | ';' | '.' | ',' | ':')
     });
+    let head = crate::pages::checklist::strip_marker(head).1.trim();
     (
         Some(head).filter(|h| !h.is_empty()),
         Some(rest.trim_end()).filter(|r| !r.is_empty()),
@@ -175,16 +198,41 @@ fn strip_parens(mut text: &str) -> &str {
 pub fn distinct(fees: &[(String, ShownFee)]) -> Vec<(Vec<String>, &ShownFee)> {
     let mut out: Vec<(Vec<String>, &ShownFee)> = Vec::new();
     for (via, fee) in fees {
+        // One condition often repeats another with a word more or less: keep the longer.
         let same = out
             .iter_mut()
-            .find(|(_, f)| f.text == fee.text && f.condition == fee.condition);
+            .find(|(_, f)| f.text == fee.text && same_condition(&f.condition, &fee.condition));
         match same {
-            Some((vias, _)) if vias.contains(via) => {}
-            Some((vias, _)) => vias.push(via.clone()),
+            Some((vias, kept)) => {
+                if !vias.contains(via) {
+                    vias.push(via.clone());
+                }
+                if fee.condition.as_ref().map(String::len)
+                    > kept.condition.as_ref().map(String::len)
+                {
+                    *kept = fee;
+                }
+            }
             None => out.push((vec![via.clone()], fee)),
         }
     }
     out
+}
+
+fn same_condition(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let (a, b) = (fold(a), fold(b));
+            let (a, b) = (
+                a.trim_end_matches(['.', ';', ')']),
+                b.trim_end_matches(['.', ';', ')']),
+            );
+            // The same rule, cut or continued differently by the crawl.
+            let start = |t: &str| t.chars().take(80).collect::<String>();
+            a.contains(b) || b.contains(a) || start(a) == start(b)
+        }
+        (a, b) => a == b,
+    }
 }
 
 /// One line for lists and search results: the only fee, a range when every amount is
@@ -273,6 +321,18 @@ mod tests {
             Some("Trong thời hạn 15 ngày kể từ ngày Hội đồng nhân dân cấp tỉnh thông qua."),
         );
         assert_eq!(time_note.text, "Miễn phí");
+        let council_only = shown(
+            "Miễn phí",
+            Some("(Theo quy định của Hội đồng nhân dân cấp tỉnh)"),
+        );
+        assert_eq!(council_only.text, "Theo mức do HĐND tỉnh quy định");
+        let by_law = shown(
+            "Miễn phí",
+            Some("(Theo quy định của Luật phí và lệ phí và các văn bản hướng dẫn)"),
+        );
+        assert_eq!(by_law.text, "Xem quy định về phí bên dưới");
+        let exempt = shown("Miễn phí", Some("(Miễn phí)"));
+        assert_eq!(exempt.text, "Miễn phí");
     }
 
     #[test]
@@ -297,6 +357,14 @@ mod tests {
             )
         );
         assert_eq!(split_note("Nộp tại xã"), (None, Some("Nộp tại xã")));
+        assert_eq!(
+            split_note("(Đồng (Mức lệ phí do HĐND tỉnh quyết định.))"),
+            (Some("Mức lệ phí do HĐND tỉnh quyết định."), None)
+        );
+        assert_eq!(
+            split_note("(Lệ phí (nếu có): 50.000 đồng)"),
+            (Some("Lệ phí (nếu có): 50.000 đồng"), None)
+        );
         assert_eq!(split_note("(chưa đóng"), (Some("chưa đóng"), None));
     }
 

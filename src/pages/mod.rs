@@ -1,7 +1,7 @@
 //! Every page of the handbook and the data it shows, planned from the loaded site
 //! before anything is rendered. Templates receive these views as they are.
 
-mod checklist;
+pub(crate) mod checklist;
 mod fees;
 mod home;
 mod lists;

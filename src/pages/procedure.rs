@@ -65,6 +65,8 @@ pub struct OfficeView {
 #[derive(Debug, PartialEq, Serialize)]
 pub struct ProcedureView {
     pub title: String,
+    /// A title of several sentences, as national records have: set smaller on phones.
+    pub long_title: bool,
     pub code: String,
     pub replaced_by: Option<Link>,
     pub repealed: bool,
@@ -227,6 +229,7 @@ impl Views<'_> {
         self.fill_copies(&mut checklist);
         let mut view = ProcedureView {
             title: record.title.clone(),
+            long_title: record.title.chars().count() > 100,
             code: record.code.clone(),
             replaced_by: match &record.status {
                 Status::Replaced { by } => by_code.get(&by.to_lowercase()).map(|r| Link {

@@ -36,3 +36,16 @@ export function makeSite(n) {
   }
   return root;
 }
+
+/** Writes a site of `count` real records spread evenly over the 864, and returns its root. */
+export function makeSample(count) {
+  const root = mkdtempSync(join(tmpdir(), "sotay-sample-"));
+  const procedures = join(root, "content/procedures");
+  mkdirSync(procedures, { recursive: true });
+  writeFileSync(join(root, "sotay.yaml"), 'title: "Thủ tục hành chính"\norganisation:\n  name: "Kiểm thử"\n');
+  const names = readdirSync(sharedRecords).filter((f) => f.endsWith(".md")).sort();
+  const step = names.length / count;
+  const picked = Array.from({ length: count }, (_, i) => names[Math.floor(i * step)]);
+  for (const name of picked) writeFileSync(join(procedures, name), readFileSync(join(sharedRecords, name), "utf8"));
+  return { root, names: picked };
+}

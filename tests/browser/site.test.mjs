@@ -25,9 +25,10 @@ async function follow(page, text) {
 
 async function expectProcedurePage(page) {
   assert.match(await page.locator("h1").innerText(), /Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con/);
-  assert.equal(await page.locator(".facts .fee").innerText(), "Miễn phí");
-  assert.equal(await page.locator(".facts .time").innerText(), "10 ngày");
-  assert.equal(await page.locator(".facts .badge").innerText(), "Một phần");
+  // The record's note says the provincial council sets the fee: no "Miễn phí".
+  assert.equal(await page.locator(".before .fee").first().innerText(), "Theo mức do HĐND tỉnh quy định");
+  assert.equal(await page.locator(".before .time").first().innerText(), "10 ngày");
+  assert.equal(await page.locator(".before .badge").innerText(), "Một phần");
   assert.ok((await page.locator(".checklist > li").count()) > 10);
   // The stylesheet loaded: the header has its colour.
   const background = await page.locator(".site-header").evaluate((e) => getComputedStyle(e).backgroundColor);
@@ -126,7 +127,8 @@ describe("print", () => {
     }
     const tick = await page.locator(".checklist > li").first().evaluate((e) => getComputedStyle(e, "::before").content);
     assert.equal(tick, '"☐ "');
-    assert.ok(await page.locator(".facts .fee, .channels td.fee").first().isVisible());
+    assert.ok(await page.locator(".before .fee").first().isVisible());
+    assert.ok(await page.locator(".channel-table .fee").first().isVisible());
     assert.ok(await page.locator(".where").isVisible());
     const pdf = await page.pdf({ format: "A4" });
     const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
