@@ -35,8 +35,14 @@ pub fn time(time: &ProcessingTime, strings: &Strings) -> String {
         TimeUnit::Hours => "time.hours",
         TimeUnit::Months => "time.months",
         TimeUnit::SameDay => return strings.get("time.same_day").to_string(),
-        TimeUnit::Unspecified if time.value.is_none() => {
-            return strings.get("time.unspecified").to_string();
+        TimeUnit::Unspecified => {
+            // A bare number: the crawl lost its unit ("1", "48"); say so, never guess.
+            return match time.value {
+                Some(value) => {
+                    format!("{} {}", number(value, strings), strings.get("time.no_unit"))
+                }
+                None => strings.get("time.unspecified").to_string(),
+            };
         }
         TimeUnit::Unknown if time.text.is_empty() => {
             return strings.get("time.unknown").to_string();
@@ -120,6 +126,7 @@ mod tests {
         assert_eq!(t("Trong ngày"), "Trong ngày");
         assert_eq!(t("Không quy định"), "Không quy định");
         assert_eq!(t(""), "Không có thông tin");
+        assert_eq!(t("1"), "1 (không ghi rõ đơn vị)");
         assert_eq!(
             t("Chậm nhất là ngay trước khi tàu rời cảng."),
             "Chậm nhất là ngay trước khi tàu rời cảng."
