@@ -55,6 +55,8 @@ pub struct Checklist {
     pub groups: Vec<Group>,
     /// Documents to bring at the top level: guidance and alternatives are not counted.
     pub count: usize,
+    /// Groups of documents with a heading: often cases of which a citizen needs one.
+    pub headed_groups: usize,
 }
 
 /// One record document, classified.
@@ -117,7 +119,15 @@ pub fn checklist(documents: &[Document]) -> Checklist {
             Block::Note { .. } => 0,
         })
         .sum();
-    Checklist { groups, count }
+    let headed_groups = groups
+        .iter()
+        .filter(|g| g.heading.is_some() && !g.notes_only)
+        .count();
+    Checklist {
+        groups,
+        count,
+        headed_groups,
+    }
 }
 
 fn group(heading: Option<String>, entries: Vec<Entry>) -> Group {
@@ -372,6 +382,7 @@ mod tests {
         );
         assert_eq!(names(&list.groups[1].blocks[0]), ["Đơn", "Đơn đề nghị"]);
         assert_eq!(list.count, 4);
+        assert_eq!(list.headed_groups, 3);
     }
 
     #[test]
