@@ -26,7 +26,10 @@ fn procedure_page_shows_what_a_citizen_needs() {
     assert_eq!(page.text(".before .time"), "Trong ngày");
     assert_eq!(page.text(".before .badge"), "Toàn trình");
     assert_eq!(page.text(".before .office-name"), "Bộ phận Một cửa xã");
-    assert_eq!(page.text(".before .fact-documents dd"), "3 giấy tờ");
+    assert_eq!(
+        page.text(".before .fact-documents dd"),
+        "3 giấy tờ chia theo 2 nhóm"
+    );
     assert_eq!(
         page.attrs(".submit-online a", "href"),
         ["https://dichvucong.gov.vn/nop-ho-so/1.001193"]

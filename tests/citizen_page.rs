@@ -209,7 +209,10 @@ fn the_summary_answers_before_you_go() {
     );
     assert_eq!(page.attrs(".before a.tel", "href"), ["tel:02003000113"]);
     assert_eq!(page.text(".before .time"), "5 ngày làm việc");
-    assert_eq!(page.text(".before .fact-documents dd"), "3 giấy tờ");
+    assert_eq!(
+        page.text(".before .fact-documents dd"),
+        "3 giấy tờ chia theo 2 nhóm"
+    );
     assert_eq!(
         page.attrs(".before .contents a", "href"),
         [
