@@ -8,13 +8,19 @@ import { repo } from "./harness.mjs";
 
 export const sharedRecords = join(repo, "../shared/data/procedures");
 
-/** Writes a site of `n` records (default: the 864 real ones) and returns its root. */
-export function makeSite(n) {
-  const root = mkdtempSync(join(tmpdir(), "sotay-corpus-"));
+/** A new site with a sotay.yaml and an empty procedures folder; the shared record names. */
+function emptySite(prefix) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   const procedures = join(root, "content/procedures");
   mkdirSync(procedures, { recursive: true });
   writeFileSync(join(root, "sotay.yaml"), 'title: "Thủ tục hành chính"\norganisation:\n  name: "Kiểm thử"\n');
   const names = readdirSync(sharedRecords).filter((f) => f.endsWith(".md")).sort();
+  return { root, procedures, names };
+}
+
+/** Writes a site of `n` records (default: the 864 real ones) and returns its root. */
+export function makeSite(n) {
+  const { root, procedures, names } = emptySite("sotay-corpus-");
   const count = n ?? names.length;
   for (let i = 0; i < count; i++) {
     const name = names[i % names.length];
@@ -39,11 +45,7 @@ export function makeSite(n) {
 
 /** Writes a site of `count` real records spread evenly over the 864, and returns its root. */
 export function makeSample(count) {
-  const root = mkdtempSync(join(tmpdir(), "sotay-sample-"));
-  const procedures = join(root, "content/procedures");
-  mkdirSync(procedures, { recursive: true });
-  writeFileSync(join(root, "sotay.yaml"), 'title: "Thủ tục hành chính"\norganisation:\n  name: "Kiểm thử"\n');
-  const names = readdirSync(sharedRecords).filter((f) => f.endsWith(".md")).sort();
+  const { root, procedures, names } = emptySite("sotay-sample-");
   const step = names.length / count;
   const picked = Array.from({ length: count }, (_, i) => names[Math.floor(i * step)]);
   for (const name of picked) writeFileSync(join(procedures, name), readFileSync(join(sharedRecords, name), "utf8"));
