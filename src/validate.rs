@@ -51,12 +51,13 @@ impl Problems<'_> {
 /// A citizen reading the page must learn where to go.
 fn where_to_go(problems: &mut Problems, records: &[Record]) {
     for record in records {
+        // About the whole record, so no line: locating one would read the file again,
+        // for what can be most records of a handbook just imported.
         if record.offices.is_empty() && record.submission_address.is_none() {
-            problems.warning(
-                record,
-                FieldPath::root().key("code"),
-                "this record does not say where to submit it".into(),
-                "add `offices: [id]` with an office of content/offices.yaml, or `submission_address: \"…\"`".into(),
+            problems.found.push(
+                Diagnostic::warning(&record.file, "this record does not say where to submit it")
+                    .field("offices")
+                    .help("add `offices: [id]` with an office of content/offices.yaml, or `submission_address: \"…\"`"),
             );
         }
     }
