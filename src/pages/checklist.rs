@@ -22,14 +22,10 @@ pub struct FormView {
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Item {
     pub name: String,
-    /// "1 bản chính, 1 bản sao", filled in by the page view.
+    /// "1 bản chính, 1 bản sao", in the interface's words.
     pub copies: Option<String>,
     pub forms: Vec<FormView>,
     pub parts: Vec<Item>,
-    #[serde(skip)]
-    pub originals_count: Option<u32>,
-    #[serde(skip)]
-    pub copies_count: Option<u32>,
 }
 
 /// A run of a group: documents to tick, or guidance to read.
@@ -68,7 +64,11 @@ struct Entry<'a> {
     note: bool,
 }
 
-pub fn checklist(documents: &[Document]) -> Checklist {
+/// `copies` says "1 bản chính, 1 bản sao" for a document, in the interface's language.
+pub fn checklist(
+    documents: &[Document],
+    copies: impl Fn(&Document) -> Option<String>,
+) -> Checklist {
     // Where no document has counts, a 0/0 document says nothing.
     let counted = documents
         .iter()
@@ -107,7 +107,7 @@ pub fn checklist(documents: &[Document]) -> Checklist {
     }
     let mut groups: Vec<Group> = labelled
         .into_iter()
-        .map(|(heading, entries)| group(heading, entries))
+        .map(|(heading, entries)| group(heading, entries, &copies))
         .collect();
     // Guidance-only groups after every group of documents.
     groups.sort_by_key(|g| g.notes_only);
@@ -130,7 +130,11 @@ pub fn checklist(documents: &[Document]) -> Checklist {
     }
 }
 
-fn group(heading: Option<String>, entries: Vec<Entry>) -> Group {
+fn group(
+    heading: Option<String>,
+    entries: Vec<Entry>,
+    copies: &impl Fn(&Document) -> Option<String>,
+) -> Group {
     let notes_only = entries.iter().all(|e| e.note);
     let notes_count = entries.iter().filter(|e| e.note).count();
     let mut blocks: Vec<Block> = Vec::new();
@@ -141,7 +145,7 @@ fn group(heading: Option<String>, entries: Vec<Entry>) -> Group {
             parent_open = false;
             continue;
         }
-        let item = item(entry.document, entry.name);
+        let item = item(entry.document, entry.name, copies(entry.document));
         match blocks.last_mut() {
             Some(Block::Documents { items }) if entry.sub && parent_open => {
                 if let Some(parent) = items.last_mut() {
@@ -166,10 +170,10 @@ fn group(heading: Option<String>, entries: Vec<Entry>) -> Group {
     }
 }
 
-fn item(document: &Document, name: String) -> Item {
+fn item(document: &Document, name: String, copies: Option<String>) -> Item {
     Item {
         name,
-        copies: None,
+        copies,
         forms: document
             .forms
             .iter()
@@ -184,8 +188,6 @@ fn item(document: &Document, name: String) -> Item {
             })
             .collect(),
         parts: Vec::new(),
-        originals_count: document.originals,
-        copies_count: document.copies,
     }
 }
 
@@ -283,6 +285,10 @@ mod tests {
         }
     }
 
+    fn checklist_of(documents: &[Document]) -> Checklist {
+        checklist(documents, |_| None)
+    }
+
     fn names(block: &Block) -> Vec<&str> {
         match block {
             Block::Documents { items } => items.iter().map(|i| i.name.as_str()).collect(),
@@ -292,7 +298,7 @@ mod tests {
 
     #[test]
     fn markers_go_labels_become_headings_notes_are_not_counted() {
-        let list = checklist(&[
+        let list = checklist_of(&[
             doc(
                 "- Tờ khai đăng ký khai sinh theo mẫu;",
                 1,
@@ -355,7 +361,7 @@ mod tests {
 
     #[test]
     fn shuffled_numbered_groups_are_put_back_in_order() {
-        let list = checklist(&[
+        let list = checklist_of(&[
             doc("Đơn", 1, Some("(1.2) Đối với công trình theo tuyến")),
             doc("Bản vẽ", 1, Some("(1.10) Đối với công trình khác")),
             doc(
@@ -389,7 +395,7 @@ mod tests {
 
     #[test]
     fn a_document_without_counts_is_still_a_document() {
-        let list = checklist(&[
+        let list = checklist_of(&[
             doc("Tờ khai", 1, None),
             Document {
                 copies: None,
@@ -402,7 +408,7 @@ mod tests {
 
     #[test]
     fn without_counts_every_document_counts() {
-        let list = checklist(&[
+        let list = checklist_of(&[
             Document {
                 copies: None,
                 originals: None,

@@ -193,30 +193,17 @@ fn strip_parens(mut text: &str) -> &str {
     }
 }
 
-/// Every channel's fee, merged where channels share it, in the record's order:
-/// what the summary and the lists show.
-pub fn distinct(fees: &[(String, ShownFee)]) -> Vec<(Vec<String>, &ShownFee)> {
-    let mut out: Vec<(Vec<String>, &ShownFee)> = Vec::new();
-    for (via, fee) in fees {
-        // One condition often repeats another with a word more or less: keep the longer.
-        let same = out
-            .iter_mut()
-            .find(|(_, f)| f.text == fee.text && same_condition(&f.condition, &fee.condition));
-        match same {
-            Some((vias, kept)) => {
-                if !vias.contains(via) {
-                    vias.push(via.clone());
-                }
-                if fee.condition.as_ref().map(String::len)
-                    > kept.condition.as_ref().map(String::len)
-                {
-                    *kept = fee;
-                }
-            }
-            None => out.push((vec![via.clone()], fee)),
-        }
+impl ShownFee {
+    /// The same fee for a reader: same text, and a condition that is the same rule.
+    pub fn same_as(&self, other: &ShownFee) -> bool {
+        self.text == other.text && same_condition(&self.condition, &other.condition)
     }
-    out
+
+    /// Of two fees that are the same, the one that says more: one condition often
+    /// repeats another with a word more or less.
+    pub fn says_more_than(&self, other: &ShownFee) -> bool {
+        self.condition.as_ref().map(String::len) > other.condition.as_ref().map(String::len)
+    }
 }
 
 fn same_condition(a: &Option<String>, b: &Option<String>) -> bool {

@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
-use super::checklist::{self, Block, Checklist};
+use super::checklist::{self, Checklist};
 use super::fees::{self, ShownFee};
 use super::{Badge, Link, Views};
 use crate::format;
 use crate::keyword::Keyword;
 use crate::markdown::{self, Settings};
 use crate::offices::Office;
-use crate::record::{Channel, OnlineLevel, Record, Status, Via};
+use crate::record::{Channel, Document, OnlineLevel, Record, Status, Via};
 use crate::urls;
 
 /// A procedure as a line of a list: enough to choose it without opening it.
@@ -188,19 +188,14 @@ impl Views<'_> {
             text,
             condition,
         };
-        let fees = fees::distinct(&shown)
+        let fees = by_channels(shown, ShownFee::same_as, ShownFee::says_more_than)
             .into_iter()
-            .map(|(vias, fee)| fact(vias, fee.text.clone(), fee.condition.clone()))
+            .map(|(vias, fee)| fact(vias, fee.text, fee.condition))
             .collect();
-        let mut times: Vec<(Vec<String>, String)> = Vec::new();
-        for row in &channels {
-            match times.iter_mut().find(|(_, t)| *t == row.time) {
-                Some((vias, _)) if !vias.contains(&row.via) => vias.push(row.via.clone()),
-                Some(_) => {}
-                None => times.push((vec![row.via.clone()], row.time.clone())),
-            }
-        }
-        let times = times
+        let times = channels
+            .iter()
+            .map(|row| (row.via.clone(), row.time.clone()));
+        let times = by_channels(times, String::eq, |_, _| false)
             .into_iter()
             .map(|(vias, text)| fact(vias, text, None))
             .collect();
@@ -225,8 +220,7 @@ impl Views<'_> {
                 count: None,
             })
             .collect();
-        let mut checklist = checklist::checklist(&record.documents);
-        self.fill_copies(&mut checklist);
+        let checklist = checklist::checklist(&record.documents, |d| self.copies_text(d));
         let mut view = ProcedureView {
             title: record.title.clone(),
             long_title: record.title.chars().count() > 100,
@@ -331,24 +325,8 @@ impl Views<'_> {
         links
     }
 
-    /// "1 bản chính, 1 bản sao" on every item and part.
-    fn fill_copies(&self, checklist: &mut Checklist) {
-        fn fill(views: &Views, item: &mut checklist::Item) {
-            item.copies = views.copies_text(item.originals_count, item.copies_count);
-            for part in &mut item.parts {
-                fill(views, part);
-            }
-        }
-        for group in &mut checklist.groups {
-            for block in &mut group.blocks {
-                if let Block::Documents { items } = block {
-                    items.iter_mut().for_each(|item| fill(self, item));
-                }
-            }
-        }
-    }
-
-    fn copies_text(&self, originals: Option<u32>, copies: Option<u32>) -> Option<String> {
+    /// "1 bản chính, 1 bản sao".
+    fn copies_text(&self, document: &Document) -> Option<String> {
         let count = |n: u32, key: &str| {
             let key = if n == 1 {
                 key.to_string()
@@ -358,10 +336,10 @@ impl Views<'_> {
             format!("{n} {}", self.strings.get(&key))
         };
         let mut parts = Vec::new();
-        if let Some(n) = originals.filter(|n| *n > 0) {
+        if let Some(n) = document.originals.filter(|n| *n > 0) {
             parts.push(count(n, "procedure.originals"));
         }
-        if let Some(n) = copies.filter(|n| *n > 0) {
+        if let Some(n) = document.copies.filter(|n| *n > 0) {
             parts.push(count(n, "procedure.copies"));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
@@ -384,6 +362,30 @@ impl Views<'_> {
             urls::encode_path(&subject).replace('/', "%2F")
         ))
     }
+}
+
+/// Values with the channels that share them, in the record's order. Of two values
+/// that are `same`, the one kept is the one `better` prefers.
+fn by_channels<T>(
+    rows: impl IntoIterator<Item = (String, T)>,
+    same: impl Fn(&T, &T) -> bool,
+    better: impl Fn(&T, &T) -> bool,
+) -> Vec<(Vec<String>, T)> {
+    let mut out: Vec<(Vec<String>, T)> = Vec::new();
+    for (via, value) in rows {
+        match out.iter_mut().find(|(_, kept)| same(kept, &value)) {
+            Some((vias, kept)) => {
+                if !vias.contains(&via) {
+                    vias.push(via);
+                }
+                if better(&value, kept) {
+                    *kept = value;
+                }
+            }
+            None => out.push((vec![via], value)),
+        }
+    }
+    out
 }
 
 /// The ways to submit a record offers, each once.
