@@ -35,6 +35,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/base.html"),
     ),
     (
+        "templates/checklist-item.html",
+        include_bytes!("../themes/default/templates/checklist-item.html"),
+    ),
+    (
         "templates/index.html",
         include_bytes!("../themes/default/templates/index.html"),
     ),
