@@ -16,13 +16,13 @@ fn measure(n: usize, runs: usize) {
         .map(|m| m.len())
         .sum();
     // One warm-up run fills the page cache, as in a staff member's second `check`.
-    let loaded = sotay::site::load(dir.path());
-    assert_eq!(loaded.diagnostics.errors(), 0);
-    assert_eq!(loaded.site.unwrap().records.len(), n);
+    let loaded = sotay::sources::Sources::load(dir.path());
+    assert_eq!(loaded.diagnostics().errors(), 0);
+    assert_eq!(loaded.records().len(), n);
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            let loaded = sotay::site::load(dir.path());
+            let loaded = sotay::sources::Sources::load(dir.path());
             let elapsed = start.elapsed();
             std::hint::black_box(loaded);
             elapsed

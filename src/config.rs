@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::decode::{Decoder, Part};
 use crate::diagnostics::Diagnostic;
 use crate::keyword::keywords;
+use crate::tr;
 use crate::yaml::{FieldPath, Value};
-
-pub const CONFIG_FILE: &str = "sotay.yaml";
 
 keywords! {
     Language {
@@ -67,24 +66,29 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
     let map = d.mapping(value, &root, FIELDS)?;
     let title = d.required_text(map, &root, "title");
     let organisation = match map.get("organisation") {
-        Some(v) if !v.is_null() => organisation(d, v, &root.key("organisation"))?,
+        Some(v) if !v.is_null() => organisation(d, v, &root.key("organisation")),
         _ => {
             d.error(
                 &root.key("organisation"),
                 Part::Key,
-                "`organisation` is missing".into(),
-                Some(
-                    "add `organisation:` with at least `name:` (who publishes the handbook)".into(),
+                tr!(
+                    "`organisation` is missing",
+                    "thiếu `organisation` (cơ quan)"
                 ),
+                Some(tr!(
+                    "add `organisation:` with at least `name:` (who publishes the handbook)",
+                    "thêm `organisation:` với ít nhất `name:` (cơ quan phát hành sổ tay)"
+                )),
             );
-            return None;
+            None
         }
     };
     let output = d
         .text(map.get("output"), &root.key("output"))
         .unwrap_or_else(|| "public".into());
-    Some(Config {
-        title: title?,
+    // Every field is decoded before any is required, so one run reports them all.
+    let config = Config {
+        title: title.unwrap_or_default(),
         description: d.text(map.get("description"), &root.key("description")),
         language: d
             .keyword(map.get("language"), &root.key("language"))
@@ -92,14 +96,16 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
         base_url: d
             .url(map.get("base_url"), &root.key("base_url"))
             .map(|u| u.trim_end_matches('/').to_string()),
-        organisation,
+        organisation: organisation.unwrap_or_default(),
         portal_url: d.url(map.get("portal_url"), &root.key("portal_url")),
         theme: d
             .text(map.get("theme"), &root.key("theme"))
             .unwrap_or_else(|| "default".into()),
         output: PathBuf::from(output),
         notice: d.text(map.get("notice"), &root.key("notice")),
-    })
+    };
+    let complete = !config.title.is_empty() && !config.organisation.name.is_empty();
+    complete.then_some(config)
 }
 
 fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Organisation> {
@@ -112,8 +118,14 @@ fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Orga
         d.error(
             &path.key("feedback"),
             Part::Value,
-            format!("`{f}` is neither an e-mail address nor a web address"),
-            Some("write an address such as gopy@example.gov.vn or https://…".into()),
+            tr!(
+                "`{f}` is neither an e-mail address nor a web address",
+                "`{f}` không phải địa chỉ thư điện tử hay địa chỉ web"
+            ),
+            Some(tr!(
+                "write an address such as gopy@example.gov.vn or https://…",
+                "viết một địa chỉ như gopy@example.gov.vn hoặc https://…"
+            )),
         );
     }
     Some(Organisation {

@@ -1,11 +1,59 @@
-//! Problems found in a site's content, and the three ways `sotay check` prints them:
-//! rustc-style for people, JSON lines for tools, GitHub workflow annotations for CI.
+//! Problems found in a handbook, and the three ways sotay prints them: rustc-style
+//! for people, JSON lines for tools, GitHub workflow annotations for CI. Every
+//! message is written in both languages sotay speaks; the handbook's language picks
+//! one when it is printed.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
+
+pub use crate::config::Language;
+
+/// A message in English and Vietnamese. Write it with [`tr!`](crate::tr).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Text {
+    pub en: String,
+    pub vi: String,
+}
+
+impl Text {
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::En => &self.en,
+            Language::Vi => &self.vi,
+        }
+    }
+
+    /// The same words in both languages: a name, a path, a message from the system.
+    pub fn same(text: impl Into<String>) -> Text {
+        let text = text.into();
+        Text {
+            en: text.clone(),
+            vi: text,
+        }
+    }
+}
+
+/// `tr!("unknown field `{k}`", "không có trường `{k}`")`: a [`Text`] in English and
+/// Vietnamese, both formatted with the variables in scope. Texts after a `;` fill the
+/// `{}`s, each in its own language: `tr!("found {}", "gặp {}"; describe(value))`.
+#[macro_export]
+macro_rules! tr {
+    ($en:literal, $vi:literal $(,)?) => {
+        $crate::diagnostics::Text {
+            en: format!($en),
+            vi: format!($vi),
+        }
+    };
+    ($en:literal, $vi:literal; $($text:expr),+ $(,)?) => {
+        $crate::diagnostics::Text {
+            en: format!($en, $(&$text.en),+),
+            vi: format!($vi, $(&$text.vi),+),
+        }
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -16,7 +64,7 @@ pub enum Severity {
 
 /// Where in a file a problem is: 1-based line and column (in characters), plus the
 /// text of that line so the problem can be shown without reading the file again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -68,24 +116,24 @@ pub struct Diagnostic {
     pub position: Option<Position>,
     /// Field path inside the record, such as `channels[1].fee.amount`.
     pub field: Option<String>,
-    pub message: String,
+    pub message: Text,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Text>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl Into<PathBuf>, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             position: None,
             field: None,
-            message: message.into(),
+            message,
             help: None,
         }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<PathBuf>, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, message)
@@ -103,8 +151,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn help(mut self, help: Text) -> Self {
+        self.help = Some(help);
         self
     }
 
@@ -121,6 +169,15 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
 }
 
 impl Diagnostics {
@@ -174,33 +231,30 @@ pub enum Format {
     Github,
 }
 
-pub fn render(diagnostics: &Diagnostics, format: Format) -> String {
+/// Every diagnostic in `format`, in `language`; people also get a count at the end.
+pub fn render(diagnostics: &Diagnostics, format: Format, language: Language) -> String {
     let mut out = String::new();
     for d in diagnostics.iter() {
-        match format {
-            Format::Human => {
-                out.push_str(&render_human(d));
-                out.push('\n');
-            }
-            Format::Json => {
-                out.push_str(&render_json(d));
-                out.push('\n');
-            }
-            Format::Github => {
-                out.push_str(&render_github(d));
-                out.push('\n');
-            }
-        }
+        let line = match format {
+            Format::Human => render_human(d, language),
+            Format::Json => render_json(d, language),
+            Format::Github => render_github(d, language),
+        };
+        out.push_str(&line);
+        out.push('\n');
     }
     if format == Format::Human {
-        let _ = writeln!(out, "{}", summary(diagnostics));
+        let _ = writeln!(out, "{}", summary(diagnostics, language));
     }
     out
 }
 
-pub fn summary(diagnostics: &Diagnostics) -> String {
+pub fn summary(diagnostics: &Diagnostics, language: Language) -> String {
     let (e, w) = (diagnostics.errors(), diagnostics.warnings());
-    format!("{e} error{}, {w} warning{}", plural(e), plural(w))
+    match language {
+        Language::En => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
+        Language::Vi => format!("{e} lỗi, {w} cảnh báo"),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -211,15 +265,41 @@ fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// The words before each part of a report, in the handbook's language.
+struct Words {
+    error: &'static str,
+    warning: &'static str,
+    help: &'static str,
+    field: &'static str,
+}
+
+fn words(language: Language) -> Words {
+    match language {
+        Language::En => Words {
+            error: "error",
+            warning: "warning",
+            help: "help",
+            field: "in",
+        },
+        Language::Vi => Words {
+            error: "lỗi",
+            warning: "cảnh báo",
+            help: "cách sửa",
+            field: "ở trường",
+        },
+    }
+}
+
 /// rustc-style: the message, `path:line:col`, the source line underlined, then the fix.
-pub fn render_human(d: &Diagnostic) -> String {
+pub fn render_human(d: &Diagnostic, language: Language) -> String {
+    let words = words(language);
     let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
+        Severity::Error => Level::ERROR.with_name(words.error),
+        Severity::Warning => Level::WARNING.with_name(words.warning),
     };
     let path = display_path(&d.file);
-    let label = d.field.as_deref().map(|f| format!("in `{f}`"));
-    let title = level.primary_title(d.message.as_str());
+    let label = d.field.as_deref().map(|f| format!("{} `{f}`", words.field));
+    let title = level.primary_title(d.message.get(language));
     let mut report: Vec<Group> = Vec::new();
     match &d.position {
         Some(p) => {
@@ -246,7 +326,9 @@ pub fn render_human(d: &Diagnostic) -> String {
     }
     if let Some(help) = &d.help {
         report.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
+            Level::HELP
+                .with_name(words.help)
+                .secondary_title(help.get(language)),
         ));
     }
     Renderer::plain().render(&report)
@@ -263,21 +345,21 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-pub fn render_json(d: &Diagnostic) -> String {
+pub fn render_json(d: &Diagnostic, language: Language) -> String {
     let json = JsonDiagnostic {
         severity: d.severity,
         file: display_path(&d.file),
         line: d.position.as_ref().map(|p| p.line),
         column: d.position.as_ref().map(|p| p.column),
         field: d.field.as_deref(),
-        message: &d.message,
-        help: d.help.as_deref(),
+        message: d.message.get(language),
+        help: d.help.as_ref().map(|h| h.get(language)),
     };
     serde_json::to_string(&json).expect("a diagnostic always serialises")
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as GitHub's workflow commands require.
-pub fn render_github(d: &Diagnostic) -> String {
+pub fn render_github(d: &Diagnostic, language: Language) -> String {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -290,9 +372,14 @@ pub fn render_github(d: &Diagnostic) -> String {
     if let Some(field) = &d.field {
         let _ = write!(message, "{field}: ");
     }
-    message.push_str(&d.message);
+    message.push_str(d.message.get(language));
     if let Some(help) = &d.help {
-        let _ = write!(message, "\nhelp: {help}");
+        let _ = write!(
+            message,
+            "\n{}: {}",
+            words(language).help,
+            help.get(language)
+        );
     }
     format!("::{command} {props}::{}", escape_data(&message))
 }
@@ -313,15 +400,21 @@ mod tests {
 
     fn sample() -> Diagnostic {
         let line = "    fee: \"năm mươi\"";
-        Diagnostic::error("content/procedures/a.md", "cannot read the fee")
-            .at(Some(Position::in_line(12, line, 9..line.len())))
-            .field("channels[1].fee")
-            .help("write an amount such as \"50.000 đồng\"")
+        Diagnostic::error(
+            "content/procedures/a.md",
+            tr!("cannot read the fee", "không đọc được phí"),
+        )
+        .at(Some(Position::in_line(12, line, 9..line.len())))
+        .field("channels[1].fee")
+        .help(tr!(
+            "write an amount such as \"50.000 đồng\"",
+            "viết số tiền, ví dụ \"50.000 đồng\""
+        ))
     }
 
     #[test]
     fn human_output_names_file_line_column_and_fix() {
-        let text = render_human(&sample());
+        let text = render_human(&sample(), Language::En);
         assert!(text.contains("error: cannot read the fee"), "{text}");
         assert!(text.contains("content/procedures/a.md:12:10"), "{text}");
         assert!(text.contains("^^^^^^^^^^ in `channels[1].fee`"), "{text}");
@@ -329,14 +422,24 @@ mod tests {
     }
 
     #[test]
+    fn a_vietnamese_handbook_reads_vietnamese() {
+        let text = render_human(&sample(), Language::Vi);
+        assert!(text.contains("lỗi: không đọc được phí"), "{text}");
+        assert!(text.contains("content/procedures/a.md:12:10"), "{text}");
+        assert!(text.contains("ở trường `channels[1].fee`"), "{text}");
+        assert!(text.contains("cách sửa: viết số tiền"), "{text}");
+        assert!(!text.contains("error") && !text.contains("help"), "{text}");
+    }
+
+    #[test]
     fn github_annotation_escapes_its_separators() {
-        let text = render_github(&sample());
+        let text = render_github(&sample(), Language::En);
         assert!(text.starts_with("::error file=content/procedures/a.md,line=12,col=10::channels[1].fee: cannot read the fee%0Ahelp: "), "{text}");
     }
 
     #[test]
     fn json_has_one_object_per_line() {
-        let text = render_json(&sample());
+        let text = render_json(&sample(), Language::En);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["line"], 12);
         assert_eq!(v["column"], 10);

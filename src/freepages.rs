@@ -6,9 +6,8 @@ use crate::decode::{Decoder, Part};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::frontmatter;
 use crate::text::slugify;
+use crate::tr;
 use crate::yaml::{FieldPath, Value};
-
-pub const PAGES_DIR: &str = "pages";
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FreePage {
@@ -19,6 +18,8 @@ pub struct FreePage {
     /// Menu order: lower first, then by title.
     pub weight: i64,
     pub body: String,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
 }
 
 pub fn decode_page(file: &Path, text: &str) -> (Option<FreePage>, Vec<Diagnostic>) {
@@ -26,9 +27,12 @@ pub fn decode_page(file: &Path, text: &str) -> (Option<FreePage>, Vec<Diagnostic
         Ok(split) => split,
         Err(e) => {
             let first = text.lines().next().unwrap_or_default();
-            let d = Diagnostic::error(file, e.to_string())
+            let d = Diagnostic::error(file, e.text())
                 .at(Some(Position::in_line(1, first, 0..first.len().max(1))))
-                .help("start the page with `---`, a line `title: \"…\"`, and another `---`");
+                .help(tr!(
+                    "start the page with `---`, a line `title: \"…\"`, and another `---`",
+                    "mở đầu trang bằng `---`, một dòng `title: \"…\"` và thêm một dòng `---`"
+                ));
             return (None, vec![d]);
         }
     };
@@ -44,8 +48,14 @@ pub fn decode_page(file: &Path, text: &str) -> (Option<FreePage>, Vec<Diagnostic
                 d.error(
                     &root.key("weight"),
                     Part::Value,
-                    "`weight` must be a whole number".into(),
-                    Some("e.g. `weight: 10`; lower comes first in the menu".into()),
+                    tr!(
+                        "`weight` must be a whole number",
+                        "`weight` phải là số nguyên"
+                    ),
+                    Some(tr!(
+                        "e.g. `weight: 10`; lower comes first in the menu",
+                        "ví dụ `weight: 10`; số nhỏ đứng trước trong trình đơn"
+                    )),
                 );
                 0
             }
@@ -61,6 +71,7 @@ pub fn decode_page(file: &Path, text: &str) -> (Option<FreePage>, Vec<Diagnostic
             description: d.text(map.get("description"), &root.key("description")),
             weight,
             body: split.body.to_string(),
+            body_line: split.body_line,
         })
     });
     (page, d.diagnostics)

@@ -19,6 +19,34 @@ pub enum SplitError {
     Unterminated,
 }
 
+impl SplitError {
+    pub fn text(&self) -> crate::diagnostics::Text {
+        match self {
+            SplitError::Missing => crate::tr!(
+                "the record does not start with front matter",
+                "tệp không bắt đầu bằng phần thông tin (front matter)"
+            ),
+            SplitError::Unterminated => crate::tr!(
+                "the front matter is not closed",
+                "phần thông tin (front matter) chưa được đóng"
+            ),
+        }
+    }
+
+    pub fn help(&self) -> crate::diagnostics::Text {
+        match self {
+            SplitError::Missing => crate::tr!(
+                "start the file with a line `---`, then the fields, then another `---`",
+                "mở đầu tệp bằng dòng `---`, rồi các trường, rồi thêm một dòng `---`"
+            ),
+            SplitError::Unterminated => crate::tr!(
+                "add a line `---` after the last field, before the Markdown text",
+                "thêm dòng `---` sau trường cuối cùng, trước phần nội dung Markdown"
+            ),
+        }
+    }
+}
+
 fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }

@@ -4,8 +4,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::config::Language;
 use crate::decode::{Decoder, Part};
 use crate::diagnostics::Diagnostic;
+use crate::keyword::Keyword;
+use crate::theme::Theme;
+use crate::tr;
 use crate::yaml::{FieldPath, Value};
 
 #[derive(Debug, Clone)]
@@ -35,6 +39,72 @@ impl Strings {
         })
     }
 
+    /// The strings of `theme` for `language`. A key the theme lacks takes the
+    /// built-in theme's text, with a warning: an older custom theme keeps working
+    /// and never shows a bare key to citizens.
+    pub fn of_theme(theme: &Theme, language: Language) -> (Option<Strings>, Vec<Diagnostic>) {
+        let path = format!("i18n/{}.yaml", language.key());
+        let built_in = Strings::built_in(language);
+        let Some(file) = theme.files.get(&path) else {
+            let missing = Diagnostic::error(
+                &path,
+                tr!(
+                    "the theme has no interface strings for this language ({path})",
+                    "giao diện thiếu tệp chữ cho ngôn ngữ này ({path})"
+                ),
+            )
+            .help(tr!(
+                "add {path} to the theme; the built-in theme's file is a starting point",
+                "thêm {path} vào giao diện; có thể bắt đầu từ tệp của giao diện mặc định"
+            ));
+            return (None, vec![missing]);
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        let origin = Path::new(&file.origin);
+        let mut strings = match Strings::parse(origin, &text) {
+            Ok(strings) => strings,
+            Err(problems) => return (None, problems),
+        };
+        let mut missing: Vec<&str> = built_in
+            .keys()
+            .filter(|k| !strings.flat.contains_key(*k))
+            .collect();
+        missing.sort_unstable();
+        let mut problems = Vec::new();
+        for key in missing {
+            let fallback = built_in.get(key);
+            problems.push(
+                Diagnostic::warning(
+                    origin,
+                    tr!(
+                        "the theme has no interface string `{key}`",
+                        "giao diện thiếu chuỗi giao diện `{key}`"
+                    ),
+                )
+                .field(key)
+                .help(tr!(
+                    "add `{key}`; until then pages show the built-in text \"{fallback}\"",
+                    "thêm `{key}`; trong khi chờ, trang hiện chữ mặc định \"{fallback}\""
+                )),
+            );
+            strings.flat.insert(key.to_string(), fallback.to_string());
+            insert_nested(strings.tree_map(), key, fallback);
+        }
+        (Some(strings), problems)
+    }
+
+    /// The built-in theme's strings for `language`.
+    pub fn built_in(language: Language) -> Strings {
+        Strings::for_tests(language.key())
+    }
+
+    fn tree_map(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        match &mut self.tree {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("the tree is always an object"),
+        }
+    }
+
     /// The text for `key`; the key itself when missing (a test keeps the files complete).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.flat.get(key).map_or(key, String::as_str)
@@ -49,7 +119,7 @@ impl Strings {
         &self.tree
     }
 
-    /// The default theme's strings for `language`, for unit tests.
+    /// The default theme's strings for `language` (`vi`, `en`).
     pub fn for_tests(language: &str) -> Strings {
         let path = format!("i18n/{language}.yaml");
         let text = crate::theme::default_file(&path).expect("the default theme has this language");
@@ -82,8 +152,15 @@ fn flatten(
         other => d.error(
             path,
             Part::Value,
-            format!("expected a text, found {}", crate::decode::describe(other)),
-            Some("put the text in quotes".into()),
+            crate::tr!(
+                "expected a text, found {}",
+                "cần một đoạn chữ, nhưng gặp {}";
+                crate::decode::describe(other)
+            ),
+            Some(crate::tr!(
+                "put the text in quotes",
+                "đặt đoạn chữ trong ngoặc kép"
+            )),
         ),
     }
 }

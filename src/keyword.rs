@@ -1,7 +1,9 @@
 //! Closed sets of words in records (`levels: [commune]`, `via: online`): each value
 //! has one canonical English key and Vietnamese aliases staff may write instead.
 
+use crate::diagnostics::Text;
 use crate::text::fold;
+use crate::tr;
 
 pub trait Keyword: Copy + PartialEq + 'static {
     /// Canonical key, aliases, value.
@@ -29,6 +31,30 @@ pub trait Keyword: Copy + PartialEq + 'static {
 
     fn keys() -> Vec<&'static str> {
         Self::ALL.iter().map(|(k, _, _)| *k).collect()
+    }
+
+    /// The help for a value that is neither a key nor an alias: the nearest key or
+    /// Vietnamese alias (staff write "phường" as often as "commune"), named by its key.
+    fn suggest(text: &str) -> Text {
+        let words: Vec<&'static str> = Self::ALL
+            .iter()
+            .flat_map(|(key, aliases, _)| std::iter::once(*key).chain(aliases.iter().copied()))
+            .collect();
+        let Some(best) = crate::suggest::did_you_mean(text, &words) else {
+            return crate::suggest::help_for(text, &Self::keys());
+        };
+        let (key, _, _) = Self::ALL
+            .iter()
+            .find(|(key, aliases, _)| *key == best || aliases.contains(&best))
+            .expect("the word came from this list");
+        if *key == best {
+            tr!("did you mean `{key}`?", "có phải ý bạn là `{key}`?")
+        } else {
+            tr!(
+                "did you mean `{key}` ({best})?",
+                "có phải ý bạn là `{key}` ({best})?"
+            )
+        }
     }
 }
 

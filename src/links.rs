@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::output::OutputFile;
 use crate::urls::decode_path;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,28 +12,31 @@ pub struct BrokenLink {
     pub target: String,
 }
 
-/// Links (`href`, `src`) in HTML pages that point to no file of the site.
-pub fn broken_links(files: &[OutputFile]) -> Vec<BrokenLink> {
-    let existing: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Links (`href`, `src`) in the HTML pages among `files` (path, content) that point
+/// to no file of them.
+pub fn broken_links(files: &[(&str, &[u8])]) -> Vec<BrokenLink> {
+    let existing: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
     broken_links_to(files, &|path| existing.contains(path))
 }
 
-/// Links in the HTML pages of `files` to paths for which `exists` says no: a live
-/// preview checks only the pages it rendered again, against the whole site.
+/// Links in the HTML pages of `pages` (path, content) to paths for which `exists`
+/// says no: an update checks only the pages it rendered again, against the whole site.
 pub fn broken_links_to(
-    files: &[OutputFile],
+    pages: &[(&str, &[u8])],
     exists: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<BrokenLink> {
-    files
+    let mut broken: Vec<BrokenLink> = pages
         .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .flat_map_iter(|file| broken_in(file, exists))
-        .collect()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .flat_map_iter(|(path, bytes)| broken_in(path, bytes, exists))
+        .collect();
+    broken.sort_by(|a, b| (&a.page, &a.target).cmp(&(&b.page, &b.target)));
+    broken
 }
 
-fn broken_in(file: &OutputFile, exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
-    let html = String::from_utf8_lossy(&file.bytes);
-    let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
+    let html = String::from_utf8_lossy(bytes);
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
     for target in link_targets(&html) {
         if is_external(target) {
@@ -51,7 +53,7 @@ fn broken_in(file: &OutputFile, exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<B
         };
         if !found {
             broken.push(BrokenLink {
-                page: file.path.clone(),
+                page: page.to_string(),
                 target: target.to_string(),
             });
         }
@@ -171,11 +173,8 @@ fn resolve(dir: &str, path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn file(path: &str, html: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: html.as_bytes().to_vec(),
-        }
+    fn file<'a>(path: &'a str, html: &'a str) -> (&'a str, &'a [u8]) {
+        (path, html.as_bytes())
     }
 
     #[test]

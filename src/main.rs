@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use sotay::diagnostics::{self, Format};
+use sotay::diagnostics::{self, Format, Language};
 
 #[derive(Parser)]
 #[command(
@@ -83,30 +82,29 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check { format } => {
-            let loaded = sotay::site::load(&cli.root);
+            let report = sotay::build::check(&cli.root);
             let format = match format {
                 OutputFormat::Human => Format::Human,
                 OutputFormat::Json => Format::Json,
                 OutputFormat::Github => Format::Github,
             };
-            let report = diagnostics::render(&loaded.diagnostics, format);
+            let text = diagnostics::render(&report.diagnostics, format, report.language);
             if format == Format::Human {
-                eprint!("{report}");
+                eprint!("{text}");
+                let n = report.records;
+                match report.language {
+                    Language::Vi => eprintln!("đã kiểm tra {n} thủ tục"),
+                    Language::En => {
+                        let plural = if n == 1 { "" } else { "s" };
+                        eprintln!("checked {n} procedure{plural}");
+                    }
+                }
             } else {
-                print!("{report}");
+                print!("{text}");
             }
-            let records = loaded.site.as_ref().map_or(0, |s| s.records.len());
-            if format == Format::Human {
-                let plural = if records == 1 { "" } else { "s" };
-                eprintln!("checked {records} procedure{plural}");
-            }
-            Ok(if loaded.diagnostics.has_errors() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(exit(!report.diagnostics.has_errors()))
         }
-        Command::Build { output } => build(&cli.root, output),
+        Command::Build { output } => Ok(build(&cli.root, output)),
         Command::Serve {
             port,
             bind,
@@ -123,21 +121,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::New { title, field, code } => {
-            let path =
-                sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
-                    .with_context(|| format!("cannot create a record for \"{title}\""))?;
-            println!("created {}", path.display());
-            Ok(ExitCode::SUCCESS)
+            match sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
+            {
+                Ok(path) => {
+                    println!("created {}", path.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => {
+                    let language = sotay::sources::language_of(&cli.root);
+                    let mut problems = diagnostics::Diagnostics::default();
+                    problems.push(error.diagnostic());
+                    eprint!(
+                        "{}",
+                        diagnostics::render(&problems, Format::Human, language)
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
     }
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+fn exit(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn build(root: &std::path::Path, output: Option<PathBuf>) -> ExitCode {
     let options = sotay::build::BuildOptions { output };
     match sotay::build::build(root, &options) {
         Ok(report) => {
             if report.warnings.warnings() > 0 {
-                eprint!("{}", diagnostics::render(&report.warnings, Format::Human));
+                eprint!(
+                    "{}",
+                    diagnostics::render(&report.warnings, Format::Human, report.language)
+                );
             }
             let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
             let stages: Vec<String> = report
@@ -153,13 +174,19 @@ fn build(root: &std::path::Path, output: Option<PathBuf>) -> anyhow::Result<Exit
                 stages.join(", "),
                 report.output.display()
             );
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
-        Err(sotay::build::BuildError::Content(problems)) => {
-            eprint!("{}", diagnostics::render(&problems, Format::Human));
-            eprintln!("error: the content has errors; nothing was written");
-            Ok(ExitCode::FAILURE)
+        Err(failure) => {
+            let language = failure.language;
+            eprint!(
+                "{}",
+                diagnostics::render(&failure.diagnostics, Format::Human, language)
+            );
+            match language {
+                Language::Vi => eprintln!("lỗi: nội dung có lỗi; chưa ghi gì cả"),
+                Language::En => eprintln!("error: the content has errors; nothing was written"),
+            }
+            ExitCode::FAILURE
         }
-        Err(error) => Err(error.into()),
     }
 }

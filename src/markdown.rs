@@ -150,7 +150,7 @@ fn rewrite<'a>(events: Vec<Event<'a>>, settings: &Settings) -> Vec<Event<'a>> {
                 let (class, key) = alert(*kind);
                 out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-label\"><strong>{}</strong></p>\n",
-                    html_escape(settings.strings.get(key))
+                    crate::html::escape(settings.strings.get(key))
                 ))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
@@ -262,13 +262,6 @@ pub fn safe_url<'a>(url: &CowStr<'a>) -> CowStr<'a> {
     } else {
         CowStr::from("#")
     }
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Raw HTML in Markdown keeps only harmless markup: no scripts, styles, frames, event

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use crate::decode::{Decoder, Part};
 use crate::diagnostics::Diagnostic;
+use crate::tr;
 use crate::yaml::{FieldPath, Value};
-
-pub const OFFICES_FILE: &str = "offices.yaml";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Office {
@@ -41,8 +40,14 @@ pub fn decode_offices(file: &Path, text: &str) -> (Vec<Office>, Vec<Diagnostic>)
             d.error(
                 &root,
                 Part::Value,
-                "offices.yaml must be a list of offices".into(),
-                Some("start each office with `- id: …`".into()),
+                tr!(
+                    "offices.yaml must be a list of offices",
+                    "offices.yaml phải là danh sách các cơ quan, bộ phận"
+                ),
+                Some(tr!(
+                    "start each office with `- id: …`",
+                    "mở đầu mỗi cơ quan bằng `- id: …`"
+                )),
             );
             Vec::new()
         }
@@ -54,8 +59,17 @@ pub fn decode_offices(file: &Path, text: &str) -> (Vec<Office>, Vec<Diagnostic>)
             d.error(
                 &root.index(i).key("id"),
                 Part::Value,
-                format!("two offices have the id `{}`", office.id),
-                Some("give each office its own id".into()),
+                {
+                    let id = &office.id;
+                    tr!(
+                        "two offices have the id `{id}`",
+                        "hai cơ quan cùng có mã `{id}`"
+                    )
+                },
+                Some(tr!(
+                    "give each office its own id",
+                    "đặt cho mỗi cơ quan một mã riêng"
+                )),
             );
         }
     }

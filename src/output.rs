@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-/// Left in every output folder sotay writes, so it knows the folder is its own to replace.
-pub const MARKER: &str = ".sotay-output";
+use crate::assemble::Files;
+use crate::diagnostics::Diagnostic;
+use crate::layout::{OUTPUT_MARKER as MARKER, SOURCE_DIRS};
+use crate::tr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -27,17 +29,64 @@ pub enum OutputError {
     },
 }
 
+impl OutputError {
+    /// Output problems name the output folder (or the file that failed).
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            OutputError::Overlaps {
+                output,
+                relation,
+                what,
+            } => {
+                let relation_vi = if *relation == "lies inside" {
+                    "nằm trong"
+                } else {
+                    "trùng hoặc chứa"
+                };
+                Diagnostic::error(
+                    output,
+                    tr!(
+                        "the output folder {relation} {what}; sotay would overwrite your sources",
+                        "thư mục xuất {relation_vi} {what}; sotay sẽ ghi đè lên dữ liệu nguồn"
+                    ),
+                )
+                .field("output")
+                .help(tr!(
+                    "set `output:` in sotay.yaml (or --output) to a folder of its own, such as public",
+                    "đặt `output:` trong sotay.yaml (hoặc --output) là một thư mục riêng, ví dụ public"
+                ))
+            }
+            OutputError::NotOurs(output) => Diagnostic::error(
+                output,
+                tr!(
+                    "the output folder is not empty and was not made by sotay (no {MARKER} file in it); sotay will not replace it",
+                    "thư mục xuất không trống và không do sotay tạo (không có tệp {MARKER}); sotay sẽ không thay thế nó"
+                ),
+            )
+            .help(tr!(
+                "choose an empty or new folder with --output, or empty this one yourself",
+                "chọn một thư mục trống hoặc mới bằng --output, hoặc tự làm trống thư mục này"
+            )),
+            OutputError::Io { path, source } => {
+                let reason = source.to_string();
+                Diagnostic::error(
+                    path,
+                    tr!("cannot write: {reason}", "không ghi được: {reason}"),
+                )
+                .help(tr!(
+                    "check the disk space and that this folder may be written; the previous site is left as it was",
+                    "kiểm tra dung lượng đĩa và quyền ghi thư mục này; trang cũ vẫn được giữ nguyên"
+                ))
+            }
+        }
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
     }
-}
-
-/// A file of the built site, relative to the output folder.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
 }
 
 /// Absolute form of a path that may not exist yet (`..` and `.` resolved by hand).
@@ -84,7 +133,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputError> {
     if out == root || root.starts_with(&out) {
         return overlap("is or contains", "the site folder".into());
     }
-    for source in ["content", "themes", "templates", "static"] {
+    for source in SOURCE_DIRS {
         let dir = root.join(source);
         if out == dir || dir.starts_with(&out) {
             return overlap("is or contains", format!("{source}/"));
@@ -107,7 +156,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputError> {
 
 /// Writes `files` into a staging folder next to `output`, then swaps it in.
 /// If anything fails, the previous output is left exactly as it was.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+pub fn write_site(output: &Path, files: &Files) -> Result<(), OutputError> {
     let output = absolute(output);
     let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = output
@@ -123,23 +172,23 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), OutputError
     result
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+fn write_all(staging: &Path, files: &Files) -> Result<(), OutputError> {
     if staging.exists() {
         std::fs::remove_dir_all(staging).map_err(io(staging))?;
     }
     std::fs::create_dir_all(staging).map_err(io(staging))?;
     let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
+        .keys()
+        .filter_map(|path| Path::new(&**path).parent().map(|p| staging.join(p)))
         .collect();
     dirs.sort();
     dirs.dedup();
     // One folder per page: creating them is most of the write time on a real disk.
     dirs.par_iter()
         .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
-    files.par_iter().try_for_each(|file| {
-        let path = staging.join(&file.path);
-        std::fs::write(&path, &file.bytes).map_err(io(&path))
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let path = staging.join(&**path);
+        std::fs::write(&path, bytes).map_err(io(&path))
     })?;
     let marker = staging.join(MARKER);
     std::fs::write(

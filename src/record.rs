@@ -13,7 +13,7 @@ keywords! {
         Ministry = "ministry" | "bộ" | "cấp bộ" | "trung ương",
         Province = "province" | "tỉnh" | "cấp tỉnh",
         District = "district" | "huyện" | "cấp huyện",
-        Commune = "commune" | "xã" | "cấp xã",
+        Commune = "commune" | "xã" | "cấp xã" | "phường" | "cấp phường" | "thị trấn",
         Other = "other" | "khác",
     }
 }
@@ -38,9 +38,9 @@ keywords! {
 keywords! {
     /// Cách thức thực hiện.
     Via {
-        InPerson = "in_person" | "trực tiếp",
+        InPerson = "in_person" | "trực tiếp" | "nộp trực tiếp",
         Online = "online" | "trực tuyến",
-        Post = "post" | "bưu chính" | "dịch vụ bưu chính",
+        Post = "post" | "bưu chính" | "dịch vụ bưu chính" | "bưu điện" | "qua bưu điện",
     }
 }
 

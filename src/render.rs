@@ -4,18 +4,68 @@
 
 use tera::{Context, Tera};
 
+use crate::diagnostics::{Diagnostic, Position, Text};
 use crate::i18n::Strings;
 use crate::pages::{Page, SiteView};
 use crate::theme::Theme;
 use crate::urls;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
-    /// Tera's own report: template file, line, column and the line underlined.
-    #[error("{0}")]
-    Template(String),
-    #[error("the theme has no template `{0}`")]
+    /// Tera's error, placed in the template as written.
+    Template(TemplateError),
+    /// A page asks for a template the theme does not have.
     MissingTemplate(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The template's origin: `templates/procedure.html`, `themes/x/templates/…`.
+    pub origin: String,
+    pub message: String,
+    /// Where, in `origin` as written.
+    pub position: Option<Position>,
+}
+
+impl RenderError {
+    /// What staff read: the template's file and line, and which page failed.
+    pub fn diagnostic(&self, page: Option<&str>) -> Diagnostic {
+        let during = match page {
+            Some(page) => crate::tr!(
+                "the page {page} cannot be made until it is fixed",
+                "trang {page} chưa tạo được cho đến khi sửa lỗi này"
+            ),
+            None => crate::tr!(
+                "the templates are read before any page is made",
+                "các mẫu trang được đọc trước khi tạo trang nào"
+            ),
+        };
+        match self {
+            RenderError::Template(e) => {
+                let message = &e.message;
+                Diagnostic::error(
+                    &e.origin,
+                    crate::tr!(
+                        "template error: {message}",
+                        "lỗi mẫu trang (template): {message}"
+                    ),
+                )
+                .at(e.position.clone())
+                .help(during)
+            }
+            RenderError::MissingTemplate(name) => Diagnostic::error(
+                format!("templates/{name}"),
+                crate::tr!(
+                    "the theme has no template `{name}`",
+                    "giao diện thiếu mẫu trang `{name}`"
+                ),
+            )
+            .help(Text {
+                en: format!("add templates/{name}; {}", during.en),
+                vi: format!("thêm templates/{name}; {}", during.vi),
+            }),
+        }
+    }
 }
 
 /// The templates as written, by the name each is registered under (its origin path).
@@ -33,15 +83,55 @@ pub struct Renderer {
     base_url: Option<String>,
 }
 
-/// Tera's error, with every cause, as one message.
-fn report(error: &tera::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(&format!("\n{cause}"));
-        source = cause.source();
+/// Tera's error, placed in the template it names, with every cause in the message.
+fn report(error: &tera::Error, sources: &Sources) -> TemplateError {
+    let mut found = None;
+    let mut messages = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        match e.downcast_ref::<tera::Error>().map(tera::Error::kind) {
+            Some(tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r)) => {
+                messages.push(r.message().to_string());
+                found.get_or_insert(r);
+            }
+            _ => messages.push(e.to_string()),
+        }
+        current = e.source();
     }
-    message
+    messages.dedup();
+    let Some(report) = found else {
+        return TemplateError {
+            origin: "templates".into(),
+            message: messages.join(": "),
+            position: None,
+        };
+    };
+    let text = sources
+        .templates
+        .iter()
+        .find(|(name, _)| name == report.filename())
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_default();
+    TemplateError {
+        origin: report.filename().to_string(),
+        message: messages.join(": "),
+        position: position(text, &report.span().range),
+    }
+}
+
+/// The line of `text` where `range` starts, with the part of it in `range` underlined.
+fn position(text: &str, range: &std::ops::Range<usize>) -> Option<Position> {
+    let start = range.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[..start].matches('\n').count() + 1;
+    let source_line = text.get(line_start..line_end)?;
+    let end = range.end.clamp(start, line_end).max(start + 1);
+    Some(Position::in_line(
+        line,
+        source_line,
+        start - line_start..end - line_start,
+    ))
 }
 
 fn tera(sources: &Sources, minified: bool, globals: &Context) -> Result<Tera, tera::Error> {
@@ -92,7 +182,7 @@ impl Renderer {
             Ok(tera) => tera,
             Err(e) => {
                 let error = tera(&sources, false, &globals).err().unwrap_or(e);
-                return Err(RenderError::Template(report(&error)));
+                return Err(RenderError::Template(report(&error, &sources)));
             }
         };
         Ok(Renderer {
@@ -128,7 +218,7 @@ impl Renderer {
             let as_written = tera(&self.sources, false, &self.globals)
                 .and_then(|raw| raw.render(name, &context))
                 .err();
-            RenderError::Template(report(as_written.as_ref().unwrap_or(&e)))
+            RenderError::Template(report(as_written.as_ref().unwrap_or(&e), &self.sources))
         })
     }
 }

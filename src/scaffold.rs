@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content::{CONTENT_DIR, PROCEDURES_DIR};
+use crate::layout::PROCEDURES_DIR;
 use crate::record::Date;
 use crate::text::slugify;
 
@@ -20,6 +20,48 @@ pub enum ScaffoldError {
     },
 }
 
+impl ScaffoldError {
+    pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
+        use crate::diagnostics::Diagnostic;
+        use crate::tr;
+        match self {
+            ScaffoldError::EmptySlug => Diagnostic::error(
+                PROCEDURES_DIR,
+                tr!(
+                    "the title has no letters or digits to make a file name from",
+                    "tên thủ tục không có chữ hay số nào để đặt tên tệp"
+                ),
+            )
+            .help(tr!(
+                "give the procedure's title, e.g. `sotay new \"Đăng ký khai sinh\"`",
+                "hãy ghi tên thủ tục, ví dụ `sotay new \"Đăng ký khai sinh\"`"
+            )),
+            ScaffoldError::Exists(path) => Diagnostic::error(
+                path,
+                tr!(
+                    "this record already exists; sotay will not overwrite it",
+                    "hồ sơ này đã có; sotay sẽ không ghi đè"
+                ),
+            )
+            .help(tr!(
+                "edit it, or choose another title",
+                "hãy sửa tệp đó, hoặc chọn tên khác"
+            )),
+            ScaffoldError::Io { path, source } => {
+                let reason = source.to_string();
+                Diagnostic::error(
+                    path,
+                    tr!("cannot write: {reason}", "không ghi được: {reason}"),
+                )
+                .help(tr!(
+                    "check that the folder may be written",
+                    "kiểm tra quyền ghi của thư mục"
+                ))
+            }
+        }
+    }
+}
+
 /// Writes `content/procedures/<slug>.md` and returns its path. Never overwrites.
 pub fn new_record(
     root: &Path,
@@ -31,7 +73,7 @@ pub fn new_record(
     if slug.is_empty() {
         return Err(ScaffoldError::EmptySlug);
     }
-    let dir = root.join(CONTENT_DIR).join(PROCEDURES_DIR);
+    let dir = root.join(PROCEDURES_DIR);
     let path = dir.join(format!("{slug}.md"));
     let io = |source| ScaffoldError::Io {
         path: path.clone(),

@@ -20,6 +20,49 @@ pub enum ReadError {
     Io(String),
 }
 
+impl ReadError {
+    pub fn text(&self) -> crate::diagnostics::Text {
+        use crate::tr;
+        match self {
+            ReadError::Empty => tr!("the file is empty", "tệp trống"),
+            ReadError::TooLarge { size, max } => tr!(
+                "the file is {size} bytes; a content file may be at most {max} bytes",
+                "tệp nặng {size} byte; mỗi tệp nội dung chỉ được tối đa {max} byte"
+            ),
+            ReadError::NotUtf8 { line, column } => tr!(
+                "the file is not valid UTF-8 (line {line}, column {column})",
+                "tệp không phải UTF-8 hợp lệ (dòng {line}, cột {column})"
+            ),
+            ReadError::Io(reason) => tr!(
+                "cannot read the file: {reason}",
+                "không đọc được tệp: {reason}"
+            ),
+        }
+    }
+
+    pub fn help(&self) -> crate::diagnostics::Text {
+        use crate::tr;
+        match self {
+            ReadError::Empty => tr!(
+                "write the record's fields, or delete the file",
+                "viết các trường của hồ sơ, hoặc xóa tệp"
+            ),
+            ReadError::TooLarge { .. } => tr!(
+                "move long texts into a linked document; a record should hold what a citizen needs to prepare",
+                "chuyển các đoạn dài sang tài liệu đính kèm; hồ sơ chỉ nên chứa những gì người dân cần chuẩn bị"
+            ),
+            ReadError::NotUtf8 { .. } => tr!(
+                "save the file as UTF-8 (most editors: File → Save with encoding → UTF-8)",
+                "lưu tệp dạng UTF-8 (trong đa số trình soạn thảo: File → Save with encoding → UTF-8)"
+            ),
+            ReadError::Io(_) => tr!(
+                "check that the file exists and is readable",
+                "kiểm tra tệp có tồn tại và có quyền đọc"
+            ),
+        }
+    }
+}
+
 /// Reads `path` as text, refusing files over [`MAX_FILE_BYTES`] without reading them whole.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;

@@ -96,6 +96,41 @@ pub enum ThemeError {
     },
 }
 
+impl ThemeError {
+    pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
+        use crate::diagnostics::Diagnostic;
+        use crate::tr;
+        match self {
+            ThemeError::Missing(name) => Diagnostic::error(
+                crate::layout::CONFIG_FILE,
+                tr!(
+                    "there is no theme `{name}`: no folder themes/{name}/ in the site",
+                    "không có giao diện `{name}`: trong sổ tay không có thư mục themes/{name}/"
+                ),
+            )
+            .field("theme")
+            .help(tr!(
+                "create themes/{name}/, or remove `theme:` to use the built-in theme",
+                "tạo thư mục themes/{name}/, hoặc bỏ dòng `theme:` để dùng giao diện mặc định"
+            )),
+            ThemeError::Io { path, source } => {
+                let reason = source.to_string();
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "cannot read this theme file: {reason}",
+                        "không đọc được tệp giao diện này: {reason}"
+                    ),
+                )
+                .help(tr!(
+                    "check that the file exists and is readable",
+                    "kiểm tra tệp có tồn tại và có quyền đọc"
+                ))
+            }
+        }
+    }
+}
+
 impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let mut theme = Theme::default();

@@ -28,6 +28,11 @@ pub fn procedure(slug: &str) -> String {
     format!("{PROCEDURES}/{slug}/index.html")
 }
 
+/// A free page of `content/pages/`.
+pub fn free_page(slug: &str) -> String {
+    format!("{PAGES}/{slug}/index.html")
+}
+
 /// Page `number` (1-based) of a paginated list at `dir`.
 pub fn list_page(dir: &str, number: usize) -> String {
     if number <= 1 {

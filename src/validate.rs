@@ -4,17 +4,27 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path};
 
-use crate::content::CONTENT_DIR;
 use crate::decode::{Part, locate_in_record};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use crate::fields::FieldLabels;
+use crate::layout::CONTENT_DIR;
 use crate::offices::Office;
 use crate::record::{Record, Status};
+use crate::tr;
 use crate::yaml::FieldPath;
 
-pub fn validate(root: &Path, records: &[Record], offices: &[Office]) -> Vec<Diagnostic> {
+/// A record file's text as it was read, for positions.
+pub type Texts<'a> = dyn Fn(&Path) -> Option<&'a str> + 'a;
+
+pub fn validate<'a>(
+    root: &Path,
+    records: &[Record],
+    offices: &[Office],
+    texts: &Texts<'a>,
+) -> Vec<Diagnostic> {
     let mut problems = Problems {
         root,
+        texts,
         found: Vec::new(),
     };
     duplicates(&mut problems, records);
@@ -25,24 +35,26 @@ pub fn validate(root: &Path, records: &[Record], offices: &[Office]) -> Vec<Diag
     problems.found
 }
 
-struct Problems<'a> {
+struct Problems<'a, 'b> {
     root: &'a Path,
+    texts: &'a Texts<'b>,
     found: Vec<Diagnostic>,
 }
 
-impl Problems<'_> {
-    fn error(&mut self, record: &Record, path: FieldPath, message: String, help: String) {
+impl Problems<'_, '_> {
+    fn error(&mut self, record: &Record, path: FieldPath, message: Text, help: Text) {
         let diagnostic = Diagnostic::error(&record.file, message);
         self.push(diagnostic, record, path, help);
     }
 
-    fn warning(&mut self, record: &Record, path: FieldPath, message: String, help: String) {
+    fn warning(&mut self, record: &Record, path: FieldPath, message: Text, help: Text) {
         let diagnostic = Diagnostic::warning(&record.file, message);
         self.push(diagnostic, record, path, help);
     }
 
-    fn push(&mut self, diagnostic: Diagnostic, record: &Record, path: FieldPath, help: String) {
-        let position = locate_in_record(self.root, &record.file, &path, Part::Value);
+    fn push(&mut self, diagnostic: Diagnostic, record: &Record, path: FieldPath, help: Text) {
+        let position = (self.texts)(&record.file)
+            .and_then(|text| locate_in_record(&record.file, text, &path, Part::Value));
         self.found
             .push(diagnostic.at(position).field(path.to_string()).help(help));
     }
@@ -55,9 +67,18 @@ fn where_to_go(problems: &mut Problems, records: &[Record]) {
         // for what can be most records of a handbook just imported.
         if record.offices.is_empty() && record.submission_address.is_none() {
             problems.found.push(
-                Diagnostic::warning(&record.file, "this record does not say where to submit it")
-                    .field("offices")
-                    .help("add `offices: [id]` with an office of content/offices.yaml, or `submission_address: \"…\"`"),
+                Diagnostic::warning(
+                    &record.file,
+                    tr!(
+                        "this record does not say where to submit it",
+                        "hồ sơ này chưa cho biết nộp ở đâu"
+                    ),
+                )
+                .field("offices")
+                .help(tr!(
+                    "add `offices: [id]` with an office of content/offices.yaml, or `submission_address: \"…\"`",
+                    "thêm `offices: [mã]` với một cơ quan trong content/offices.yaml, hoặc `submission_address: \"…\"`"
+                )),
             );
         }
     }
@@ -70,14 +91,15 @@ fn field_variants(problems: &mut Problems, records: &[Record]) {
         if labels.is_variant(&record.field) {
             let label = labels.label(&record.field);
             let others = records.iter().filter(|r| r.field == label).count();
+            let field = &record.field;
             problems.warning(
                 record,
                 FieldPath::root().key("field"),
-                format!(
-                    "the field `{}` is shown as `{label}`, as {others} other records write it",
-                    record.field
+                tr!(
+                    "the field `{field}` is shown as `{label}`, as {others} other records write it",
+                    "lĩnh vực `{field}` được hiển thị là `{label}`, như {others} hồ sơ khác đang viết"
                 ),
-                format!("write `field: \"{label}\"`"),
+                tr!("write `field: \"{label}\"`", "hãy viết `field: \"{label}\"`"),
             );
         }
     }
@@ -89,32 +111,41 @@ fn duplicates(problems: &mut Problems, records: &[Record]) {
     for record in records {
         // Codes are compared as staff would read them: "1.000593.h19" is "1.000593.H19".
         match codes.get(&record.code.to_lowercase()) {
-            Some(first) => problems.error(
-                record,
-                FieldPath::root().key("code"),
-                format!("the code `{}` is already used", record.code),
-                format!(
-                    "{} has the same code; each procedure needs its own",
-                    first.file.display()
-                ),
-            ),
+            Some(first) => {
+                let (code, first) = (&record.code, first.file.display());
+                problems.error(
+                    record,
+                    FieldPath::root().key("code"),
+                    tr!(
+                        "the code `{code}` is already used",
+                        "mã `{code}` đã được dùng"
+                    ),
+                    tr!(
+                        "{first} has the same code; each procedure needs its own",
+                        "{first} có cùng mã; mỗi thủ tục cần một mã riêng"
+                    ),
+                )
+            }
             None => {
                 codes.insert(record.code.to_lowercase(), record);
             }
         }
         match slugs.get(record.slug.as_str()) {
-            Some(first) => problems.error(
-                record,
-                FieldPath::root().key("slug"),
-                format!(
-                    "this record would write the same page as {}",
-                    first.file.display()
-                ),
-                format!(
-                    "both become thu-tuc/{}/; rename one file or add `slug: \"…\"` to it",
-                    record.slug
-                ),
-            ),
+            Some(first) => {
+                let (first, slug) = (first.file.display(), &record.slug);
+                problems.error(
+                    record,
+                    FieldPath::root().key("slug"),
+                    tr!(
+                        "this record would write the same page as {first}",
+                        "hồ sơ này sẽ ghi trùng trang với {first}"
+                    ),
+                    tr!(
+                        "both become thu-tuc/{slug}/; rename one file or add `slug: \"…\"` to it",
+                        "cả hai đều thành thu-tuc/{slug}/; đổi tên một tệp hoặc thêm `slug: \"…\"` vào tệp đó"
+                    ),
+                )
+            }
             None => {
                 slugs.insert(&record.slug, record);
             }
@@ -131,8 +162,14 @@ fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
                 problems.error(
                     record,
                     FieldPath::root().key("related").index(i),
-                    format!("no procedure in this handbook has the code `{code}`"),
-                    "fix the code, or move the title to `related_text` if the procedure is not in this handbook".into(),
+                    tr!(
+                        "no procedure in this handbook has the code `{code}`",
+                        "không có thủ tục nào trong sổ tay mang mã `{code}`"
+                    ),
+                    tr!(
+                        "fix the code, or move the title to `related_text` if the procedure is not in this handbook",
+                        "sửa lại mã, hoặc chuyển tên thủ tục sang `related_text` nếu thủ tục không có trong sổ tay"
+                    ),
                 );
             }
         }
@@ -143,8 +180,14 @@ fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
             problems.error(
                 record,
                 FieldPath::root().key("replaced_by"),
-                format!("no procedure in this handbook has the code `{by}`"),
-                "add the new procedure's record, or fix the code".into(),
+                tr!(
+                    "no procedure in this handbook has the code `{by}`",
+                    "không có thủ tục nào trong sổ tay mang mã `{by}`"
+                ),
+                tr!(
+                    "add the new procedure's record, or fix the code",
+                    "thêm hồ sơ của thủ tục mới, hoặc sửa lại mã"
+                ),
             );
         }
         for (i, id) in record.offices.iter().enumerate() {
@@ -152,7 +195,10 @@ fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
                 problems.error(
                     record,
                     FieldPath::root().key("offices").index(i),
-                    format!("there is no office `{id}` in content/offices.yaml"),
+                    tr!(
+                        "there is no office `{id}` in content/offices.yaml",
+                        "không có cơ quan `{id}` trong content/offices.yaml"
+                    ),
                     crate::suggest::help_for(id, &office_ids),
                 );
             }
@@ -182,8 +228,14 @@ fn form_files(problems: &mut Problems, records: &[Record]) {
                     problems.error(
                         record,
                         path,
-                        format!("the form file `{file}` is outside content/"),
-                        "put the form under content/forms/ and write its path from content/, e.g. `forms/to-khai.docx`".into(),
+                        tr!(
+                            "the form file `{file}` is outside content/",
+                            "tệp mẫu đơn `{file}` nằm ngoài content/"
+                        ),
+                        tr!(
+                            "put the form under content/forms/ and write its path from content/, e.g. `forms/to-khai.docx`",
+                            "đặt mẫu đơn trong content/forms/ và viết đường dẫn tính từ content/, ví dụ `forms/to-khai.docx`"
+                        ),
                     );
                     continue;
                 }
@@ -193,15 +245,26 @@ fn form_files(problems: &mut Problems, records: &[Record]) {
                     (Ok(target), Some(base)) if !target.starts_with(base) => problems.error(
                         record,
                         path,
-                        format!("the form file `{file}` links outside content/"),
-                        "copy the form into content/forms/ instead of linking it".into(),
+                        tr!(
+                            "the form file `{file}` links outside content/",
+                            "tệp mẫu đơn `{file}` liên kết ra ngoài content/"
+                        ),
+                        tr!(
+                            "copy the form into content/forms/ instead of linking it",
+                            "hãy chép mẫu đơn vào content/forms/ thay vì liên kết"
+                        ),
                     ),
                     _ => problems.error(
                         record,
                         path,
-                        format!("the form file `{file}` does not exist"),
-                        "add the file under content/, or fix the path (it is relative to content/)"
-                            .into(),
+                        tr!(
+                            "the form file `{file}` does not exist",
+                            "không có tệp mẫu đơn `{file}`"
+                        ),
+                        tr!(
+                            "add the file under content/, or fix the path (it is relative to content/)",
+                            "thêm tệp vào content/, hoặc sửa đường dẫn (tính từ content/)"
+                        ),
                     ),
                 }
             }

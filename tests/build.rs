@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{TestSite, record};
-use sotay::build::BuildError;
 
 const KHAI_SINH: &str = "thu-tuc/khai-sinh/index.html";
 const HOSTILE: &str = "thu-tuc/hostile/index.html";
@@ -329,13 +328,13 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
     let path = site.root().join("content/procedures/khai-sinh.md");
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, good.replace("levels: [commune]", "levels: [comune]")).unwrap();
-    assert!(matches!(site.build(), Err(BuildError::Content(_))));
+    assert!(site.build_error().contains("`comune`"));
     assert_eq!(snapshot(&site.root().join("public")), before);
 
     // A broken template: nothing is written either, and the error names the file and line.
     std::fs::write(&path, &good).unwrap();
     site.write("templates/list.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ page.heading | nonexistent_filter }}\n{% endblock main %}\n");
-    let error = site.build().unwrap_err().to_string();
+    let error = site.build_error();
     assert!(error.contains("templates/list.html:3:"), "{error}");
     assert_eq!(snapshot(&site.root().join("public")), before);
 
@@ -362,11 +361,22 @@ fn refuses_output_folders_that_would_destroy_sources() {
         let options = sotay::build::BuildOptions {
             output: Some(output.clone()),
         };
-        let error = sotay::build::build(root, &options).unwrap_err();
+        let failure = sotay::build::build(root, &options).unwrap_err();
+        let refusal: Vec<_> = failure
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == sotay::diagnostics::Severity::Error)
+            .collect();
+        assert_eq!(refusal.len(), 1, "{}", output.display());
+        assert_eq!(refusal[0].file, output);
         assert!(
-            matches!(error, BuildError::Output(_)),
-            "{}: {error}",
-            output.display()
+            refusal[0]
+                .message
+                .vi
+                .contains("sẽ ghi đè lên dữ liệu nguồn"),
+            "{}: {:?}",
+            output.display(),
+            refusal[0].message
         );
     }
     // A folder with someone else's files.
@@ -374,8 +384,13 @@ fn refuses_output_folders_that_would_destroy_sources() {
     let options = sotay::build::BuildOptions {
         output: Some(root.join("elsewhere")),
     };
-    let error = sotay::build::build(root, &options).unwrap_err().to_string();
-    assert!(error.contains("was not made by sotay"), "{error}");
+    let failure = sotay::build::build(root, &options).unwrap_err();
+    let error = sotay::diagnostics::render(
+        &failure.diagnostics,
+        sotay::diagnostics::Format::Human,
+        failure.language,
+    );
+    assert!(error.contains("không do sotay tạo"), "{error}");
     assert!(root.join("elsewhere/important.txt").is_file());
     // Content intact after all refusals.
     assert!(root.join("content/procedures/khai-sinh.md").is_file());
@@ -421,7 +436,7 @@ fn the_864_real_records_build() {
 }
 
 #[test]
-fn a_broken_internal_link_fails_the_build_naming_page_and_target() {
+fn a_broken_internal_link_fails_the_build_naming_record_line_and_target() {
     let site = TestSite::new();
     site.record(
         "a.md",
@@ -430,11 +445,11 @@ fn a_broken_internal_link_fails_the_build_naming_page_and_target() {
             record("1.000001", "Khai sinh")
         ),
     );
-    let error = site.build().unwrap_err().to_string();
-    assert!(
-        error.contains("thu-tuc/a/index.html links to ../../forms/khong-co.docx"),
-        "{error}"
-    );
+    let error = site.build_error();
+    // The record's own line, not only the built page.
+    assert!(error.contains("content/procedures/a.md:15:"), "{error}");
+    assert!(error.contains("`../../forms/khong-co.docx`"), "{error}");
+    assert!(error.contains("thu-tuc/a/index.html"), "{error}");
     assert!(!site.root().join("public").exists());
 }
 
@@ -445,7 +460,7 @@ fn a_render_time_template_error_names_the_template_line_as_written() {
         "templates/procedure.html",
         "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.no_such_field.deeper }}</p>\n{% endblock main %}\n",
     );
-    let error = site.build().unwrap_err().to_string();
+    let error = site.build_error();
     assert!(error.contains("templates/procedure.html:4:"), "{error}");
     assert!(error.contains("no_such_field"), "{error}");
     assert!(!site.root().join("public").exists());

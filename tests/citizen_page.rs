@@ -13,7 +13,7 @@ fn built_corpus() -> (TestSite, Vec<Record>) {
     let site = TestSite::new();
     common::copy_dir(&shared_records(), &site.root().join("content/procedures"));
     site.build_ok();
-    let records = site.load().site.expect("the corpus loads").records;
+    let records = site.load().records().to_vec();
     assert!(records.len() >= 800, "{} records", records.len());
     (site, records)
 }
@@ -258,7 +258,7 @@ fn a_field_typed_without_diacritics_does_not_rename_it() {
     let check = site.check_output();
     assert!(
         check.contains(
-            "warning: the field `Ho tich` is shown as `Hộ tịch`, as 2 other records write it"
+            "cảnh báo: lĩnh vực `Ho tich` được hiển thị là `Hộ tịch`, như 2 hồ sơ khác đang viết"
         ),
         "{check}"
     );
@@ -277,7 +277,7 @@ fn check_warns_when_a_record_says_nowhere_to_go() {
     );
     let check = site.check_output();
     assert!(
-        check.contains("warning: this record does not say where to submit it"),
+        check.contains("cảnh báo: hồ sơ này chưa cho biết nộp ở đâu"),
         "{check}"
     );
     assert!(check.contains("--> content/procedures/b.md"), "{check}");

@@ -34,15 +34,42 @@ fn check_exits_1_on_errors_and_prints_them_like_rustc() {
     );
     let (_, stderr) = run(&site, &["check"], 1);
     assert!(
-        stderr.contains("error: `comune` is not a valid value here"),
+        stderr.contains("lỗi: `comune` không phải giá trị hợp lệ ở đây"),
         "{stderr}"
     );
     assert!(
         stderr.contains("--> content/procedures/a.md:5:10"),
         "{stderr}"
     );
-    assert!(stderr.contains("help: did you mean `commune`?"), "{stderr}");
+    assert!(
+        stderr.contains("cách sửa: có phải ý bạn là `commune`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 lỗi, 0 cảnh báo"), "{stderr}");
+    assert!(stderr.contains("đã kiểm tra 1 thủ tục"), "{stderr}");
+}
+
+#[test]
+fn an_english_handbook_gets_english_diagnostics() {
+    let site = TestSite::new();
+    site.write("sotay.yaml", format!("{}language: en\n", common::CONFIG));
+    site.record(
+        "a.md",
+        &record("1.000001", "Birth registration").replace("levels: [commune]", "levels: [phuongg]"),
+    );
+    let (_, stderr) = run(&site, &["check"], 1);
+    assert!(
+        stderr.contains("error: `phuongg` is not a valid value here"),
+        "{stderr}"
+    );
+    // The Vietnamese word staff wrote leads to the key it stands for.
+    assert!(
+        stderr.contains("help: did you mean `commune` (phường)?"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
+    assert!(stderr.contains("checked 1 procedure"), "{stderr}");
+    assert!(!stderr.contains("lỗi"), "{stderr}");
 }
 
 #[test]
@@ -54,10 +81,10 @@ fn check_exits_0_with_warnings_only() {
     );
     let (_, stderr) = run(&site, &["check"], 0);
     assert!(
-        stderr.contains("warning: the processing time `5` has no unit"),
+        stderr.contains("cảnh báo: thời hạn giải quyết `5` không có đơn vị"),
         "{stderr}"
     );
-    assert!(stderr.contains("checked 1 procedure"), "{stderr}");
+    assert!(stderr.contains("đã kiểm tra 1 thủ tục"), "{stderr}");
 }
 
 #[test]
@@ -99,7 +126,7 @@ fn check_github_prints_workflow_annotations() {
     // "truc tiep" is the Vietnamese alias of in_person, typed without diacritics: accepted.
     assert!(!stdout.contains("a.md"), "{stdout}");
     assert!(
-        stdout.starts_with("::error file=content/procedures/b.md,line=8,col=10::channels[0].via: `tận nơi` is not a valid value here"),
+        stdout.starts_with("::error file=content/procedures/b.md,line=8,col=10::channels[0].via: `tận nơi` không phải giá trị hợp lệ ở đây"),
         "{stdout}"
     );
 }
@@ -116,8 +143,8 @@ fn check_without_config_says_where_to_run() {
         .get_output()
         .clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("there is no sotay.yaml"), "{stderr}");
-    assert!(stderr.contains("there is no procedures folder"), "{stderr}");
+    assert!(stderr.contains("không có tệp sotay.yaml"), "{stderr}");
+    assert!(stderr.contains("chưa có thư mục thủ tục"), "{stderr}");
 }
 
 #[test]
@@ -133,8 +160,8 @@ fn new_writes_a_valid_record_named_after_the_title_and_never_overwrites() {
     assert!(text.contains("field: \"Hộ tịch\""), "{text}");
 
     let loaded = site.load();
-    assert_eq!(loaded.diagnostics.errors(), 0, "{}", site.check_output());
-    let record = &loaded.site.unwrap().records[0];
+    assert_eq!(loaded.diagnostics().errors(), 0, "{}", site.check_output());
+    let record = &loaded.records()[0];
     assert_eq!(record.title, "Đăng ký khai sinh");
     assert_eq!(record.slug, "dang-ky-khai-sinh");
 
@@ -148,7 +175,7 @@ fn new_writes_a_valid_record_named_after_the_title_and_never_overwrites() {
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
-            .contains("already exists")
+            .contains("hồ sơ này đã có; sotay sẽ không ghi đè")
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
 }
@@ -166,8 +193,8 @@ fn new_quotes_titles_that_would_break_yaml() {
         .assert()
         .success();
     let loaded = site.load();
-    assert_eq!(loaded.diagnostics.errors(), 0, "{}", site.check_output());
-    let record = &loaded.site.unwrap().records[0];
+    assert_eq!(loaded.diagnostics().errors(), 0, "{}", site.check_output());
+    let record = &loaded.records()[0];
     assert_eq!(record.title, "Cấp giấy phép: \"loại A\" # mới");
     assert_eq!(record.code, "1.009999");
 }

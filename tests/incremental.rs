@@ -7,19 +7,29 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::example;
-use sotay::build::{Stopwatch, load_inputs, render_site};
-use sotay::incremental::{Outcome, Session};
+use sotay::assemble::{Outcome, Stopwatch, assemble};
+use sotay::diagnostics::{Format, Language, render};
+use sotay::serve::Session;
+use sotay::sources::Sources;
 
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let inputs = load_inputs(root).unwrap_or_else(|e| panic!("full build fails: {e}"));
-    let site = render_site(
-        &inputs.site,
-        &inputs.theme,
-        &inputs.strings,
-        &mut Stopwatch::start(),
-    )
-    .unwrap();
-    site.files.into_iter().map(|f| (f.path, f.bytes)).collect()
+    let sources = Sources::load(root);
+    let (assembly, problems) = assemble(&sources, &mut Stopwatch::start());
+    let Some(assembly) = assembly else {
+        panic!(
+            "full build fails: {}",
+            render(&problems, Format::Human, Language::En)
+        );
+    };
+    assembly
+        .files()
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect()
+}
+
+fn report(problems: &sotay::diagnostics::Diagnostics) -> String {
+    render(problems, Format::Human, Language::En)
 }
 
 fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
@@ -35,10 +45,10 @@ fn assert_same(session: &mut Session, paths: &[PathBuf], what: &str) -> Vec<Stri
     let changed = match session.update(paths) {
         Outcome::Built(built) => built.changed,
         Outcome::Unchanged => Vec::new(),
-        Outcome::Failed(report) => panic!("{what}: the update failed:\n{report}"),
+        Outcome::Failed(problems) => panic!("{what}: the update failed:\n{}", report(&problems)),
     };
     let mut changed = changed;
-    while let Some(built) = session.refresh_index() {
+    while let Some(built) = session.refresh_index().expect("the search page renders") {
         changed.extend(built.changed);
     }
     let expected = full_build(session.root());
@@ -85,7 +95,9 @@ const TACH_HO: &str = "content/procedures/1-010038-tach-ho.md";
 const TAM_TRU: &str = "content/procedures/1-002755-gia-han-tam-tru.md";
 
 fn open(root: &Path) -> Session {
-    let mut session = Session::open(root).unwrap();
+    let Ok(mut session) = Session::open(root) else {
+        panic!("the example opens");
+    };
     match session.update(&[]) {
         Outcome::Built(_) => {}
         other => panic!("first build: {other:?}"),
@@ -174,7 +186,10 @@ fn record_edits_render_what_a_full_build_renders() {
     let tach_ho = std::fs::read_to_string(edit.path(TACH_HO)).unwrap();
     std::fs::remove_file(edit.path(TACH_HO)).unwrap();
     match session.update(&[edit.path(TACH_HO)]) {
-        Outcome::Failed(report) => assert!(report.contains("1.010038"), "{report}"),
+        Outcome::Failed(problems) => {
+            let report = report(&problems);
+            assert!(report.contains("1.010038"), "{report}")
+        }
         other => panic!("a dangling related code must fail: {other:?}"),
     }
     let path = edit.replace(TAM_TRU, "related:\n  - \"1.010038\"\n", "");
@@ -193,13 +208,14 @@ fn a_broken_record_keeps_the_last_good_site_until_fixed() {
 
     let path = edit.replace(TACH_HO, "title: \"Tách hộ\"", "title: [\"Tách hộ\"");
     match session.update(std::slice::from_ref(&path)) {
-        Outcome::Failed(report) => {
+        Outcome::Failed(problems) => {
+            let report = report(&problems);
             assert!(report.contains(&format!("{TACH_HO}:4:1")), "{report}");
             assert!(report.contains("invalid YAML"), "{report}");
         }
         other => panic!("a broken record must fail: {other:?}"),
     }
-    assert!(session.refresh_index().is_none());
+    assert!(matches!(session.refresh_index(), Ok(None)));
     assert_eq!(served(&session), before, "the last good site is kept");
 
     // Another edit while broken is kept and shows once the record is fixed.
@@ -272,7 +288,10 @@ fn a_broken_template_is_reported_and_fixing_it_recovers() {
         "{% block main %}{{ page.title | nosuchfilter }}",
     );
     match session.update(std::slice::from_ref(&path)) {
-        Outcome::Failed(report) => assert!(report.contains("nosuchfilter"), "{report}"),
+        Outcome::Failed(problems) => {
+            let report = report(&problems);
+            assert!(report.contains("nosuchfilter"), "{report}")
+        }
         other => panic!("a broken template must fail: {other:?}"),
     }
     assert_eq!(served(&session), before);

@@ -237,7 +237,7 @@ fn a_broken_record_shows_the_errors_over_the_last_good_page_until_fixed() {
         .unwrap();
     let check = String::from_utf8_lossy(&check.stderr);
     let first_line = check.lines().next().unwrap();
-    assert!(first_line.starts_with("error: invalid YAML"), "{check}");
+    assert!(first_line.starts_with("lỗi: YAML không hợp lệ"), "{check}");
     let escaped = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")

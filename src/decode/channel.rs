@@ -4,6 +4,7 @@
 use super::{Decoder, Part, describe};
 use crate::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::shorthand::{fee_from_text, time_from_text};
+use crate::tr;
 use crate::yaml::{FieldPath, Mapping, Value};
 
 pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Channel> {
@@ -13,8 +14,11 @@ pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Optio
         d.error(
             &path.key("via"),
             Part::Key,
-            "the channel has no `via`".into(),
-            Some("add `via: in_person`, `via: online` or `via: post`".into()),
+            tr!("the channel has no `via`", "cách nộp này thiếu `via`"),
+            Some(tr!(
+                "add `via: in_person`, `via: online` or `via: post`",
+                "thêm `via: in_person` (trực tiếp), `via: online` (trực tuyến) hoặc `via: post` (bưu chính)"
+            )),
         );
     }
     let time = map
@@ -54,7 +58,11 @@ fn processing_time(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<P
             d.error(
                 &path.key("value"),
                 Part::Value,
-                format!("expected a number of time units, found {}", describe(other)),
+                tr!(
+                    "expected a number of time units, found {}",
+                    "cần một số đơn vị thời gian, nhưng gặp {}";
+                    describe(other)
+                ),
                 None,
             );
             None
@@ -74,8 +82,11 @@ fn text_allowing_empty(d: &mut Decoder, map: &Mapping, path: &FieldPath) -> Opti
         d.error(
             &path.key("text"),
             Part::Key,
-            format!("`{path}` has no `text`"),
-            Some("add `text:` with the wording as published; it is what readers see".into()),
+            tr!("`{path}` has no `text`", "`{path}` thiếu `text`"),
+            Some(tr!(
+                "add `text:` with the wording as published; it is what readers see",
+                "thêm `text:` với nội dung như đã công bố; người dân đọc đúng dòng này"
+            )),
         );
         return None;
     }
@@ -92,8 +103,14 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
             d.error(
                 path,
                 Part::Value,
-                format!("the fee {n} is not a whole number of đồng"),
-                Some("write the amount in đồng without decimals, e.g. `fee: 50000`".into()),
+                tr!(
+                    "the fee {n} is not a whole number of đồng",
+                    "phí {n} không phải số đồng nguyên"
+                ),
+                Some(tr!(
+                    "write the amount in đồng without decimals, e.g. `fee: 50000`",
+                    "viết số tiền bằng đồng, không có phần thập phân, ví dụ `fee: 50000`"
+                )),
             );
             return None;
         };
@@ -132,8 +149,14 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
         d.error(
             &path.key("kind"),
             Part::Value,
-            "a fixed fee needs an `amount`".into(),
-            Some("add `amount:` in whole đồng (or set `currency`), e.g. `amount: 50000`".into()),
+            tr!(
+                "a fixed fee needs an `amount`",
+                "phí cố định cần có `amount` (số tiền)"
+            ),
+            Some(tr!(
+                "add `amount:` in whole đồng (or set `currency`), e.g. `amount: 50000`",
+                "thêm `amount:` bằng đồng (hoặc ghi `currency`), ví dụ `amount: 50000`"
+            )),
         );
     }
     Some(Fee {

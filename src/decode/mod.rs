@@ -8,11 +8,12 @@ pub use record::{decode_record, locate_in_record};
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, Text};
 use crate::keyword::Keyword;
 use crate::record::Date;
 use crate::suggest::help_for;
 use crate::text::nfc;
+use crate::tr;
 use crate::yaml::{self, FieldPath, Mapping, Outline, Value};
 
 /// Which part of a field a diagnostic points at.
@@ -53,14 +54,34 @@ impl<'a> Decoder<'a> {
                     Position::at_char(self.yaml, line, e.column.unwrap_or(1)).map(|p| self.shift(p))
                 });
                 let help = if e.message.contains("repetition limit") {
-                    "write the values out instead of repeating them with YAML aliases (`*name`)"
+                    tr!(
+                        "write the values out instead of repeating them with YAML aliases (`*name`)",
+                        "viết đủ từng giá trị thay vì lặp lại bằng bí danh YAML (`*ten`)"
+                    )
                 } else if e.message.contains("nested") || e.message.contains("recursion limit") {
-                    "records nest a few levels deep at most; look for unclosed `[` or `{`"
+                    tr!(
+                        "records nest a few levels deep at most; look for unclosed `[` or `{{`",
+                        "hồ sơ chỉ lồng vài cấp; tìm dấu `[` hoặc `{{` chưa đóng"
+                    )
                 } else {
-                    "check the quotes, colons and indentation on this line or the one above"
+                    tr!(
+                        "check the quotes, colons and indentation on this line or the one above",
+                        "kiểm tra dấu ngoặc kép, dấu hai chấm và thụt lề ở dòng này hoặc dòng trên"
+                    )
+                };
+                // The parser's own words are English; sotay's nesting guard speaks both.
+                let message = if e.too_deep {
+                    let depth = yaml::MAX_DEPTH;
+                    tr!(
+                        "invalid YAML: values are nested more than {depth} levels deep",
+                        "YAML không hợp lệ: các giá trị lồng nhau quá {depth} cấp"
+                    )
+                } else {
+                    let message = &e.message;
+                    tr!("invalid YAML: {message}", "YAML không hợp lệ: {message}")
                 };
                 self.diagnostics.push(
-                    Diagnostic::error(&self.file, format!("invalid YAML: {}", e.message))
+                    Diagnostic::error(&self.file, message)
                         .at(position)
                         .help(help),
                 );
@@ -99,13 +120,13 @@ impl<'a> Decoder<'a> {
         (self.first_line > 1).then(|| Position::in_line(1, "---", 0..3))
     }
 
-    pub fn error(&mut self, path: &FieldPath, part: Part, message: String, help: Option<String>) {
+    pub fn error(&mut self, path: &FieldPath, part: Part, message: Text, help: Option<Text>) {
         let mut d = Diagnostic::error(&self.file, message);
         d.help = help;
         self.report(d, path, part);
     }
 
-    pub fn warning(&mut self, path: &FieldPath, part: Part, message: String, help: Option<String>) {
+    pub fn warning(&mut self, path: &FieldPath, part: Part, message: Text, help: Option<Text>) {
         let mut d = Diagnostic::warning(&self.file, message);
         d.help = help;
         self.report(d, path, part);
@@ -119,12 +140,14 @@ impl<'a> Decoder<'a> {
         known: &[&str],
     ) -> Option<&'v Mapping> {
         let Value::Mapping(map) = value else {
+            let found = describe(value);
             self.error(
                 path,
                 Part::Value,
-                format!(
+                tr!(
                     "expected fields (`key: value` lines), found {}",
-                    describe(value)
+                    "cần các trường (dòng `tên: giá trị`), nhưng gặp {}";
+                    found
                 ),
                 None,
             );
@@ -134,22 +157,36 @@ impl<'a> Decoder<'a> {
             match key.as_str() {
                 Some(k) if known.contains(&k) => {}
                 Some(k) => {
+                    let help = help_for(k, known);
+                    let help = if known.contains(&"extra") {
+                        tr!(
+                            "{} (free-form data goes under `extra:`)",
+                            "{} (dữ liệu tự do đặt dưới `extra:`)";
+                            help
+                        )
+                    } else {
+                        help
+                    };
                     self.error(
                         &path.key(k),
                         Part::Key,
-                        format!("unknown field `{k}`"),
-                        Some(format!(
-                            "{} (free-form data goes under `extra:`)",
-                            help_for(k, known)
-                        )),
+                        tr!("unknown field `{k}`", "không có trường `{k}`"),
+                        Some(help),
                     );
                 }
-                None => self.error(
-                    path,
-                    Part::Value,
-                    format!("field names must be text, found {}", describe(key)),
-                    None,
-                ),
+                None => {
+                    let found = describe(key);
+                    self.error(
+                        path,
+                        Part::Value,
+                        tr!(
+                            "field names must be text, found {}",
+                            "tên trường phải là chữ, nhưng gặp {}";
+                            found
+                        ),
+                        None,
+                    )
+                }
             }
         }
         Some(map)
@@ -163,11 +200,19 @@ impl<'a> Decoder<'a> {
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             other => {
+                let found = describe(other);
                 self.error(
                     path,
                     Part::Value,
-                    format!("expected text, found {}", describe(other)),
-                    Some("write the value on one line, in quotes if it contains `:` or `#`".into()),
+                    tr!(
+                        "expected text, found {}",
+                        "cần một đoạn chữ, nhưng gặp {}";
+                        found
+                    ),
+                    Some(tr!(
+                        "write the value on one line, in quotes if it contains `:` or `#`",
+                        "viết giá trị trên một dòng, trong ngoặc kép nếu có `:` hoặc `#`"
+                    )),
                 );
                 return None;
             }
@@ -193,8 +238,11 @@ impl<'a> Decoder<'a> {
             self.error(
                 &path,
                 Part::Key,
-                format!("`{key}` is missing or empty"),
-                Some(format!("add a line `{key}: \"…\"`")),
+                tr!(
+                    "`{key}` is missing or empty",
+                    "thiếu `{key}` hoặc `{key}` để trống"
+                ),
+                Some(tr!("add a line `{key}: \"…\"`", "thêm dòng `{key}: \"…\"`")),
             );
         }
         text
@@ -232,8 +280,11 @@ impl<'a> Decoder<'a> {
             self.error(
                 path,
                 Part::Value,
-                format!("`{text}` is not a valid value here"),
-                Some(help_for(&text, &K::keys())),
+                tr!(
+                    "`{text}` is not a valid value here",
+                    "`{text}` không phải giá trị hợp lệ ở đây"
+                ),
+                Some(K::suggest(&text)),
             );
         }
         parsed
@@ -251,11 +302,19 @@ impl<'a> Decoder<'a> {
             Value::Null => None,
             Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
             other => {
+                let found = describe(other);
                 self.error(
                     path,
                     Part::Value,
-                    format!("expected a whole number, found {}", describe(other)),
-                    Some("write digits only, without separators or units".into()),
+                    tr!(
+                        "expected a whole number, found {}",
+                        "cần một số nguyên, nhưng gặp {}";
+                        found
+                    ),
+                    Some(tr!(
+                        "write digits only, without separators or units",
+                        "chỉ viết chữ số, không có dấu phân cách hay đơn vị"
+                    )),
                 );
                 None
             }
@@ -269,8 +328,14 @@ impl<'a> Decoder<'a> {
             self.error(
                 path,
                 Part::Value,
-                format!("`{text}` is not a date"),
-                Some("write the date as 2026-11-20 (year-month-day) or 20/11/2026".into()),
+                tr!(
+                    "`{text}` is not a date",
+                    "`{text}` không phải là ngày tháng"
+                ),
+                Some(tr!(
+                    "write the date as 2026-11-20 (year-month-day) or 20/11/2026",
+                    "viết ngày dạng 2026-11-20 (năm-tháng-ngày) hoặc 20/11/2026"
+                )),
             );
         }
         date
@@ -285,8 +350,14 @@ impl<'a> Decoder<'a> {
             self.error(
                 path,
                 Part::Value,
-                format!("`{text}` is not a web address"),
-                Some("write a full address starting with https://".into()),
+                tr!(
+                    "`{text}` is not a web address",
+                    "`{text}` không phải địa chỉ web"
+                ),
+                Some(tr!(
+                    "write a full address starting with https://",
+                    "viết đầy đủ địa chỉ, bắt đầu bằng https://"
+                )),
             );
             return None;
         }
@@ -295,14 +366,17 @@ impl<'a> Decoder<'a> {
 }
 
 /// What a value is, for messages: "a list", "a number (5)".
-pub fn describe(value: &Value) -> String {
+pub fn describe(value: &Value) -> Text {
     match value {
-        Value::Null => "nothing".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("a number ({n})"),
-        Value::String(s) => format!("text (\"{s}\")"),
-        Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a group of fields".into(),
-        Value::Tagged(t) => format!("a tagged value (!{})", t.tag),
+        Value::Null => tr!("nothing", "giá trị trống"),
+        Value::Bool(b) => Text::same(format!("`{b}`")),
+        Value::Number(n) => tr!("a number ({n})", "một số ({n})"),
+        Value::String(s) => tr!("text (\"{s}\")", "đoạn chữ (\"{s}\")"),
+        Value::Sequence(_) => tr!("a list", "một danh sách"),
+        Value::Mapping(_) => tr!("a group of fields", "một nhóm trường"),
+        Value::Tagged(t) => {
+            let tag = &t.tag;
+            tr!("a tagged value (!{tag})", "giá trị có thẻ (!{tag})")
+        }
     }
 }

@@ -12,6 +12,7 @@ use crate::record::{
 };
 use crate::shorthand::{Number, leading_number};
 use crate::text::slugify;
+use crate::tr;
 use crate::yaml::{FieldPath, Mapping, Value};
 
 const RECORD_FIELDS: &[&str] = &[
@@ -70,17 +71,9 @@ pub fn decode_record(file: &Path, text: &str) -> (Option<Record>, Vec<Diagnostic
 fn split_error(file: &Path, text: &str, error: SplitError) -> Diagnostic {
     let first = text.lines().next().unwrap_or_default();
     let position = Position::in_line(1, first, 0..first.len().max(1));
-    let help = match error {
-        SplitError::Missing => {
-            "start the file with a line `---`, then the fields, then another `---`"
-        }
-        SplitError::Unterminated => {
-            "add a line `---` after the last field, before the Markdown text"
-        }
-    };
-    Diagnostic::error(file, error.to_string())
+    Diagnostic::error(file, error.text())
         .at(Some(position))
-        .help(help)
+        .help(error.help())
 }
 
 fn decode_fields(
@@ -102,8 +95,11 @@ fn decode_fields(
         d.error(
             &root.key("levels"),
             Part::Key,
-            "`levels` is missing".into(),
-            Some("add `levels: [commune]` (ministry, province, district, commune or other)".into()),
+            tr!("`levels` is missing", "thiếu `levels` (cấp thực hiện)"),
+            Some(tr!(
+                "add `levels: [commune]` (ministry, province, district, commune or other)",
+                "thêm `levels: [commune]` (ministry: bộ, province: tỉnh, district: huyện, commune: xã/phường, other: khác)"
+            )),
         );
     }
     let slug = match text(d, "slug") {
@@ -114,8 +110,14 @@ fn decode_fields(
         d.error(
             &root.key("slug"),
             Part::Value,
-            "the page address (slug) would be empty".into(),
-            Some("rename the file with letters or digits, or add `slug: \"ten-thu-tuc\"`".into()),
+            tr!(
+                "the page address (slug) would be empty",
+                "địa chỉ trang (slug) sẽ bị trống"
+            ),
+            Some(tr!(
+                "rename the file with letters or digits, or add `slug: \"ten-thu-tuc\"`",
+                "đặt lại tên tệp bằng chữ hoặc số, hoặc thêm `slug: \"ten-thu-tuc\"`"
+            )),
         );
     }
     let status = status(d, map, &root);
@@ -129,8 +131,14 @@ fn decode_fields(
         d.warning(
             &root.key("channels"),
             Part::Key,
-            "the procedure has no channels, so no time or fee is shown".into(),
-            Some("add `channels:` with `via`, `time` and `fee` for each way to submit".into()),
+            tr!(
+                "the procedure has no channels, so no time or fee is shown",
+                "thủ tục chưa có cách thực hiện (`channels`), nên trang không hiện thời hạn và phí"
+            ),
+            Some(tr!(
+                "add `channels:` with `via`, `time` and `fee` for each way to submit",
+                "thêm `channels:` với `via`, `time` và `fee` cho mỗi cách nộp"
+            )),
         );
     }
     let documents = d.list(map.get("documents"), &root.key("documents"), document);
@@ -150,8 +158,9 @@ fn decode_fields(
             d.error(
                 &root.key("extra"),
                 Part::Value,
-                format!(
+                tr!(
                     "`extra` must be a group of fields, found {}",
+                    "`extra` phải là một nhóm trường, nhưng gặp {}";
                     describe(other)
                 ),
                 None,
@@ -208,24 +217,32 @@ fn lint(d: &mut Decoder, record: &Record) {
     for (i, channel) in record.channels.iter().enumerate() {
         let Some(time) = &channel.time else { continue };
         let path = root.key("channels").index(i).key("time").key("text");
+        let shown = &time.text;
         if let Some((Number::Whole { grouped: true, .. }, _)) = leading_number(time.text.trim()) {
             d.warning(
                 &path,
                 Part::Value,
-                format!(
-                    "the processing time `{}` looks like a money amount",
-                    time.text
+                tr!(
+                    "the processing time `{shown}` looks like a money amount",
+                    "thời hạn giải quyết `{shown}` trông giống một số tiền"
                 ),
-                Some("check the published record; write the time as \"5 ngày làm việc\"".into()),
+                Some(tr!(
+                    "check the published record; write the time as \"5 ngày làm việc\"",
+                    "đối chiếu với thủ tục đã công bố; viết thời hạn dạng \"5 ngày làm việc\""
+                )),
             );
         } else if time.unit == TimeUnit::Unspecified && time.value.is_some() {
             d.warning(
                 &path,
                 Part::Value,
-                format!("the processing time `{}` has no unit", time.text),
-                Some(
-                    "say what it counts, e.g. \"5 ngày làm việc\", \"5 ngày\" or \"8 giờ\"".into(),
+                tr!(
+                    "the processing time `{shown}` has no unit",
+                    "thời hạn giải quyết `{shown}` không có đơn vị"
                 ),
+                Some(tr!(
+                    "say what it counts, e.g. \"5 ngày làm việc\", \"5 ngày\" or \"8 giờ\"",
+                    "ghi rõ đơn vị, ví dụ \"5 ngày làm việc\", \"5 ngày\" hoặc \"8 giờ\""
+                )),
             );
         }
     }
@@ -236,8 +253,14 @@ fn lint(d: &mut Decoder, record: &Record) {
             d.warning(
                 &root.key("documents").index(i).key("name"),
                 Part::Value,
-                format!("the document name `{name}` looks cut off"),
-                Some("copy the full name from the published record".into()),
+                tr!(
+                    "the document name `{name}` looks cut off",
+                    "tên giấy tờ `{name}` có vẻ bị cắt cụt"
+                ),
+                Some(tr!(
+                    "copy the full name from the published record",
+                    "chép đủ tên từ thủ tục đã công bố"
+                )),
             );
         }
     }
@@ -249,8 +272,14 @@ fn lint(d: &mut Decoder, record: &Record) {
         d.warning(
             &root.key("online"),
             Part::Value,
-            "the procedure is offered online but has no `portal_url`".into(),
-            Some("add `portal_url:` with the page where citizens submit it online".into()),
+            tr!(
+                "the procedure is offered online but has no `portal_url`",
+                "thủ tục có nộp trực tuyến nhưng thiếu `portal_url`"
+            ),
+            Some(tr!(
+                "add `portal_url:` with the page where citizens submit it online",
+                "thêm `portal_url:` là trang người dân nộp hồ sơ trực tuyến"
+            )),
         );
     }
 }
@@ -262,9 +291,13 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Stri
             d.error(
                 path,
                 Part::Value,
-                format!("the code {n} is written as a number"),
-                Some(format!(
-                    "put it in quotes, exactly as published: \"{n}\" (unquoted, trailing zeros are lost)"
+                tr!(
+                    "the code {n} is written as a number",
+                    "mã {n} đang được viết như một con số"
+                ),
+                Some(tr!(
+                    "put it in quotes, exactly as published: \"{n}\" (unquoted, trailing zeros are lost)",
+                    "đặt mã trong ngoặc kép, đúng như đã công bố: \"{n}\" (không có ngoặc kép thì mất số 0 ở cuối)"
                 )),
             );
             return None;
@@ -273,8 +306,11 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Stri
             d.error(
                 path,
                 Part::Key,
-                format!("`{path}` is missing"),
-                Some("add the procedure code as published, e.g. `code: \"1.000593\"`".into()),
+                tr!("`{path}` is missing", "thiếu `{path}`"),
+                Some(tr!(
+                    "add the procedure code as published, e.g. `code: \"1.000593\"`",
+                    "thêm mã thủ tục như đã công bố, ví dụ `code: \"1.000593\"`"
+                )),
             );
             return None;
         }
@@ -287,8 +323,14 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Stri
         d.error(
             path,
             Part::Value,
-            format!("the code `{code}` contains `{bad}`"),
-            Some("codes use letters, digits, `.`, `-` and `_` only, e.g. \"1.012753.H19\"".into()),
+            tr!(
+                "the code `{code}` contains `{bad}`",
+                "mã `{code}` có ký tự `{bad}`"
+            ),
+            Some(tr!(
+                "codes use letters, digits, `.`, `-` and `_` only, e.g. \"1.012753.H19\"",
+                "mã chỉ gồm chữ, số, `.`, `-` và `_`, ví dụ \"1.012753.H19\""
+            )),
         );
         return None;
     }
@@ -306,8 +348,14 @@ fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
             d.error(
                 &root.key("status"),
                 Part::Value,
-                "a replaced procedure needs `replaced_by`".into(),
-                Some("add `replaced_by: \"<code of the new procedure>\"`".into()),
+                tr!(
+                    "a replaced procedure needs `replaced_by`",
+                    "thủ tục đã được thay thế cần có `replaced_by`"
+                ),
+                Some(tr!(
+                    "add `replaced_by: \"<code of the new procedure>\"`",
+                    "thêm `replaced_by: \"<mã của thủ tục mới>\"`"
+                )),
             );
             Status::Replaced { by: String::new() }
         }
@@ -315,11 +363,17 @@ fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
             d.error(
                 &root.key("replaced_by"),
                 Part::Key,
-                format!(
-                    "`replaced_by` is set but the status is `{}`",
-                    crate::keyword::Keyword::key(other)
-                ),
-                Some("add `status: replaced`, or remove `replaced_by`".into()),
+                {
+                    let status = crate::keyword::Keyword::key(other);
+                    tr!(
+                        "`replaced_by` is set but the status is `{status}`",
+                        "có `replaced_by` nhưng trạng thái là `{status}`"
+                    )
+                },
+                Some(tr!(
+                    "add `status: replaced`, or remove `replaced_by`",
+                    "thêm `status: replaced`, hoặc bỏ `replaced_by`"
+                )),
             );
             status_of(other)
         }
@@ -376,8 +430,14 @@ fn copies(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<u3
             d.error(
                 path,
                 Part::Value,
-                format!("{n} copies is not plausible"),
-                None,
+                tr!(
+                    "{n} copies is not plausible",
+                    "{n} bản là con số không hợp lý"
+                ),
+                Some(tr!(
+                    "write how many copies a citizen brings, at most 1000",
+                    "ghi số bản người dân cần mang, tối đa 1000"
+                )),
             );
             None
         }
@@ -405,8 +465,11 @@ fn form(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Form> {
         d.error(
             &path.key("title"),
             Part::Key,
-            "the form has no `title`".into(),
-            Some("add `title: \"Tờ khai …\"`".into()),
+            tr!("the form has no `title`", "mẫu đơn thiếu `title` (tên mẫu)"),
+            Some(tr!(
+                "add `title: \"Tờ khai …\"`",
+                "thêm `title: \"Tờ khai …\"`"
+            )),
         );
         return None;
     };
@@ -445,8 +508,14 @@ fn legal_document(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Le
         d.error(
             &path.key("title"),
             Part::Key,
-            "the legal document has neither `title` nor `code`".into(),
-            Some("add `title: \"Luật Hộ tịch\"` and `code: \"60/2014/QH13\"`".into()),
+            tr!(
+                "the legal document has neither `title` nor `code`",
+                "văn bản pháp lý không có cả `title` lẫn `code`"
+            ),
+            Some(tr!(
+                "add `title: \"Luật Hộ tịch\"` and `code: \"60/2014/QH13\"`",
+                "thêm `title: \"Luật Hộ tịch\"` và `code: \"60/2014/QH13\"`"
+            )),
         );
         return None;
     };
@@ -465,21 +534,15 @@ fn source_ref(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Source
     })
 }
 
-/// Where `path` is in the record file `file` (relative to `root`), read again from disk.
-/// Cross-record checks run after decoding, when positions are no longer at hand; they
-/// are rare enough that reading the file again is cheaper than keeping every outline.
-pub fn locate_in_record(
-    root: &Path,
-    file: &Path,
-    path: &FieldPath,
-    part: Part,
-) -> Option<Position> {
-    let text = crate::source::read_text(&root.join(file)).ok()?;
+/// Where `path` is in the record file `file` whose text is `text`. Cross-record checks
+/// run after decoding; they are rare enough that outlining the text again is cheaper
+/// than keeping every outline.
+pub fn locate_in_record(file: &Path, text: &str, path: &FieldPath, part: Part) -> Option<Position> {
     let (yaml, line) = if file.extension().is_some_and(|e| e == "md") {
-        let split = frontmatter::split(&text).ok()?;
+        let split = frontmatter::split(text).ok()?;
         (split.yaml, split.yaml_line)
     } else {
-        (text.as_str(), 1)
+        (text, 1)
     };
     let decoder = Decoder::new(file, yaml, line);
     decoder

@@ -170,7 +170,7 @@ impl Views<'_> {
         let order: Vec<usize> = (0..self.site.records.len()).collect();
         terms(
             urls::FIELDS,
-            &group_by(&self.site.records, &order, |r| {
+            &group_by(self.site.records, &order, |r| {
                 vec![self.site.field_label(&r.field).to_string()]
             }),
         )

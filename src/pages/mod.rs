@@ -87,7 +87,7 @@ pub struct SiteView {
 
 /// Turns loaded data into views, with the interface strings at hand.
 pub struct Views<'a> {
-    pub site: &'a Site,
+    pub site: &'a Site<'a>,
     pub strings: &'a Strings,
 }
 
@@ -139,7 +139,7 @@ impl Views<'_> {
         ];
         menu.extend(self.site.pages.iter().map(|p| Link {
             label: p.title.clone(),
-            url: format!("{}/{}/index.html", urls::PAGES, p.slug),
+            url: urls::free_page(&p.slug),
             count: None,
         }));
         SiteView {
@@ -197,31 +197,15 @@ impl Views<'_> {
     }
 }
 
-/// Every page of the site. Procedure pages are planned in parallel.
-///
-/// `items` are the records as list lines, in the order of `site.records`
-/// ([`Views::items`]); the search index shows the same lines.
-pub fn plan(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
-    let views = Views { site, strings };
-    let by_code = by_code(&site.records);
-    let mut pages: Vec<Page> = site
-        .records
-        .par_iter()
-        .map(|record| views.procedure_page(record, &by_code))
-        .collect();
-    pages.extend(plan_others(site, strings, items));
-    pages
-}
-
 /// Every page but the procedures' own: home, lists, free pages and 404. They are
 /// few, so a live preview can plan them all and render only those that changed.
 pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
     let views = Views { site, strings };
     let mut pages = vec![views.home()];
     pages.extend(views.lists(items));
-    for page in &site.pages {
+    for page in site.pages {
         pages.push(Page {
-            path: format!("{}/{}/index.html", urls::PAGES, page.slug),
+            path: urls::free_page(&page.slug),
             template: "page.html",
             title: page.title.clone(),
             breadcrumbs: vec![views.home_crumb()],

@@ -22,10 +22,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::assemble::OutputFile;
 use crate::collate;
 use crate::fields::FieldLabels;
 use crate::keyword::Keyword;
-use crate::output::OutputFile;
 use crate::pages::{ProcedureItem, Views};
 use crate::record::{Audience, Level, OnlineLevel, Record};
 use crate::urls;

@@ -8,6 +8,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use super::target::EVENTS;
+use crate::diagnostics::Language;
 
 /// One published change: the site paths that differ, or every page.
 #[derive(Debug, Clone)]
@@ -109,10 +110,16 @@ impl Hub {
 
 /// Adds the live reload script, and the error report when there is one, to a page
 /// served as `path`.
-pub fn inject(html: &[u8], path: &str, base: &str, errors: Option<&str>) -> Vec<u8> {
+pub fn inject(
+    html: &[u8],
+    path: &str,
+    base: &str,
+    errors: Option<&str>,
+    language: Language,
+) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(report) = errors {
-        extra.push_str(&overlay(report));
+        extra.push_str(&overlay(report, language));
     }
     let me = json_in_script(path);
     let url = json_in_script(&format!("{base}{EVENTS}"));
@@ -132,28 +139,38 @@ pub fn inject(html: &[u8], path: &str, base: &str, errors: Option<&str>) -> Vec<
 
 /// A page for when no build has succeeded yet: only the report, and the script that
 /// reloads it once the sources are fixed.
-pub fn error_page(path: &str, base: &str, report: &str) -> Vec<u8> {
-    let html = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
-                <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-                <title>sotay: lỗi nội dung</title></head><body><main><h1>sotay serve</h1></main></body></html>";
-    inject(html.as_bytes(), path, base, Some(report))
+pub fn error_page(path: &str, base: &str, report: &str, language: Language) -> Vec<u8> {
+    let (lang, title) = match language {
+        Language::Vi => ("vi", "sotay: lỗi nội dung"),
+        Language::En => ("en", "sotay: content errors"),
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head><body><main><h1>sotay serve</h1></main></body></html>"
+    );
+    inject(html.as_bytes(), path, base, Some(report), language)
 }
 
-fn overlay(report: &str) -> String {
+fn overlay(report: &str, language: Language) -> String {
+    let (lang, heading, hint) = match language {
+        Language::Vi => (
+            "vi",
+            "Nội dung có lỗi: trang đang hiển thị bản dựng tốt gần nhất.",
+            "Sửa tệp và lưu lại, trang sẽ tự tải lại.",
+        ),
+        Language::En => (
+            "en",
+            "The content has errors: this is the last good version of the page.",
+            "Fix the file and save it; the page reloads by itself.",
+        ),
+    };
     format!(
-        "<div id=\"sotay-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem;background:#fff5f5;color:#1a1a1a;border-top:4px solid #b00020;font:15px/1.45 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)\">\
-         <p style=\"margin:0 0 .5rem\"><strong>Nội dung có lỗi: trang đang hiển thị bản dựng tốt gần nhất.</strong> \
-         The content has errors; this is the last good version of the page. Sửa tệp và lưu lại, trang sẽ tự tải lại.</p>\
+        "<div id=\"sotay-errors\" role=\"alert\" lang=\"{lang}\" style=\"position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem;background:#fff5f5;color:#1a1a1a;border-top:4px solid #b00020;font:15px/1.45 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)\">\
+         <p style=\"margin:0 0 .5rem\"><strong>{heading}</strong> {hint}</p>\
          <pre style=\"margin:0;white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace\">{}</pre></div>",
-        escape(report)
+        crate::html::escape(report)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A JSON string that cannot end the script element it sits in.
@@ -183,6 +200,7 @@ mod tests {
             "a/index.html",
             "/tt/",
             None,
+            Language::Vi,
         );
         let page = String::from_utf8(page).unwrap();
         assert!(page.starts_with("<html><body><p>x</p><script>"), "{page}");
@@ -195,8 +213,14 @@ mod tests {
     #[test]
     fn the_error_report_is_escaped() {
         let report = "error: <script>alert(1)</script> & more\n --> content/procedures/a.md:3:1";
-        let page =
-            String::from_utf8(inject(b"<body></body>", "index.html", "/", Some(report))).unwrap();
+        let page = inject(
+            b"<body></body>",
+            "index.html",
+            "/",
+            Some(report),
+            Language::En,
+        );
+        let page = String::from_utf8(page).unwrap();
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
         assert!(page.contains("content/procedures/a.md:3:1"));
         assert!(!page.contains("<script>alert(1)"));

@@ -8,6 +8,7 @@
 
 mod http;
 mod live;
+mod session;
 mod target;
 mod watch;
 
@@ -19,15 +20,15 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::config::CONFIG_FILE;
-use crate::content::{CONTENT_DIR, PROCEDURES_DIR};
-use crate::freepages::PAGES_DIR;
-use crate::incremental::{Built, Files, Outcome, Session};
-use crate::offices::OFFICES_FILE;
+pub use session::Session;
+
+use crate::assemble::{Built, Files, Outcome};
+use crate::diagnostics::{self, Diagnostics, Format, Language};
+use crate::layout::{self, WATCHED};
 use http::{ReadError, Response, content_type, read_request};
 use live::{Change, Hub};
 use target::Target;
-use watch::{Batch, WATCHED, Watcher};
+use watch::{Batch, Watcher};
 
 pub struct ServeOptions {
     pub bind: IpAddr,
@@ -41,8 +42,8 @@ pub struct ServeOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("{0}")]
-    Open(String),
+    #[error("{}", diagnostics::render(.0, Format::Human, Language::Vi))]
+    Open(Diagnostics),
     #[error("the base path `{0}` is not a plain folder path; write it like /thu-tuc/")]
     BasePath(String),
     #[error(
@@ -62,10 +63,11 @@ const MAX_CONNECTIONS: usize = 256;
 const IDLE: Duration = Duration::from_secs(30);
 
 /// What requests are answered from: the last good site and the current errors.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Snapshot {
     files: Option<Arc<Files>>,
     errors: Option<Arc<str>>,
+    language: Language,
 }
 
 struct Shared {
@@ -112,8 +114,13 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut session = Session::open(root).map_err(ServeError::Open)?;
     let root = session.root().to_path_buf();
+    let language = session.language();
     let shared = Arc::new(Shared {
-        snapshot: RwLock::new(Snapshot::default()),
+        snapshot: RwLock::new(Snapshot {
+            files: None,
+            errors: None,
+            language,
+        }),
         hub: Hub::default(),
         base,
         connections: AtomicUsize::new(0),
@@ -123,6 +130,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             shared.set(Snapshot {
                 files: session.files(),
                 errors: None,
+                language,
             });
             eprintln!(
                 "built {} pages in {:.2} s",
@@ -130,12 +138,14 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Outcome::Failed(report) => {
+        Outcome::Failed(problems) => {
+            let report = diagnostics::render(&problems, Format::Human, language);
             eprint!("{report}");
             eprintln!("the preview shows these errors until they are fixed");
             shared.set(Snapshot {
                 files: None,
                 errors: Some(report.into()),
+                language,
             });
         }
         Outcome::Unchanged => {}
@@ -193,12 +203,11 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
 
 /// Everything the watcher can report, for when it lost track.
 fn everything(root: &Path) -> Vec<PathBuf> {
-    let content = root.join(CONTENT_DIR);
     let mut paths = vec![
-        root.join(CONFIG_FILE),
-        content.join(PROCEDURES_DIR),
-        content.join(OFFICES_FILE),
-        content.join(PAGES_DIR),
+        root.join(layout::CONFIG_FILE),
+        root.join(layout::PROCEDURES_DIR),
+        root.join(layout::OFFICES_FILE),
+        root.join(layout::PAGES_DIR),
     ];
     paths.extend(WATCHED.iter().map(|f| root.join(f)));
     paths
@@ -221,8 +230,10 @@ fn rebuild_loop(
         let first = match batches.recv_timeout(wait) {
             Ok(batch) => batch,
             Err(RecvTimeoutError::Timeout) => {
-                if let Some(built) = session.refresh_index() {
-                    publish(&session, shared, built, "search index");
+                match session.refresh_index() {
+                    Ok(Some(built)) => publish(&session, shared, built, "search index"),
+                    Ok(None) => {}
+                    Err(problems) => show_errors(&session, shared, &problems),
                 }
                 continue;
             }
@@ -245,22 +256,29 @@ fn rebuild_loop(
         match session.update(&paths) {
             Outcome::Unchanged => {}
             Outcome::Built(built) => publish(&session, shared, built, "rebuilt"),
-            Outcome::Failed(report) => {
-                let snapshot = shared.snapshot();
-                if snapshot.errors.as_deref() != Some(report.as_str()) {
-                    eprint!("{report}");
-                    shared.set(Snapshot {
-                        files: snapshot.files,
-                        errors: Some(report.into()),
-                    });
-                    shared.hub.publish(Change {
-                        all: true,
-                        paths: Vec::new(),
-                    });
-                }
-            }
+            Outcome::Failed(problems) => show_errors(&session, shared, &problems),
         }
     }
+}
+
+/// Keeps the last good site and shows `problems` over every page, once.
+fn show_errors(session: &Session, shared: &Shared, problems: &Diagnostics) {
+    let language = session.language();
+    let report = diagnostics::render(problems, Format::Human, language);
+    let snapshot = shared.snapshot();
+    if snapshot.errors.as_deref() == Some(report.as_str()) && snapshot.language == language {
+        return;
+    }
+    eprint!("{report}");
+    shared.set(Snapshot {
+        files: snapshot.files,
+        errors: Some(report.into()),
+        language,
+    });
+    shared.hub.publish(Change {
+        all: true,
+        paths: Vec::new(),
+    });
 }
 
 fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
@@ -268,6 +286,7 @@ fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
     shared.set(Snapshot {
         files: session.files(),
         errors: None,
+        language: session.language(),
     });
     let stages: Vec<String> = built
         .timings
@@ -345,12 +364,12 @@ fn file_response(shared: &Shared, path: &str) -> Response {
     let errors = snapshot.errors.as_deref();
     let Some(files) = &snapshot.files else {
         let report = errors.unwrap_or("the site has not been built yet");
-        let page = live::error_page(path, &shared.base, report);
+        let page = live::error_page(path, &shared.base, report, snapshot.language);
         return Response::new(503, content_type("x.html"), page);
     };
     let page = |path: &str, bytes: &[u8]| {
         if path.ends_with(".html") {
-            live::inject(bytes, path, &shared.base, errors)
+            live::inject(bytes, path, &shared.base, errors, snapshot.language)
         } else {
             bytes.to_vec()
         }

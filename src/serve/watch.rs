@@ -13,9 +13,7 @@ use notify_debouncer_full::{
     DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
 };
 
-/// What is watched, relative to the site root. The root itself is watched without
-/// its subfolders, for sotay.yaml and for these folders appearing.
-pub const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+use crate::layout::WATCHED;
 
 /// Quiet time before a burst of events is handed on: short, as it adds to every
 /// rebuild, but long enough to take an editor's save as one change.

@@ -11,6 +11,8 @@ pub use yaml_serde::{Mapping, Value};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub message: String,
+    /// Refused by sotay's nesting guard, not by the parser.
+    pub too_deep: bool,
     pub line: Option<usize>,
     pub column: Option<usize>,
 }
@@ -23,6 +25,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
         let location = e.location();
         SyntaxError {
             message: message_without_location(&e.to_string()),
+            too_deep: false,
             line: location.as_ref().map(|l| l.line()),
             column: location.as_ref().map(|l| l.column()),
         }
@@ -55,6 +58,7 @@ fn check_flow_depth(text: &str) -> Result<(), SyntaxError> {
                     if depth > MAX_DEPTH {
                         return Err(SyntaxError {
                             message: format!("values are nested more than {MAX_DEPTH} levels deep"),
+                            too_deep: true,
                             line: Some(line_no + 1),
                             column: Some(line[..i].chars().count() + 1),
                         });

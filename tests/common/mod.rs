@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sotay::build::{BuildError, BuildOptions, BuildReport, build};
+use sotay::build::{BuildFailure, BuildOptions, BuildReport, CheckReport, build, check};
 use sotay::diagnostics::{Format, render};
-use sotay::site::{Loaded, load};
+use sotay::sources::Sources;
 
 pub const CONFIG: &str =
     "title: \"Sổ tay thử nghiệm\"\norganisation:\n  name: \"UBND phường Thử Nghiệm\"\n";
@@ -64,13 +64,20 @@ impl TestSite {
         self.write(&format!("content/procedures/{name}"), text)
     }
 
-    pub fn load(&self) -> Loaded {
-        load(self.root())
+    /// The handbook's sources, read and decoded.
+    pub fn load(&self) -> Sources {
+        Sources::load(self.root())
+    }
+
+    /// What `sotay check` finds.
+    pub fn check(&self) -> CheckReport {
+        check(self.root())
     }
 
     /// What `sotay check` prints, without the counts line.
     pub fn check_output(&self) -> String {
-        render(&self.load().diagnostics, Format::Human)
+        let report = self.check();
+        render(&report.diagnostics, Format::Human, report.language)
     }
 }
 
@@ -97,7 +104,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 impl TestSite {
-    pub fn build(&self) -> Result<BuildReport, BuildError> {
+    pub fn build(&self) -> Result<BuildReport, BuildFailure> {
         build(self.root(), &BuildOptions::default())
     }
 
@@ -105,8 +112,18 @@ impl TestSite {
     pub fn build_ok(&self) -> BuildReport {
         match self.build() {
             Ok(report) => report,
-            Err(BuildError::Content(d)) => panic!("{}", render(&d, Format::Human)),
-            Err(e) => panic!("{e}"),
+            Err(failure) => panic!(
+                "{}",
+                render(&failure.diagnostics, Format::Human, failure.language)
+            ),
+        }
+    }
+
+    /// What a failed `sotay build` prints about the problems.
+    pub fn build_error(&self) -> String {
+        match self.build() {
+            Ok(_) => panic!("the build succeeded"),
+            Err(failure) => render(&failure.diagnostics, Format::Human, failure.language),
         }
     }
 

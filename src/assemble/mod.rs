@@ -1,0 +1,621 @@
+//! The one place that knows what the site contains: every page, the search index,
+//! static files, forms, sitemap, robots and 404. `sotay build` writes what it
+//! assembles, `sotay check` reports its problems, and the preview keeps it between
+//! saves and updates it. An update gives byte for byte what a full assembly gives
+//! (`tests/incremental.rs` compares the two after every edit).
+//!
+//! - A record renders its own page and the pages that name it as related. The other
+//!   pages (home, lists, indexes, free pages) are few: all are planned, and those whose
+//!   data differs from last time are rendered.
+//! - The search index follows in a second step, [`Assembly::refresh_index`], so the
+//!   edited page is served before the index (a second or so at 10,000 records) is done.
+//! - A template renders the pages whose template uses it; configuration, offices, free
+//!   pages and interface strings assemble everything (records are not read again).
+
+mod crawlers;
+mod files;
+mod problems;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use files::Files;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Strings;
+use crate::pages::{self, Page, ProcedureItem, Views};
+use crate::render::Renderer;
+use crate::search;
+use crate::site::Site;
+use crate::sources::{Changes, SEARCH_SCRIPT, Sources};
+use crate::theme::Theme;
+use crate::urls;
+use files::Update;
+
+/// Times the stages of an assembly, one lap each.
+pub struct Stopwatch {
+    since: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Stopwatch {
+            since: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    pub fn lap(&mut self, stage: &'static str) {
+        self.laps.push((stage, self.since.elapsed()));
+        self.since = Instant::now();
+    }
+
+    pub fn laps(&self) -> &[(&'static str, Duration)] {
+        &self.laps
+    }
+}
+
+/// The assembled site, and what is needed to update it.
+pub struct Assembly {
+    files: Arc<Files>,
+    renderer: Renderer,
+    /// List lines by record file.
+    items: HashMap<PathBuf, Arc<ProcedureItem>>,
+    /// Every page but the procedures', as planned, to see which changed.
+    others: HashMap<String, Page>,
+    statics: Vec<String>,
+    forms: Vec<String>,
+    index: Vec<String>,
+    /// The search index and page are older than the pages.
+    index_stale: bool,
+    /// The search page failed to render since the last change: wait for the next one.
+    index_failed: bool,
+    pages: usize,
+}
+
+/// What an assembly or update did.
+#[derive(Debug)]
+pub struct Built {
+    /// Files whose content changed, appeared or disappeared.
+    pub changed: Vec<String>,
+    /// Pages rendered.
+    pub rendered: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// What bringing a site up to date gave.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing the site is made of changed (an editor's swap file, say).
+    Unchanged,
+    Built(Built),
+    /// There are errors; the last assembly is kept.
+    Failed(Diagnostics),
+}
+
+/// Everything the sources are checked for, and the site when there is no error: what
+/// all three commands start from. The diagnostics hold the warnings in either case.
+pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, Diagnostics) {
+    let mut diagnostics = sources.diagnostics();
+    let ready = ready(sources, &diagnostics);
+    clock.lap("load");
+    let Some((site, theme, strings)) = ready else {
+        diagnostics.extend(problems::templates_alone(sources));
+        diagnostics.sort();
+        return (None, diagnostics);
+    };
+    match full(sources, site, theme, strings, None, clock) {
+        Ok((assembly, _)) => (Some(assembly), diagnostics),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            diagnostics.sort();
+            (None, diagnostics)
+        }
+    }
+}
+
+/// The parts an assembly needs, when the sources have no error.
+fn ready<'a>(
+    sources: &'a Sources,
+    diagnostics: &Diagnostics,
+) -> Option<(Site<'a>, &'a Theme, &'a Strings)> {
+    if diagnostics.has_errors() {
+        return None;
+    }
+    Some((sources.site()?, sources.theme()?, sources.strings()?))
+}
+
+/// Brings `current` up to date with `changes`: a full assembly when there is none yet
+/// or something every page shows changed, else an update of what `changes` touch.
+/// On errors `current` stays as it was.
+pub fn bring_up_to_date(
+    current: &mut Option<Assembly>,
+    sources: &Sources,
+    changes: &Changes,
+    clock: &mut Stopwatch,
+) -> Outcome {
+    if changes.is_empty() && current.is_some() {
+        return Outcome::Unchanged;
+    }
+    let diagnostics = sources.diagnostics();
+    let Some((site, theme, strings)) = ready(sources, &diagnostics) else {
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(problems::templates_alone(sources));
+        diagnostics.sort();
+        return Outcome::Failed(only_errors(diagnostics));
+    };
+    clock.lap("check");
+    let result = match current {
+        Some(assembly) if !changes.full => {
+            assembly.update(sources, site, theme, strings, changes, clock)
+        }
+        _ => {
+            let old = current.as_ref().map(|a| a.files.clone());
+            full(sources, site, theme, strings, old.as_deref(), clock).map(|(assembly, built)| {
+                *current = Some(assembly);
+                built
+            })
+        }
+    };
+    match result {
+        Ok(built) => Outcome::Built(built),
+        Err(problems) => Outcome::Failed(only_errors(problems)),
+    }
+}
+
+/// Errors first: warnings only when there are no errors to fix.
+fn only_errors(diagnostics: Diagnostics) -> Diagnostics {
+    let mut errors = Diagnostics::default();
+    errors.extend(
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .cloned(),
+    );
+    errors
+}
+
+/// Plans, renders and indexes every page, adds the other files and checks the links.
+fn full(
+    sources: &Sources,
+    site: Site,
+    theme: &Theme,
+    strings: &Strings,
+    old: Option<&Files>,
+    clock: &mut Stopwatch,
+) -> Result<(Assembly, Built), Diagnostics> {
+    let views = Views {
+        site: &site,
+        strings,
+    };
+    let items = views.items();
+    let by_code = pages::by_code(site.records);
+    let procedures: Vec<Page> = site
+        .records
+        .par_iter()
+        .map(|record| views.procedure_page(record, &by_code))
+        .collect();
+    let others = pages::plan_others(&site, strings, &items);
+    let renderer = renderer(theme, &views)?;
+    clock.lap("plan");
+
+    // The index is built while the pages render; the search page carries its manifest.
+    let (rendered, index) = rayon::join(
+        || render_all(&renderer, procedures.iter().chain(&others)),
+        || search::build(&views, site.records, &items),
+    );
+    let mut update = Update::starting_empty(old);
+    update.insert_all(rendered?);
+    let search_page = views.search_page(&index.manifest, &search_script(theme));
+    update.insert(render(&renderer, &search_page)?);
+    let index_paths = index.files.iter().map(|f| f.path.clone()).collect();
+    update.insert_all(index.files);
+    clock.lap("render and index");
+
+    let statics = static_files(theme);
+    let static_paths = statics.iter().map(|f| f.path.clone()).collect();
+    update.insert_all(statics);
+    let forms = form_paths(&site);
+    for path in &forms {
+        update.insert(read_form(sources, path)?);
+    }
+    update.insert_all(crawlers::files(
+        &site,
+        procedures
+            .iter()
+            .chain(&others)
+            .filter(|p| p.in_sitemap)
+            .map(|p| p.path.as_str()),
+    ));
+    let everything: Vec<String> = update.paths();
+    problems::broken_links(sources, &update, &everything)?;
+    clock.lap("check links");
+
+    let pages = procedures.len() + others.len() + 1;
+    let (files, changed) = update.finish();
+    let assembly = Assembly {
+        files: Arc::new(files),
+        renderer,
+        items: site
+            .records
+            .iter()
+            .map(|r| r.file.clone())
+            .zip(items)
+            .collect(),
+        others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
+        statics: static_paths,
+        forms,
+        index: index_paths,
+        index_stale: false,
+        index_failed: false,
+        pages,
+    };
+    let built = Built {
+        changed,
+        rendered: pages,
+        timings: clock.laps().to_vec(),
+    };
+    Ok((assembly, built))
+}
+
+impl Assembly {
+    /// Every file of the site.
+    pub fn files(&self) -> Arc<Files> {
+        self.files.clone()
+    }
+
+    /// How many pages the site has.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Whether [`Assembly::refresh_index`] has work to do.
+    pub fn index_stale(&self) -> bool {
+        self.index_stale && !self.index_failed
+    }
+
+    /// Builds the search index and search page again for the site as it is.
+    /// A failure is reported once; the next change tries again.
+    pub fn refresh_index(&mut self, sources: &Sources) -> Result<Option<Built>, Diagnostics> {
+        if !self.index_stale() {
+            return Ok(None);
+        }
+        let (Some(site), Some(theme), Some(strings)) =
+            (sources.site(), sources.theme(), sources.strings())
+        else {
+            return Ok(None);
+        };
+        let mut clock = Stopwatch::start();
+        let views = Views {
+            site: &site,
+            strings,
+        };
+        let items: Vec<Arc<ProcedureItem>> = site
+            .records
+            .iter()
+            .map(|r| self.items[&r.file].clone())
+            .collect();
+        let index = search::build(&views, site.records, &items);
+        let page = views.search_page(&index.manifest, &search_script(theme));
+        let page = match render(&self.renderer, &page) {
+            Ok(page) => page,
+            Err(problems) => {
+                self.index_failed = true;
+                return Err(problems);
+            }
+        };
+        clock.lap("index");
+        let mut files = Update::new(&self.files);
+        for path in self.index.drain(..) {
+            files.remove(&path);
+        }
+        self.index = index.files.iter().map(|f| f.path.clone()).collect();
+        files.insert_all(index.files);
+        files.insert(page);
+        let (files, changed) = files.finish();
+        self.files = Arc::new(files);
+        self.index_stale = false;
+        clock.lap("swap");
+        Ok(Some(Built {
+            changed,
+            rendered: 1,
+            timings: clock.laps().to_vec(),
+        }))
+    }
+
+    /// Plans and renders the pages `changes` can have changed; `self` is only changed
+    /// when everything succeeded.
+    fn update(
+        &mut self,
+        sources: &Sources,
+        site: Site,
+        theme: &Theme,
+        strings: &Strings,
+        changes: &Changes,
+        clock: &mut Stopwatch,
+    ) -> Result<Built, Diagnostics> {
+        let views = Views {
+            site: &site,
+            strings,
+        };
+        let renderer = if changes.templates.is_empty() {
+            None
+        } else {
+            Some(renderer(theme, &views)?)
+        };
+        let templates = affected_templates(theme, &changes.templates);
+
+        // List lines: new for changed records, kept for the others.
+        let fresh: HashMap<PathBuf, Arc<ProcedureItem>> = site
+            .records
+            .par_iter()
+            .filter(|r| changes.records.contains_key(&r.file))
+            .map(|r| (r.file.clone(), Arc::new(views.item(r))))
+            .collect();
+        let item_list: Vec<Arc<ProcedureItem>> = site
+            .records
+            .iter()
+            .map(|r| {
+                fresh
+                    .get(&r.file)
+                    .unwrap_or_else(|| &self.items[&r.file])
+                    .clone()
+            })
+            .collect();
+        clock.lap("items");
+
+        // Procedure pages: the changed records and those naming one as related.
+        let mut codes: HashSet<String> = HashSet::new();
+        for (file, old) in &changes.records {
+            codes.extend(old.as_ref().map(|o| o.code.clone()));
+            if let Ok(i) = site
+                .records
+                .binary_search_by(|r| r.file.as_path().cmp(file))
+            {
+                codes.insert(site.records[i].code.to_lowercase());
+            }
+        }
+        let all_procedures = templates.contains("procedure.html");
+        let by_code = pages::by_code(site.records);
+        let procedures: Vec<Page> = site
+            .records
+            .par_iter()
+            .filter(|r| {
+                all_procedures
+                    || changes.records.contains_key(&r.file)
+                    || r.related.iter().any(|c| codes.contains(&c.to_lowercase()))
+            })
+            .map(|r| views.procedure_page(r, &by_code))
+            .collect();
+        clock.lap("procedures");
+
+        // Other pages: all planned, rendered when their data or template changed.
+        let others = pages::plan_others(&site, strings, &item_list);
+        let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
+        let to_render =
+            procedures.iter().chain(others.iter().filter(|p| {
+                templates.contains(p.template) || self.others.get(&p.path) != Some(*p)
+            }));
+        clock.lap("plan");
+        let rendered = render_all(renderer_now, to_render)?;
+        clock.lap("render");
+
+        let mut files = Update::new(&self.files);
+        for old in changes.records.values().flatten() {
+            files.remove(&old.page);
+        }
+        let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
+        for path in self.others.keys() {
+            if !planned.contains(path.as_str()) {
+                files.remove(path);
+            }
+        }
+        let count = rendered.len();
+        let checked: Vec<String> = rendered.iter().map(|f| f.path.clone()).collect();
+        files.insert_all(rendered);
+        let statics = if changes.statics {
+            for path in &self.statics {
+                files.remove(path);
+            }
+            let statics = static_files(theme);
+            let paths = statics.iter().map(|f| f.path.clone()).collect();
+            files.insert_all(statics);
+            Some(paths)
+        } else {
+            None
+        };
+        let forms = form_paths(&site);
+        for path in &self.forms {
+            if forms.binary_search(path).is_err() {
+                files.remove(path);
+            }
+        }
+        for path in &forms {
+            if changes.forms.contains(path) || self.forms.binary_search(path).is_err() {
+                files.insert(read_form(sources, path)?);
+            }
+        }
+        let sitemap: Vec<String> = site
+            .records
+            .iter()
+            .map(|r| urls::procedure(&r.slug))
+            .chain(
+                others
+                    .iter()
+                    .filter(|p| p.in_sitemap)
+                    .map(|p| p.path.clone()),
+            )
+            .collect();
+        files.insert_all(crawlers::files(&site, sitemap.iter().map(String::as_str)));
+        problems::broken_links(sources, &files, &checked)?;
+        clock.lap("check links");
+
+        let (new_files, changed) = files.finish();
+        self.files = Arc::new(new_files);
+        for file in changes.records.keys() {
+            self.items.remove(file);
+        }
+        self.items.extend(fresh);
+        self.pages = site.records.len() + others.len() + 1;
+        self.others = others.into_iter().map(|p| (p.path.clone(), p)).collect();
+        if let Some(renderer) = renderer {
+            self.renderer = renderer;
+        }
+        if let Some(statics) = statics {
+            self.statics = statics;
+        }
+        self.forms = forms;
+        self.index_failed = false;
+        if !changes.records.is_empty() || changes.search_script || templates.contains("search.html")
+        {
+            self.index_stale = true;
+        }
+        clock.lap("swap");
+        Ok(Built {
+            changed,
+            rendered: count,
+            timings: clock.laps().to_vec(),
+        })
+    }
+}
+
+/// A file of the site being assembled, relative to the output folder.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The theme's templates, ready to render pages of this site.
+fn renderer(theme: &Theme, views: &Views) -> Result<Renderer, Diagnostics> {
+    Renderer::new(
+        theme,
+        &views.site_view(),
+        views.strings,
+        views.site.config.base_url.as_deref(),
+    )
+    .map_err(|error| one(error.diagnostic(None)))
+}
+
+fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
+    renderer
+        .render(page)
+        .map(|html| OutputFile {
+            path: page.path.clone(),
+            bytes: html.into_bytes(),
+        })
+        .map_err(|error| one(error.diagnostic(Some(&page.path))))
+}
+
+/// Renders `pages` in parallel. A template error is reported once, not once per page.
+fn render_all<'a>(
+    renderer: &Renderer,
+    pages: impl Iterator<Item = &'a Page>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let pages: Vec<&Page> = pages.collect();
+    let results: Vec<Result<OutputFile, crate::render::RenderError>> = pages
+        .par_iter()
+        .map(|page| {
+            renderer.render(page).map(|html| OutputFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors: Vec<(crate::render::RenderError, &str)> = Vec::new();
+    for (result, page) in results.into_iter().zip(&pages) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(error) if errors.iter().all(|(e, _)| *e != error) => {
+                errors.push((error, page.path.as_str()));
+            }
+            Err(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        return Ok(files);
+    }
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(errors.iter().map(|(e, page)| e.diagnostic(Some(page))));
+    Err(diagnostics)
+}
+
+fn one(diagnostic: Diagnostic) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(diagnostic);
+    diagnostics
+}
+
+/// The theme's search script, as the search page inlines it.
+fn search_script(theme: &Theme) -> String {
+    theme
+        .files
+        .get(SEARCH_SCRIPT)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default()
+}
+
+/// The theme's `static/` files, at the root of the site.
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    theme
+        .files_in("static")
+        .map(|(path, file)| OutputFile {
+            path: path.to_string(),
+            bytes: file.bytes.clone(),
+        })
+        .collect()
+}
+
+/// Paths (under `content/`) of the form files records link to, sorted.
+fn form_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = site
+        .records
+        .iter()
+        .flat_map(|r| &r.documents)
+        .flat_map(|d| &d.forms)
+        .filter_map(|f| f.file.clone())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+}
+
+/// A form file, published with its path under `content/`.
+fn read_form(sources: &Sources, path: &str) -> Result<OutputFile, Diagnostics> {
+    let bytes = sources.read_form(path).map_err(|d| one(*d))?;
+    Ok(OutputFile {
+        path: path.to_string(),
+        bytes,
+    })
+}
+
+/// The changed templates and those that extend, include or import one of them. A
+/// template names another in quotes; matching the quoted name errs on the safe side.
+fn affected_templates(theme: &Theme, changed: &BTreeSet<String>) -> HashSet<String> {
+    let sources: Vec<(&str, String)> = theme
+        .files_in("templates")
+        .map(|(name, f)| (name, String::from_utf8_lossy(&f.bytes).into_owned()))
+        .collect();
+    let mut affected: HashSet<String> = changed.iter().cloned().collect();
+    loop {
+        let more: Vec<String> = sources
+            .iter()
+            .filter(|(name, _)| !affected.contains(*name))
+            .filter(|(_, text)| {
+                affected
+                    .iter()
+                    .any(|t| text.contains(&format!("\"{t}\"")) || text.contains(&format!("'{t}'")))
+            })
+            .map(|(name, _)| name.to_string())
+            .collect();
+        if more.is_empty() {
+            return affected;
+        }
+        affected.extend(more);
+    }
+}

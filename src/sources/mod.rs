@@ -1,0 +1,558 @@
+//! Everything read from the handbook folder: configuration, offices, free pages,
+//! records, the theme and its interface strings. Each file is read and decoded once;
+//! [`Sources::reload`] reads again only the paths it is given and says what changed.
+//! Checks work on what is here and never read a file again to find a position.
+
+mod read;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use read::leaves_site;
+
+use crate::config::{Config, Language, decode_config};
+use crate::decode::decode_record;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fields::FieldLabels;
+use crate::freepages::{FreePage, decode_page};
+use crate::i18n::Strings;
+use crate::layout::{self, SourceKind, is_record_path, kind_of, relative};
+use crate::offices::{Office, decode_offices};
+use crate::record::Record;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::tr;
+use crate::validate::validate;
+
+/// The theme's search script, inlined into the search page.
+pub const SEARCH_SCRIPT: &str = "scripts/search.js";
+
+pub struct Sources {
+    root: PathBuf,
+    /// The last configuration that could be read.
+    config: Option<Config>,
+    offices: Vec<Office>,
+    /// Sorted by file path, so builds are reproducible.
+    records: Vec<Record>,
+    pages: Vec<FreePage>,
+    field_labels: FieldLabels,
+    theme: Option<Theme>,
+    strings: Option<Strings>,
+    /// Every record file found: its text (kept for positions) and its problems.
+    record_files: BTreeMap<PathBuf, RecordFile>,
+    problems: Problems,
+}
+
+struct RecordFile {
+    text: Option<Arc<str>>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Problems by where they come from, replaced when that part is read again.
+#[derive(Default)]
+struct Problems {
+    config: Vec<Diagnostic>,
+    offices: Vec<Diagnostic>,
+    pages: Vec<Diagnostic>,
+    discovery: Vec<Diagnostic>,
+    theme: Vec<Diagnostic>,
+    strings: Vec<Diagnostic>,
+}
+
+/// What a reload changed, for an assembly to bring the site up to date. Changes
+/// that wait (while the sources have errors) are merged.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Something every page shows: configuration, offices, free pages, strings,
+    /// field labels, the theme as a whole.
+    pub full: bool,
+    /// Record files changed, with the code and page they had before the first change.
+    pub records: HashMap<PathBuf, Option<Identity>>,
+    /// Template names (under `templates/`) whose text changed.
+    pub templates: BTreeSet<String>,
+    pub statics: bool,
+    /// Paths under `content/` that forms may be.
+    pub forms: BTreeSet<String>,
+    pub search_script: bool,
+}
+
+impl Changes {
+    /// Everything: for a first assembly.
+    pub fn all() -> Changes {
+        Changes {
+            full: true,
+            ..Changes::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.full
+            && self.records.is_empty()
+            && self.templates.is_empty()
+            && !self.statics
+            && self.forms.is_empty()
+            && !self.search_script
+    }
+
+    /// Adds `later`; a record keeps the identity it had before the first change.
+    pub fn merge(&mut self, later: Changes) {
+        self.full |= later.full;
+        for (file, identity) in later.records {
+            self.records.entry(file).or_insert(identity);
+        }
+        self.templates.extend(later.templates);
+        self.statics |= later.statics;
+        self.forms.extend(later.forms);
+        self.search_script |= later.search_script;
+    }
+}
+
+/// The code and page a record had, so pages naming it can be found after it changed.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub code: String,
+    pub page: String,
+}
+
+impl Identity {
+    fn of(record: &Record) -> Identity {
+        Identity {
+            code: record.code.to_lowercase(),
+            page: crate::urls::procedure(&record.slug),
+        }
+    }
+}
+
+/// The language of the handbook at `root`, from its configuration alone: for
+/// commands that need nothing else (`sotay new`).
+pub fn language_of(root: &Path) -> Language {
+    read::text(root, Path::new(layout::CONFIG_FILE))
+        .ok()
+        .and_then(|text| decode_config(Path::new(layout::CONFIG_FILE), &text).0)
+        .map_or(Language::Vi, |c| c.language)
+}
+
+impl Sources {
+    /// Reads the whole handbook at `root`. Problems are kept, never fatal here.
+    pub fn load(root: &Path) -> Sources {
+        let mut sources = Sources {
+            root: root.to_path_buf(),
+            config: None,
+            offices: Vec::new(),
+            records: Vec::new(),
+            pages: Vec::new(),
+            field_labels: FieldLabels::default(),
+            theme: None,
+            strings: None,
+            record_files: BTreeMap::new(),
+            problems: Problems::default(),
+        };
+        sources.read_config();
+        sources.read_offices();
+        sources.read_pages();
+        sources.read_theme();
+        sources.rediscover(&[]);
+        sources.field_labels = FieldLabels::of(&sources.records);
+        sources
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The language messages are written in: the handbook's, Vietnamese by default.
+    pub fn language(&self) -> Language {
+        self.config.as_ref().map_or(Language::Vi, |c| c.language)
+    }
+
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The site as the pages see it, once the configuration could be read.
+    pub fn site(&self) -> Option<Site<'_>> {
+        Some(Site {
+            root: &self.root,
+            config: self.config.as_ref()?,
+            offices: &self.offices,
+            records: &self.records,
+            pages: &self.pages,
+            field_labels: &self.field_labels,
+        })
+    }
+
+    pub fn theme(&self) -> Option<&Theme> {
+        self.theme.as_ref()
+    }
+
+    pub fn strings(&self) -> Option<&Strings> {
+        self.strings.as_ref()
+    }
+
+    /// The text of a record file as it was read.
+    pub fn record_text(&self, file: &Path) -> Option<&str> {
+        self.record_files.get(file)?.text.as_deref()
+    }
+
+    /// Every problem of the sources as they are now, sorted: what `sotay check`
+    /// reports before anything is rendered.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = Diagnostics::default();
+        let p = &self.problems;
+        for part in [
+            &p.config,
+            &p.offices,
+            &p.discovery,
+            &p.pages,
+            &p.theme,
+            &p.strings,
+        ] {
+            all.extend(part.iter().cloned());
+        }
+        all.extend(
+            self.record_files
+                .values()
+                .flat_map(|f| f.problems.iter().cloned()),
+        );
+        all.extend(validate(
+            &self.root,
+            &self.records,
+            &self.offices,
+            &|file| self.record_text(file),
+        ));
+        all.sort();
+        all
+    }
+
+    /// A form file under `content/`, as published.
+    pub fn read_form(&self, path: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let full = self.root.join(layout::CONTENT_DIR).join(path);
+        std::fs::read(&full).map_err(|e| {
+            let reason = e.to_string();
+            Box::new(
+                Diagnostic::error(
+                    relative(&self.root, &full),
+                    tr!(
+                        "cannot read this form: {reason}",
+                        "không đọc được mẫu đơn này: {reason}"
+                    ),
+                )
+                .help(tr!(
+                    "check that the file exists and is readable",
+                    "kiểm tra tệp có tồn tại và có quyền đọc"
+                )),
+            )
+        })
+    }
+
+    /// Reads what changed at `paths` (files or folders, absolute or relative to the
+    /// root: whatever a watcher reported) and says what that changed.
+    pub fn reload(&mut self, paths: &[PathBuf]) -> Changes {
+        let mut changes = Changes::default();
+        let touched: Vec<(PathBuf, SourceKind)> = paths
+            .iter()
+            .map(|p| relative(&self.root, p))
+            .filter_map(|p| kind_of(&p).map(|kind| (p, kind)))
+            .collect();
+        let has = |wanted: fn(&SourceKind) -> bool| touched.iter().any(|(_, k)| wanted(k));
+        if has(|k| matches!(k, SourceKind::Config)) {
+            let theme = self.config.as_ref().map(|c| c.theme.clone());
+            self.read_config();
+            if self.config.as_ref().map(|c| c.theme.clone()) != theme {
+                self.read_theme();
+            } else {
+                // The language picks the interface strings.
+                self.read_strings();
+            }
+            changes.full = true;
+        }
+        if has(|k| matches!(k, SourceKind::Offices)) {
+            self.read_offices();
+            changes.full = true;
+        }
+        if has(|k| matches!(k, SourceKind::FreePages)) {
+            self.read_pages();
+            changes.full = true;
+        }
+        if has(|k| matches!(k, SourceKind::Theme)) {
+            self.reload_theme(&mut changes);
+        }
+        let records: Vec<&PathBuf> = touched
+            .iter()
+            .filter(|(_, k)| matches!(k, SourceKind::Records))
+            .map(|(p, _)| p)
+            .collect();
+        if !records.is_empty() {
+            self.reload_records(&records, &mut changes);
+            let labels = FieldLabels::of(&self.records);
+            // A field's label can change with any record of that field (the most
+            // common form wins): then every page that shows the field is out of date.
+            if labels != self.field_labels {
+                self.field_labels = labels;
+                changes.full = true;
+            }
+        }
+        for (_, kind) in &touched {
+            if let SourceKind::Content(form) = kind {
+                changes.forms.insert(form.clone());
+            }
+        }
+        changes
+    }
+
+    fn read_config(&mut self) {
+        let (config, problems) = match read::text(&self.root, Path::new(layout::CONFIG_FILE)) {
+            Ok(text) => decode_config(Path::new(layout::CONFIG_FILE), &text),
+            Err(_) if !self.root.join(layout::CONFIG_FILE).exists() => {
+                let root = self.root.display().to_string();
+                let missing = Diagnostic::error(
+                    layout::CONFIG_FILE,
+                    tr!(
+                        "there is no sotay.yaml in {root}",
+                        "không có tệp sotay.yaml trong {root}"
+                    ),
+                )
+                .help(tr!(
+                    "run sotay in the handbook's folder, or pass `--root <folder>`",
+                    "chạy sotay trong thư mục sổ tay, hoặc thêm `--root <thư mục>`"
+                ));
+                (None, vec![missing])
+            }
+            Err(problem) => (None, vec![*problem]),
+        };
+        if config.is_some() {
+            self.config = config;
+        }
+        self.problems.config = problems;
+    }
+
+    fn read_offices(&mut self) {
+        let path = Path::new(layout::OFFICES_FILE);
+        if !self.root.join(path).exists() {
+            self.offices = Vec::new();
+            self.problems.offices = Vec::new();
+            return;
+        }
+        let (offices, problems) = match read::text(&self.root, path) {
+            Ok(text) => decode_offices(path, &text),
+            Err(problem) => (Vec::new(), vec![*problem]),
+        };
+        self.offices = offices;
+        self.problems.offices = problems;
+    }
+
+    fn read_pages(&mut self) {
+        let mut pages = Vec::new();
+        let mut problems = Vec::new();
+        for file in read::page_files(&self.root) {
+            match read::text(&self.root, &file) {
+                Ok(text) => {
+                    let (page, found) = decode_page(&file, &text);
+                    problems.extend(found);
+                    pages.extend(page);
+                }
+                Err(problem) => problems.push(*problem),
+            }
+        }
+        pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+        self.pages = pages;
+        self.problems.pages = problems;
+    }
+
+    /// The theme named in the configuration, and its interface strings.
+    fn read_theme(&mut self) {
+        let name = self.config.as_ref().map_or("default", |c| c.theme.as_str());
+        match Theme::load(&self.root, name) {
+            Ok(theme) => {
+                self.theme = Some(theme);
+                self.problems.theme = Vec::new();
+            }
+            Err(error) => {
+                self.theme = None;
+                self.problems.theme = vec![error.diagnostic()];
+            }
+        }
+        self.read_strings();
+    }
+
+    fn read_strings(&mut self) {
+        let Some(theme) = &self.theme else {
+            self.strings = None;
+            self.problems.strings = Vec::new();
+            return;
+        };
+        let (strings, problems) = Strings::of_theme(theme, self.language());
+        self.strings = strings;
+        self.problems.strings = problems;
+    }
+
+    /// Loads the theme again and notes which of its files changed.
+    fn reload_theme(&mut self, changes: &mut Changes) {
+        let before = self.theme.take();
+        self.read_theme();
+        let (Some(before), Some(after)) = (&before, &self.theme) else {
+            changes.full = true;
+            return;
+        };
+        let paths: BTreeSet<&String> = before.files.keys().chain(after.files.keys()).collect();
+        for path in paths {
+            let old = before.files.get(path).map(|f| &f.bytes);
+            if old == after.files.get(path).map(|f| &f.bytes) {
+                continue;
+            }
+            if let Some(name) = path.strip_prefix("templates/") {
+                changes.templates.insert(name.to_string());
+            } else if path.starts_with("static/") {
+                changes.statics = true;
+            } else if path == SEARCH_SCRIPT {
+                changes.search_script = true;
+            } else {
+                // Interface strings and anything else the theme holds.
+                changes.full = true;
+            }
+        }
+    }
+
+    /// Reads the touched record files, or walks the folders again when a touched
+    /// path is not a plain file (a folder, a link, a folder that vanished).
+    fn reload_records(&mut self, touched: &[&PathBuf], changes: &mut Changes) {
+        match self.plain_files(touched) {
+            Some(files) => {
+                for file in files {
+                    let record = if self.root.join(&file).is_file() {
+                        self.read_record(&file)
+                    } else {
+                        self.record_files.remove(&file);
+                        None
+                    };
+                    self.replace_record(&file, record, changes);
+                }
+            }
+            None => {
+                let touched: Vec<PathBuf> = touched.iter().map(|p| p.to_path_buf()).collect();
+                let mut found = Changes::default();
+                self.rediscover_into(&touched, &mut found);
+                changes.merge(found);
+            }
+        }
+    }
+
+    /// When every touched path is a plain record file (saved, created or deleted),
+    /// those files: no need to walk the folders again. `None` for anything else.
+    fn plain_files(&self, touched: &[&PathBuf]) -> Option<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        for path in touched {
+            match std::fs::symlink_metadata(self.root.join(path)) {
+                Ok(meta) if meta.file_type().is_file() => {
+                    if is_record_path(path) {
+                        files.push(path.to_path_buf());
+                    }
+                }
+                Ok(_) => return None,
+                Err(_) if self.record_files.contains_key(*path) => {
+                    files.push(path.to_path_buf());
+                }
+                // Gone, and not a record: a folder that held records, or an
+                // editor's temporary file.
+                Err(_) => {
+                    if self.record_files.keys().any(|f| f.starts_with(path)) {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(files)
+    }
+
+    fn rediscover(&mut self, touched: &[PathBuf]) {
+        let mut ignored = Changes::default();
+        self.rediscover_into(touched, &mut ignored);
+    }
+
+    /// Walks the procedures folder again, reading new files and those under `touched`.
+    fn rediscover_into(&mut self, touched: &[PathBuf], changes: &mut Changes) {
+        let (files, problems) = read::discover_records(&self.root);
+        self.problems.discovery = problems;
+        let found: BTreeSet<PathBuf> = files.iter().map(|f| relative(&self.root, f)).collect();
+        let gone: Vec<PathBuf> = self
+            .record_files
+            .keys()
+            .filter(|f| !found.contains(*f))
+            .cloned()
+            .collect();
+        for file in gone {
+            self.record_files.remove(&file);
+            self.replace_record(&file, None, changes);
+        }
+        let to_read: Vec<PathBuf> = found
+            .into_iter()
+            .filter(|f| {
+                !self.record_files.contains_key(f) || touched.iter().any(|t| f.starts_with(t))
+            })
+            .collect();
+        let read: Vec<(PathBuf, RecordFile, Option<Record>)> = to_read
+            .into_par_iter()
+            .map(|file| {
+                let (entry, record) = read_record(&self.root, &file);
+                (file, entry, record)
+            })
+            .collect();
+        for (file, entry, record) in read {
+            self.record_files.insert(file.clone(), entry);
+            self.replace_record(&file, record, changes);
+        }
+    }
+
+    fn read_record(&mut self, file: &Path) -> Option<Record> {
+        let (entry, record) = read_record(&self.root, file);
+        self.record_files.insert(file.to_path_buf(), entry);
+        record
+    }
+
+    /// Puts `record` in the place of the one read from `file`, keeping path order.
+    fn replace_record(&mut self, file: &Path, record: Option<Record>, changes: &mut Changes) {
+        let records = &mut self.records;
+        let at = records.binary_search_by(|r| r.file.as_path().cmp(file));
+        let old = match (at, record) {
+            (Ok(i), Some(record)) => Some(std::mem::replace(&mut records[i], record)),
+            (Ok(i), None) => Some(records.remove(i)),
+            (Err(i), Some(record)) => {
+                records.insert(i, record);
+                None
+            }
+            (Err(_), None) => None,
+        };
+        changes
+            .records
+            .entry(file.to_path_buf())
+            .or_insert_with(|| old.as_ref().map(Identity::of));
+    }
+}
+
+/// Reads and decodes one record file (`file` relative to `root`).
+fn read_record(root: &Path, file: &Path) -> (RecordFile, Option<Record>) {
+    match read::text(root, file) {
+        Ok(text) => {
+            let (record, problems) = decode_record(file, &text);
+            let entry = RecordFile {
+                text: Some(text.into()),
+                problems,
+            };
+            (entry, record)
+        }
+        Err(problem) => {
+            let entry = RecordFile {
+                text: None,
+                problems: vec![*problem],
+            };
+            (entry, None)
+        }
+    }
+}

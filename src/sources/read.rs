@@ -1,0 +1,127 @@
+//! Reading the handbook's files from disk into text, each problem a diagnostic that
+//! names the file: unreadable, too large, not UTF-8, a link leading out of the site.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::layout::{self, is_hidden, is_record_file, relative};
+use crate::source::{ReadError, read_text};
+use crate::tr;
+
+/// Record files under the procedures folder, sorted, with problems such as symlinks
+/// that leave the site. A missing folder is an error: a handbook without records.
+pub fn discover_records(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let dir = root.join(layout::PROCEDURES_DIR);
+    if !dir.is_dir() {
+        let missing = Diagnostic::error(
+            layout::PROCEDURES_DIR,
+            tr!("there is no procedures folder", "chưa có thư mục thủ tục"),
+        )
+        .help(tr!(
+            "put procedure records in content/procedures/, or run `sotay new \"Tên thủ tục\"`",
+            "đặt các tệp thủ tục vào content/procedures/, hoặc chạy `sotay new \"Tên thủ tục\"`"
+        ));
+        return (Vec::new(), vec![missing]);
+    }
+    let mut leaving_links = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut files = Vec::new();
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if is_hidden(entry.file_name()) && entry.depth() > 0 {
+                return false;
+            }
+            if entry.path_is_symlink() && !stays_inside(entry.path(), &site) {
+                leaving_links.push(relative(root, entry.path()));
+                return false;
+            }
+            true
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_record_file(entry.path()) => {
+                files.push(entry.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                let reason = e.to_string();
+                unreadable.push(
+                    Diagnostic::error(
+                        path,
+                        tr!(
+                            "cannot read this folder entry: {reason}",
+                            "không đọc được mục này trong thư mục: {reason}"
+                        ),
+                    )
+                    .help(tr!(
+                        "check that the folder exists and can be read",
+                        "kiểm tra thư mục có tồn tại và có quyền đọc"
+                    )),
+                );
+            }
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = leaving_links.into_iter().map(leaves_site).collect();
+    diagnostics.extend(unreadable);
+    (files, diagnostics)
+}
+
+/// A link whose target is outside the handbook folder: never read, never published.
+pub fn leaves_site(link: PathBuf) -> Diagnostic {
+    Diagnostic::error(
+        link,
+        tr!(
+            "this symlink points outside the site folder",
+            "liên kết tượng trưng này trỏ ra ngoài thư mục sổ tay"
+        ),
+    )
+    .help(tr!(
+        "copy the file into the site instead; sotay only publishes what is inside the site folder",
+        "hãy chép tệp vào trong thư mục sổ tay; sotay chỉ xuất bản những gì nằm trong đó"
+    ))
+}
+
+fn stays_inside(path: &Path, site: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|target| target.starts_with(site))
+}
+
+/// The text of `path` (relative to `root`), or the diagnostic saying why not.
+pub fn text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
+    let full = root.join(path);
+    read_text(&full).map_err(|error| Box::new(read_error(&full, path, error)))
+}
+
+/// A diagnostic for a file that could not be read as text.
+fn read_error(path: &Path, shown: &Path, error: ReadError) -> Diagnostic {
+    let position = match &error {
+        ReadError::NotUtf8 { line, column } => std::fs::read(path)
+            .ok()
+            .and_then(|bytes| Position::at_char(&String::from_utf8_lossy(&bytes), *line, *column)),
+        _ => None,
+    };
+    Diagnostic::error(shown, error.text())
+        .at(position)
+        .help(error.help())
+}
+
+/// The free pages' files, sorted.
+pub fn page_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root.join(layout::PAGES_DIR)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| relative(root, &p))
+        .collect();
+    files.sort();
+    files
+}
