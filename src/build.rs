@@ -41,10 +41,17 @@ pub struct CheckReport {
     pub records: usize,
 }
 
-/// Loads and assembles the handbook at `root` in memory, writing nothing.
+/// Loads and assembles the handbook at `root` in memory, writing nothing. The
+/// configured output folder is checked as `build` would before writing to it.
 pub fn check(root: &Path) -> CheckReport {
     let sources = Sources::load(root);
-    let (_, diagnostics) = assemble(&sources, &mut Stopwatch::start());
+    let (_, mut diagnostics) = assemble(&sources, &mut Stopwatch::start());
+    if let Some(config) = sources.config()
+        && let Err(refused) = check_output(root, &root.join(&config.output))
+    {
+        diagnostics.push(refused.diagnostic());
+        diagnostics.sort();
+    }
     CheckReport {
         diagnostics,
         language: sources.language(),

@@ -291,6 +291,58 @@ fn a_broken_record_shows_the_errors_over_the_last_good_page_until_fixed() {
     });
 }
 
+/// CPU time (user + system) the process has used, in clock ticks (1/100 s on Linux).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn a_search_template_error_is_shown_once_and_the_preview_goes_idle() {
+    let dir = example();
+    let root = dir.path();
+    let server = Server::start(root, &[]);
+    server.wait_for("search/", "first build", |status, _| status == 200);
+
+    let search = "themes/default/templates/search.html";
+    replace(
+        root,
+        search,
+        "{% block main %}",
+        "{% block main %}{{ page.no_such_field.deeper }}",
+    );
+    let page = server.wait_for(TACH_HO_PAGE, "overlay", |_, body| {
+        body.contains("id=\"sotay-errors\"")
+    });
+    assert!(page.contains("templates/search.html:"), "{page}");
+    assert!(page.contains("no_such_field"), "{page}");
+
+    // Before, the preview rebuilt the index without pause (about 1.4 cores busy).
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_ticks(server.child.id());
+    std::thread::sleep(Duration::from_secs(3));
+    let used = cpu_ticks(server.child.id()) - before;
+    assert!(
+        used <= 30,
+        "the preview used {used} ticks of CPU in 3 idle seconds\n{}",
+        server.log()
+    );
+    // Printed once: its message line and its source line.
+    assert!(
+        server.log().matches("no_such_field").count() <= 2,
+        "the error is printed once:\n{}",
+        server.log()
+    );
+
+    replace(root, search, "{{ page.no_such_field.deeper }}", "");
+    server.wait_for("search/", "fixed", |status, body| {
+        status == 200 && !body.contains("sotay-errors") && body.contains("<h1")
+    });
+}
+
 #[test]
 fn polling_watches_too() {
     let dir = example();

@@ -35,7 +35,7 @@ pub(super) fn broken_links(
         if seen.insert((
             diagnostic.file.clone(),
             diagnostic.position.clone(),
-            link.target.clone(),
+            link.target.trim_start_matches("../").to_string(),
         )) {
             diagnostics.push(diagnostic);
         }
@@ -72,8 +72,16 @@ fn placed(sources: &Sources, link: &BrokenLink) -> Diagnostic {
             .iter()
             .map(|(o, t)| (Path::new(o.as_str()), t.as_str(), 1)),
     );
-    for (file, text, first_line) in candidates {
-        if let Some(position) = find(text, target, first_line) {
+    // Templates write links from the site root (`{{ root }}lien-he/`): look for the
+    // target as seen from the root.
+    let from_root = target.trim_start_matches("../");
+    for (i, (file, text, first_line)) in candidates.into_iter().enumerate() {
+        let wanted = if i == 0 && own.is_some() {
+            target
+        } else {
+            from_root
+        };
+        if let Some(position) = find(text, wanted, first_line) {
             return Diagnostic::error(file, message)
                 .at(Some(position))
                 .help(help);
