@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::urls::decode_path;
+use crate::urls::percent_decode;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {
@@ -46,7 +46,9 @@ fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -
         if path.is_empty() {
             continue;
         }
-        let found = match resolve(dir, &decode_path(path)) {
+        // A malformed escape leads nowhere.
+        let decoded = percent_decode(path).ok();
+        let found = match decoded.and_then(|path| resolve(dir, &path)) {
             Some(p) if p.ends_with('/') || p.is_empty() => exists(&format!("{p}index.html")),
             Some(p) => exists(&p),
             None => false,

@@ -269,11 +269,80 @@ pub struct SourceRef {
     pub url: Option<String>,
 }
 
+/// Mã thủ tục, as published: "1.000593", or a local variant such as "1.012753.H19".
+/// Codes are compared as staff read them, whatever the case: "1.012753.h19" is the
+/// same procedure. Shown as written.
+#[derive(Debug, Clone, Default)]
+pub struct Code {
+    text: String,
+    /// What codes are compared by.
+    key: String,
+}
+
+impl Code {
+    pub fn new(text: String) -> Code {
+        let key = text.to_lowercase();
+        Code { text, key }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The form codes are compared and looked up by.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Code {}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.key == other.to_lowercase()
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
     Active,
-    Replaced { by: String },
+    /// A replaced record may not know its successor yet (an error `check` reports).
+    Replaced {
+        by: Option<Code>,
+    },
     Repealed,
 }
 
@@ -285,7 +354,7 @@ pub struct Record {
     /// Last part of the page URL: the `slug` field, else the file name, made ASCII.
     pub slug: String,
     /// Mã thủ tục.
-    pub code: String,
+    pub code: Code,
     pub title: String,
     /// The title's place in Vietnamese order, computed once when the record is read.
     #[serde(skip)]
@@ -315,7 +384,7 @@ pub struct Record {
     pub results: Vec<Outcome>,
     pub legal_basis: Vec<LegalDocument>,
     /// Codes of related procedures.
-    pub related: Vec<String>,
+    pub related: Vec<Code>,
     /// Titles of related procedures whose codes are unknown.
     pub related_text: Vec<String>,
     pub keywords: Vec<String>,
@@ -337,4 +406,12 @@ pub struct Record {
     pub body: String,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
+}
+
+impl Record {
+    /// The online service level pages, lists, counts and search show: the one place
+    /// it is decided. A record that does not state it counts as not online.
+    pub fn online_level(&self) -> OnlineLevel {
+        self.online.unwrap_or(OnlineLevel::None)
+    }
 }

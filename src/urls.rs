@@ -77,24 +77,46 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-/// The inverse of [`encode_path`], for checking links.
-pub fn decode_path(path: &str) -> String {
-    let bytes = path.as_bytes();
+/// Why a percent-encoded path cannot be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentError {
+    CutShort,
+    NotHex,
+    NotUtf8,
+}
+
+impl PercentError {
+    pub fn reason(self) -> &'static str {
+        match self {
+            PercentError::CutShort => "a `%` escape is cut short",
+            PercentError::NotHex => "a `%` escape is not hexadecimal",
+            PercentError::NotUtf8 => "the address is not UTF-8",
+        }
+    }
+}
+
+/// The inverse of [`encode_path`]: `%XX` escapes to bytes, which must be UTF-8. The
+/// one decoder for links checked at build time and addresses the preview serves.
+pub fn percent_decode(raw: &str) -> Result<String, PercentError> {
+    let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) = u8::from_str_radix(&path[i + 1..i + 3], 16)
-        {
-            out.push(byte);
+        if bytes[i] == b'%' {
+            let [high, low] = bytes
+                .get(i + 1..i + 3)
+                .ok_or(PercentError::CutShort)?
+                .try_into()
+                .map_err(|_| PercentError::CutShort)?;
+            let digit = |b: u8| (b as char).to_digit(16).ok_or(PercentError::NotHex);
+            out.push((digit(high)? * 16 + digit(low)?) as u8);
             i += 3;
-            continue;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
         }
-        out.push(bytes[i]);
-        i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).map_err(|_| PercentError::NotUtf8)
 }
 
 #[cfg(test)]
@@ -114,7 +136,13 @@ mod tests {
             encode_path(path),
             "forms/M%E1%BA%ABu%20s%E1%BB%91%2001.docx"
         );
-        assert_eq!(decode_path(&encode_path(path)), path);
+        assert_eq!(percent_decode(&encode_path(path)).unwrap(), path);
+        // Malformed escapes are refused, never guessed (`%+5` is not hexadecimal,
+        // and a `%` inside a Vietnamese letter must not panic).
+        assert_eq!(percent_decode("a%+5"), Err(PercentError::NotHex));
+        assert_eq!(percent_decode("a%é"), Err(PercentError::NotHex));
+        assert_eq!(percent_decode("a%4"), Err(PercentError::CutShort));
+        assert_eq!(percent_decode("%ff"), Err(PercentError::NotUtf8));
     }
 
     #[test]

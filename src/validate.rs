@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Text};
 use crate::fields::FieldLabels;
 use crate::layout::CONTENT_DIR;
 use crate::offices::Office;
-use crate::record::{Record, Status};
+use crate::record::{Code, Record, Status};
 use crate::tr;
 use crate::yaml::FieldPath;
 
@@ -106,11 +106,10 @@ fn field_variants(problems: &mut Problems, records: &[Record]) {
 }
 
 fn duplicates(problems: &mut Problems, records: &[Record]) {
-    let mut codes: HashMap<String, &Record> = HashMap::new();
+    let mut codes: HashMap<&Code, &Record> = HashMap::new();
     let mut slugs: HashMap<&str, &Record> = HashMap::new();
     for record in records {
-        // Codes are compared as staff would read them: "1.000593.h19" is "1.000593.H19".
-        match codes.get(&record.code.to_lowercase()) {
+        match codes.get(&record.code) {
             Some(first) => {
                 let (code, first) = (&record.code, first.file.display());
                 problems.error(
@@ -127,7 +126,7 @@ fn duplicates(problems: &mut Problems, records: &[Record]) {
                 )
             }
             None => {
-                codes.insert(record.code.to_lowercase(), record);
+                codes.insert(&record.code, record);
             }
         }
         match slugs.get(record.slug.as_str()) {
@@ -154,11 +153,11 @@ fn duplicates(problems: &mut Problems, records: &[Record]) {
 }
 
 fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
-    let codes: HashSet<String> = records.iter().map(|r| r.code.to_lowercase()).collect();
+    let codes: HashSet<&Code> = records.iter().map(|r| &r.code).collect();
     let office_ids: Vec<&str> = offices.iter().map(|o| o.id.as_str()).collect();
     for record in records {
         for (i, code) in record.related.iter().enumerate() {
-            if !codes.contains(&code.to_lowercase()) {
+            if !codes.contains(code) {
                 problems.error(
                     record,
                     FieldPath::root().key("related").index(i),
@@ -173,9 +172,8 @@ fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
                 );
             }
         }
-        if let Status::Replaced { by } = &record.status
-            && !by.is_empty()
-            && !codes.contains(&by.to_lowercase())
+        if let Status::Replaced { by: Some(by) } = &record.status
+            && !codes.contains(by)
         {
             problems.error(
                 record,

@@ -187,7 +187,7 @@ fn every_link_is_relative_and_resolves() {
                     .path()
                     .parent()
                     .unwrap()
-                    .join(sotay::urls::decode_path(target));
+                    .join(sotay::urls::percent_decode(target).unwrap());
                 assert!(resolved.is_file(), "{rel}: {link} does not resolve");
             }
         }

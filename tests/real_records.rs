@@ -59,7 +59,7 @@ fn keys<K: Keyword>(list: &[K]) -> Vec<String> {
 fn assert_same(record: &Record, file: &Value) {
     let at = record.file.display();
     assert_eq!(
-        Some(record.code.clone()),
+        Some(record.code.to_string()),
         opt_text(file, "code"),
         "{at}: code"
     );

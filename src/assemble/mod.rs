@@ -28,6 +28,7 @@ pub use files::Files;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Strings;
 use crate::pages::{self, Page, ProcedureItem, Views};
+use crate::record::Code;
 use crate::render::Renderer;
 use crate::search;
 use crate::site::Site;
@@ -211,6 +212,7 @@ fn full(
     );
     let mut update = Update::starting_empty(old);
     update.insert_all(rendered?);
+    let index = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
     let index_paths = index.files.iter().map(|f| f.path.clone()).collect();
@@ -300,10 +302,14 @@ impl Assembly {
             .iter()
             .map(|r| self.items[&r.file].clone())
             .collect();
-        let index = search::build(&views, site.records, &items);
-        let page = views.search_page(&index.manifest, &search_script(theme));
-        let page = match render(&self.renderer, &page) {
-            Ok(page) => page,
+        let built = search::build(&views, site.records, &items)
+            .map_err(|d| one(*d))
+            .and_then(|index| {
+                let page = views.search_page(&index.manifest, &search_script(theme));
+                Ok((render(&self.renderer, &page)?, index))
+            });
+        let (page, index) = match built {
+            Ok(built) => built,
             Err(problems) => {
                 self.index_failed = true;
                 return Err(problems);
@@ -370,14 +376,14 @@ impl Assembly {
         clock.lap("items");
 
         // Procedure pages: the changed records and those naming one as related.
-        let mut codes: HashSet<String> = HashSet::new();
+        let mut codes: HashSet<&Code> = HashSet::new();
         for (file, old) in &changes.records {
-            codes.extend(old.as_ref().map(|o| o.code.clone()));
+            codes.extend(old.as_ref().map(|o| &o.code));
             if let Ok(i) = site
                 .records
                 .binary_search_by(|r| r.file.as_path().cmp(file))
             {
-                codes.insert(site.records[i].code.to_lowercase());
+                codes.insert(&site.records[i].code);
             }
         }
         let all_procedures = templates.contains("procedure.html");
@@ -388,7 +394,7 @@ impl Assembly {
             .filter(|r| {
                 all_procedures
                     || changes.records.contains_key(&r.file)
-                    || r.related.iter().any(|c| codes.contains(&c.to_lowercase()))
+                    || r.related.iter().any(|c| codes.contains(c))
             })
             .map(|r| views.procedure_page(r, &by_code))
             .collect();
@@ -485,6 +491,7 @@ impl Assembly {
 }
 
 /// A file of the site being assembled, relative to the output folder.
+#[derive(Debug)]
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,

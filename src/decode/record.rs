@@ -7,8 +7,8 @@ use super::{Decoder, Part, describe};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::frontmatter::{self, SplitError};
 use crate::record::{
-    Document, Form, LegalDocument, OnlineLevel, Outcome, Record, SourceRef, Status, StatusKind,
-    TimeUnit,
+    Code, Document, Form, LegalDocument, OnlineLevel, Outcome, Record, SourceRef, Status,
+    StatusKind, TimeUnit,
 };
 use crate::shorthand::{Number, leading_number};
 use crate::text::slugify;
@@ -285,7 +285,7 @@ fn lint(d: &mut Decoder, record: &Record) {
 }
 
 /// Mã thủ tục: quoted text, because `1.000590` unquoted is a number and loses its zero.
-fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Code> {
     let code = match value {
         Some(Value::Number(n)) => {
             d.error(
@@ -334,7 +334,7 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Stri
         );
         return None;
     }
-    Some(code)
+    Some(Code::new(code))
 }
 
 fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
@@ -343,7 +343,7 @@ fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
         .unwrap_or(StatusKind::Active);
     let replaced_by = code_if_present(d, map.get("replaced_by"), &root.key("replaced_by"));
     match (kind, replaced_by) {
-        (StatusKind::Replaced, Some(by)) => Status::Replaced { by },
+        (StatusKind::Replaced, Some(by)) => Status::Replaced { by: Some(by) },
         (StatusKind::Replaced, None) => {
             d.error(
                 &root.key("status"),
@@ -357,7 +357,7 @@ fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
                     "thêm `replaced_by: \"<mã của thủ tục mới>\"`"
                 )),
             );
-            Status::Replaced { by: String::new() }
+            Status::Replaced { by: None }
         }
         (other, Some(_)) => {
             d.error(
@@ -385,11 +385,11 @@ fn status_of(kind: StatusKind) -> Status {
     match kind {
         StatusKind::Active => Status::Active,
         StatusKind::Repealed => Status::Repealed,
-        StatusKind::Replaced => Status::Replaced { by: String::new() },
+        StatusKind::Replaced => Status::Replaced { by: None },
     }
 }
 
-fn code_if_present(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+fn code_if_present(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Code> {
     value
         .filter(|v| !v.is_null())
         .and_then(|v| code(d, Some(v), path))

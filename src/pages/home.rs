@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use super::procedure::online_level;
 use super::{Link, Page, PageData, Views};
 use crate::keyword::Keyword;
 use crate::record::{Audience, Level, OnlineLevel, Record};
@@ -55,7 +54,7 @@ impl Views<'_> {
             r.audience.contains(&a)
         });
         let online_levels = self.keyword_counts("online", urls::ONLINE, |r, o: OnlineLevel| {
-            online_level(r) == o
+            r.online_level() == o
         });
         let offices = self
             .site
@@ -76,7 +75,7 @@ impl Views<'_> {
                 total: records.len(),
                 full_online: records
                     .iter()
-                    .filter(|r| online_level(r) == OnlineLevel::Full)
+                    .filter(|r| r.online_level() == OnlineLevel::Full)
                     .count(),
                 offices,
                 search_url: urls::list_page(urls::SEARCH, 1),
@@ -175,7 +174,7 @@ impl Views<'_> {
             ),
             filter(
                 "online",
-                self.keyword_values(|r, o: OnlineLevel| online_level(r) == o),
+                self.keyword_values(|r, o: OnlineLevel| r.online_level() == o),
             ),
         ]
     }

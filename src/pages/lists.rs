@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::procedure::online_level;
 use std::sync::Arc;
 
 use super::{Link, Page, PageData, ProcedureItem, Views};
@@ -108,7 +107,9 @@ impl Views<'_> {
                 members.clone(),
             ));
         }
-        let online = group_by(records, &order, |r| vec![online_level(r).key().to_string()]);
+        let online = group_by(records, &order, |r| {
+            vec![r.online_level().key().to_string()]
+        });
         for (key, (_, members)) in &online {
             let name = self.strings.get(&format!("online.{key}")).to_string();
             listings.push(self.listing(urls::ONLINE, key, name, "list.online", members.clone()));

@@ -18,7 +18,7 @@ pub use procedure::{ProcedureItem, ProcedureView};
 use crate::i18n::Strings;
 use crate::keyword::Keyword;
 use crate::markdown::{self, Settings};
-use crate::record::{Audience, Level, Record};
+use crate::record::{Audience, Code, Level, Record};
 use crate::site::Site;
 use crate::urls;
 
@@ -176,11 +176,11 @@ impl Views<'_> {
     }
 }
 
-/// Records by lower-case code, as related links look them up.
-pub type ByCode<'a> = HashMap<String, &'a Record>;
+/// Records by code, as related links look them up.
+pub type ByCode<'a> = HashMap<&'a Code, &'a Record>;
 
 pub fn by_code(records: &[Record]) -> ByCode<'_> {
-    records.iter().map(|r| (r.code.to_lowercase(), r)).collect()
+    records.iter().map(|r| (&r.code, r)).collect()
 }
 
 impl Views<'_> {

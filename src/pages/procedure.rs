@@ -102,10 +102,6 @@ pub struct ProcedureView {
     pub sections: Vec<Link>,
 }
 
-pub fn online_level(record: &Record) -> OnlineLevel {
-    record.online.unwrap_or(OnlineLevel::None)
-}
-
 impl Views<'_> {
     pub fn badge(&self, level: OnlineLevel) -> Badge {
         let key = level.key();
@@ -149,7 +145,7 @@ impl Views<'_> {
         }
         ProcedureItem {
             title: record.title.clone(),
-            code: record.code.clone(),
+            code: record.code.to_string(),
             url: urls::procedure(&record.slug),
             field: self.site.field_label(&record.field).to_string(),
             time: if times.is_empty() {
@@ -158,7 +154,7 @@ impl Views<'_> {
                 times.join(" / ")
             },
             fee: fees::list_line(&fees, self.strings),
-            online: self.badge(online_level(record)),
+            online: self.badge(record.online_level()),
         }
     }
 
@@ -199,7 +195,7 @@ impl Views<'_> {
             .into_iter()
             .map(|(vias, text)| fact(vias, text, None))
             .collect();
-        let level = online_level(record);
+        let level = record.online_level();
         let markdown = |text: &str, top_level: u8| {
             markdown::to_html(
                 text,
@@ -213,7 +209,7 @@ impl Views<'_> {
         let related = record
             .related
             .iter()
-            .filter_map(|code| by_code.get(&code.to_lowercase()))
+            .filter_map(|code| by_code.get(code))
             .map(|r| Link {
                 label: r.title.clone(),
                 url: urls::procedure(&r.slug),
@@ -224,9 +220,9 @@ impl Views<'_> {
         let mut view = ProcedureView {
             title: record.title.clone(),
             long_title: record.title.chars().count() > 100,
-            code: record.code.clone(),
+            code: record.code.to_string(),
             replaced_by: match &record.status {
-                Status::Replaced { by } => by_code.get(&by.to_lowercase()).map(|r| Link {
+                Status::Replaced { by: Some(by) } => by_code.get(by).map(|r| Link {
                     label: r.title.clone(),
                     url: urls::procedure(&r.slug),
                     count: None,

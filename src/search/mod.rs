@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::assemble::OutputFile;
 use crate::collate;
+use crate::diagnostics::Diagnostic;
 use crate::fields::FieldLabels;
 use crate::keyword::Keyword;
 use crate::pages::{ProcedureItem, Views};
@@ -45,6 +46,10 @@ pub struct SearchIndex {
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// [`FACETS`].
+    pub facets: [(&'static str, usize); 4],
     /// Changes whenever any index file does; appended to file URLs so caches refresh.
     pub version: String,
     pub records: usize,
@@ -76,7 +81,21 @@ const TEXT: &[&str] = &[
     "more",
     "code",
     "error",
+    "outdated",
 ];
+
+/// The shape of the index files; the search script refuses any other. Change it
+/// whenever a file changes shape.
+pub const FORMAT: u32 = 1;
+
+/// The columns of the facets file, in order, with their width in base64 digits (six
+/// bits each). The manifest carries them and the script reads them from there.
+pub const FACETS: [(&str, usize); 4] = [("field", 2), ("level", 1), ("audience", 2), ("online", 1)];
+
+// Levels and audiences are a bit each, the online level a number: they must fit.
+const _: () = assert!(Level::ALL.len() <= 6 * FACETS[1].1);
+const _: () = assert!(Audience::ALL.len() <= 6 * FACETS[2].1);
+const _: () = assert!(OnlineLevel::ALL.len() <= 1 << (6 * FACETS[3].1));
 
 /// A key's postings while the index is built.
 #[derive(Default)]
@@ -178,7 +197,13 @@ fn merge(a: Keys, b: Keys) -> Keys {
 
 /// Builds the index of `records` (all procedures of the site); `items` are the same
 /// records as list lines, in the same order.
-pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) -> SearchIndex {
+/// The search index of `records` (shown as `items`). Fails only when a facet value
+/// does not fit the index format (more fields than [`FACETS`] can number).
+pub fn build(
+    views: &Views,
+    records: &[Record],
+    items: &[Arc<ProcedureItem>],
+) -> Result<SearchIndex, Box<Diagnostic>> {
     // Ids: shorter titles first, then Vietnamese alphabetical order.
     let mut order: Vec<(usize, &collate::SortKey, &Record, &ProcedureItem)> = records
         .par_iter()
@@ -189,7 +214,7 @@ pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) ->
             (len, &r.title_key, r, item)
         })
         .collect();
-    order.par_sort_by(|a, b| (a.0, &a.1, &a.2.code).cmp(&(b.0, &b.1, &b.2.code)));
+    order.par_sort_by(|a, b| (a.0, &a.1, a.2.code.as_str()).cmp(&(b.0, &b.1, b.2.code.as_str())));
     let records: Vec<&Record> = order.iter().map(|(_, _, r, _)| *r).collect();
     let items: Vec<&ProcedureItem> = order.iter().map(|(_, _, _, item)| *item).collect();
     let total = records.len();
@@ -239,7 +264,7 @@ pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) ->
         .map(|(i, f)| (f.as_str(), i))
         .collect();
     files.extend(display_files(&items, &field_index));
-    files.push(facet_file(&records, &field_index, field_labels));
+    files.push(facet_file(&records, &field_index, field_labels)?);
 
     let mut lens = Vec::new();
     for (id, (len, ..)) in order.iter().enumerate() {
@@ -256,6 +281,8 @@ pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) ->
         .collect();
     vocab.dedup();
     let manifest = Manifest {
+        format: FORMAT,
+        facets: FACETS,
         version: version(&files),
         records: total,
         chunk: CHUNK,
@@ -280,7 +307,7 @@ pub fn build(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) ->
             .map(|key| (*key, views.strings.get(&format!("search.{key}")).into()))
             .collect(),
     };
-    SearchIndex { files, manifest }
+    Ok(SearchIndex { files, manifest })
 }
 
 fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String)> {
@@ -327,22 +354,42 @@ fn display_files(items: &[&ProcedureItem], field_index: &HashMap<&str, usize>) -
         .collect()
 }
 
-/// Per record, six base64 digits: field (2), levels (1, a bit each), audience (2),
-/// online level (1). Filters and their counts read this.
+/// Per record, the [`FACETS`] in base64 digits: field (its number), levels and
+/// audiences (a bit each), online level (its number). Filters and their counts read this.
 fn facet_file(
     records: &[&Record],
     field_index: &HashMap<&str, usize>,
     labels: &FieldLabels,
-) -> OutputFile {
-    let mut out = String::with_capacity(records.len() * 6);
-    for record in records {
-        encode::digits(field_index[labels.label(&record.field)], 2, &mut out);
-        encode::digits(bits(&record.levels), 1, &mut out);
-        encode::digits(bits(&record.audience), 2, &mut out);
-        let online = record.online.unwrap_or(OnlineLevel::None);
-        encode::digits(position(online), 1, &mut out);
+) -> Result<OutputFile, Box<Diagnostic>> {
+    let fields = field_index.len();
+    let most = 1usize << (6 * FACETS[0].1);
+    if fields > most {
+        return Err(Box::new(Diagnostic::error(
+            crate::layout::PROCEDURES_DIR,
+            crate::tr!(
+                "the records name {fields} different fields; the search index can tell at most {most} apart",
+                "các hồ sơ ghi {fields} lĩnh vực khác nhau; chỉ mục tìm kiếm phân biệt được tối đa {most}"
+            ),
+        )
+        .help(crate::tr!(
+            "look for fields written in many ways, and write each field the same way",
+            "tìm các lĩnh vực được viết theo nhiều cách và thống nhất cách viết"
+        ))));
     }
-    script("facets", &json(&out))
+    let stride: usize = FACETS.iter().map(|(_, width)| width).sum();
+    let mut out = String::with_capacity(records.len() * stride);
+    for record in records {
+        let values = [
+            field_index[labels.label(&record.field)],
+            bits(&record.levels),
+            bits(&record.audience),
+            position(record.online_level()),
+        ];
+        for ((_, width), value) in FACETS.iter().zip(values) {
+            encode::digits(value, *width, &mut out);
+        }
+    }
+    Ok(script("facets", &json(&out)))
 }
 
 fn position<K: Keyword>(value: K) -> usize {
@@ -410,4 +457,26 @@ fn version(files: &[OutputFile]) -> String {
         }
     }
     format!("{:08x}", hash as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_fields_than_the_facets_can_number_is_an_error_not_a_wrap() {
+        let names: Vec<String> = (0..=4096).map(|i| format!("Lĩnh vực {i}")).collect();
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let error = facet_file(&[], &index, &FieldLabels::default()).unwrap_err();
+        assert!(
+            error.message.en.contains("4097 different fields"),
+            "{error:?}"
+        );
+        assert!(error.message.en.contains("at most 4096"), "{error:?}");
+        assert!(facet_file(&[], &HashMap::new(), &FieldLabels::default()).is_ok());
+    }
 }

@@ -2,6 +2,8 @@
 //! request can only ever name one of its files; still, anything that tries to climb
 //! out or hide what it asks for is refused outright, before any lookup.
 
+use crate::urls::percent_decode;
+
 /// What a request target asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
@@ -38,7 +40,7 @@ pub fn resolve(target: &str, base: &str) -> Target {
     }
     let path = match percent_decode(raw) {
         Ok(path) => path,
-        Err(reason) => return Target::Refused(reason),
+        Err(error) => return Target::Refused(error.reason()),
     };
     if path.contains(['\\', '\0', '%']) || path.chars().any(char::is_control) {
         // `%` after decoding is a second layer of encoding.
@@ -68,27 +70,6 @@ pub fn resolve(target: &str, base: &str) -> Target {
     } else {
         Target::File(rest.to_string())
     }
-}
-
-/// `%XX` escapes to bytes; the result must be UTF-8.
-fn percent_decode(raw: &str) -> Result<String, &'static str> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or("a `%` escape is cut short")?;
-            let hex = std::str::from_utf8(hex).map_err(|_| "a `%` escape is not hexadecimal")?;
-            let byte =
-                u8::from_str_radix(hex, 16).map_err(|_| "a `%` escape is not hexadecimal")?;
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "the address is not UTF-8")
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::freepages::{FreePage, decode_page};
 use crate::i18n::Strings;
 use crate::layout::{self, SourceKind, is_record_path, kind_of, relative};
 use crate::offices::{Office, decode_offices};
-use crate::record::Record;
+use crate::record::{Code, Record};
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::tr;
@@ -113,14 +113,14 @@ impl Changes {
 /// The code and page a record had, so pages naming it can be found after it changed.
 #[derive(Debug, Clone)]
 pub struct Identity {
-    pub code: String,
+    pub code: Code,
     pub page: String,
 }
 
 impl Identity {
     fn of(record: &Record) -> Identity {
         Identity {
-            code: record.code.to_lowercase(),
+            code: record.code.clone(),
             page: crate::urls::procedure(&record.slug),
         }
     }

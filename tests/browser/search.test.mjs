@@ -287,6 +287,21 @@ describe("where it runs", () => {
     await page.close();
   });
 
+  test("a page and index from different sotay versions say so instead of misreading", async () => {
+    const page = await browser.newPage();
+    await page.route("**/search/index.html*", async (route) => {
+      const response = await route.fetch();
+      const body = await response.text();
+      assert.ok(body.includes('{"format":1,'), "the manifest states its format first");
+      await route.fulfill({ response, body: body.replace('{"format":1,', '{"format":2,') });
+    });
+    await page.goto(`${example.url}search/index.html?${q("tach ho")}`);
+    await page.waitForFunction(() => document.getElementById("search-status").textContent !== "");
+    assert.match(await page.locator("#search-status").innerText(), /không khớp với trang này/);
+    assert.equal(await page.locator("#search-results li").count(), 0);
+    await page.close();
+  });
+
   test("without JavaScript the search page leads to the indexes", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -25,6 +25,8 @@
   }
 
   var data = JSON.parse(document.getElementById('search-data').textContent);
+  // The index format this script reads (src/search/mod.rs, FORMAT).
+  var FORMAT = 1;
   var vocab = data.vocab ? data.vocab.split(' ') : [];
   var vocabSet = new Set(vocab);
   var text = data.text;
@@ -33,6 +35,11 @@
   var status = document.getElementById('search-status');
   var results = document.getElementById('search-results');
   var FILTERS = ['field', 'level', 'audience', 'online'];
+  if (data.format !== FORMAT) {
+    // A page and index from different sotay versions: say so rather than misread.
+    status.textContent = text.outdated;
+    return;
+  }
 
   // ---- loading index files --------------------------------------------------
 
@@ -245,19 +252,26 @@
   }
 
   // The facets file decoded once: one typed array per filter, indexed by record.
+  // Its columns and their widths in base64 digits come with the manifest.
   var facets = null;
   function facetsOf(id) {
     if (!facets) {
-      var s = files.facets, n = s.length / 6, d = function (i) { return B64.indexOf(s[i]); };
-      facets = { field: new Int32Array(n), level: new Int32Array(n), audience: new Int32Array(n), online: new Int32Array(n) };
-      for (var r = 0, o = 0; r < n; r++, o += 6) {
-        facets.field[r] = d(o) * 64 + d(o + 1);
-        facets.level[r] = d(o + 2);
-        facets.audience[r] = d(o + 3) * 64 + d(o + 4);
-        facets.online[r] = d(o + 5);
+      var s = files.facets, d = function (i) { return B64.indexOf(s[i]); };
+      var stride = data.facets.reduce(function (sum, c) { return sum + c[1]; }, 0);
+      var n = s.length / stride;
+      facets = {};
+      data.facets.forEach(function (c) { facets[c[0]] = new Int32Array(n); });
+      for (var r = 0, o = 0; r < n; r++) {
+        data.facets.forEach(function (c) {
+          var v = 0;
+          for (var k = 0; k < c[1]; k++) v = v * 64 + d(o++);
+          facets[c[0]][r] = v;
+        });
       }
     }
-    return { field: facets.field[id], level: facets.level[id], audience: facets.audience[id], online: facets.online[id] };
+    var out = {};
+    FILTERS.forEach(function (name) { out[name] = facets[name][id]; });
+    return out;
   }
   function passes(id, filters, except) {
     var f = facetsOf(id);
