@@ -481,3 +481,25 @@ fn the_404_page_links_absolutely_when_the_address_is_known() {
         ["https://thutuc.example.vn/so-tay/style.css"]
     );
 }
+
+#[test]
+fn a_records_extra_data_reaches_the_handbooks_own_templates() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replacen(
+            "\n---\n#",
+            "\nextra:\n  phong: \"Phòng 3, tầng 1 <b>\"\n  so_ban_in: 2\n---\n#",
+            1,
+        ),
+    );
+    site.write(
+        "templates/procedure.html",
+        "{% extends \"base.html\" %}\n{% block main %}<h1>{{ page.title }}</h1><p class=room>{{ page.extra.phong }}</p><p class=copies>{{ page.extra.so_ban_in }}</p>{% endblock main %}\n",
+    );
+    site.build_ok();
+    let page = site.page("thu-tuc/a/index.html");
+    assert_eq!(page.text(".room"), "Phòng 3, tầng 1 <b>");
+    assert_eq!(page.text(".copies"), "2");
+    assert!(page.source.contains("Phòng 3, tầng 1 &lt;b&gt;"));
+}

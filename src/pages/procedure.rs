@@ -98,6 +98,8 @@ pub struct ProcedureView {
     pub updated: Option<String>,
     pub source_url: Option<String>,
     pub report_url: Option<String>,
+    /// The record's `extra:`, as written, for a handbook's own templates.
+    pub extra: yaml_serde::Mapping,
     /// The page's sections, for the in-page contents: label and `#id`.
     pub sections: Vec<Link>,
 }
@@ -282,6 +284,7 @@ impl Views<'_> {
             updated: record.updated.map(|d| d.to_string()),
             source_url: record.source.as_ref().and_then(|s| s.url.clone()),
             report_url: self.report_url(record),
+            extra: record.extra.clone(),
             sections: Vec::new(),
         };
         view.sections = self.sections(&view);
