@@ -1,6 +1,6 @@
 //! The three commands as views of one pipeline: `check` loads and assembles in
 //! memory and reports; `build` also writes what it assembled into a staging folder
-//! and swaps it in. (The preview keeps both between saves: [`crate::serve`].)
+//! and swaps it in. (The preview keeps both between saves: [`crate::preview`].)
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

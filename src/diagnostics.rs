@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-pub use crate::config::Language;
+pub use crate::model::config::Language;
 
 /// A message in English and Vietnamese. Write it with [`tr!`](crate::tr).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -111,13 +111,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             base_path,
             poll,
         } => {
-            let options = sotay::serve::ServeOptions {
+            let options = sotay::preview::ServeOptions {
                 bind,
                 port,
                 base_path,
                 poll,
             };
-            sotay::serve::run(&cli.root, &options)?;
+            sotay::preview::run(&cli.root, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::New { title, field, code } => {

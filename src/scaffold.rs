@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::layout::PROCEDURES_DIR;
-use crate::record::Date;
+use crate::model::record::Date;
 use crate::text::slugify;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Page, TestSite, shared_records};
-use sotay::record::Record;
+use sotay::model::record::Record;
 use sotay::text::fold;
 
 fn built_corpus() -> (TestSite, Vec<Record>) {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::example;
 use sotay::assemble::{Outcome, Stopwatch, assemble};
 use sotay::diagnostics::{Format, Language, render};
-use sotay::serve::Session;
+use sotay::preview::Session;
 use sotay::sources::Sources;
 
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{TestSite, shared_records};
-use sotay::keyword::Keyword;
-use sotay::record::{Record, TimeUnit, Via};
+use sotay::model::keyword::Keyword;
+use sotay::model::record::{Record, TimeUnit, Via};
 use yaml_serde::Value;
 
 fn corpus() -> TestSite {

@@ -14,6 +14,7 @@
 
 mod crawlers;
 mod files;
+pub mod links;
 mod problems;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -26,15 +27,15 @@ use rayon::prelude::*;
 pub use files::Files;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::i18n::Strings;
-use crate::pages::{self, Page, ProcedureItem, Views};
-use crate::record::Code;
+use crate::model::record::Code;
+use crate::model::site::Site;
 use crate::render::Renderer;
 use crate::search;
-use crate::site::Site;
 use crate::sources::{Changes, SEARCH_SCRIPT, Sources};
 use crate::theme::Theme;
+use crate::theme::strings::Strings;
 use crate::urls;
+use crate::view::{self, Page, ProcedureItem, Views};
 use files::Update;
 
 /// Times the stages of an assembly, one lap each.
@@ -195,13 +196,13 @@ fn full(
         strings,
     };
     let items = views.items();
-    let by_code = pages::by_code(site.records);
+    let by_code = view::by_code(site.records);
     let procedures: Vec<Page> = site
         .records
         .par_iter()
         .map(|record| views.procedure_page(record, &by_code))
         .collect();
-    let others = pages::plan_others(&site, strings, &items);
+    let others = view::plan_others(&site, strings, &items);
     let renderer = renderer(theme, &views)?;
     clock.lap("plan");
 
@@ -387,7 +388,7 @@ impl Assembly {
             }
         }
         let all_procedures = templates.contains("procedure.html");
-        let by_code = pages::by_code(site.records);
+        let by_code = view::by_code(site.records);
         let procedures: Vec<Page> = site
             .records
             .par_iter()
@@ -401,7 +402,7 @@ impl Assembly {
         clock.lap("procedures");
 
         // Other pages: all planned, rendered when their data or template changed.
-        let others = pages::plan_others(&site, strings, &item_list);
+        let others = view::plan_others(&site, strings, &item_list);
         let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
         let to_render =
             procedures.iter().chain(others.iter().filter(|p| {

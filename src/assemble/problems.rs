@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use super::files::Update;
+use crate::assemble::links::{BrokenLink, broken_links_to};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::links::{BrokenLink, broken_links_to};
-use crate::pages::Views;
 use crate::render::Renderer;
 use crate::sources::Sources;
 use crate::tr;
 use crate::urls;
+use crate::view::Views;
 
 /// Links of the pages at `pages` that lead to no file of `files`.
 pub(super) fn broken_links(
@@ -106,7 +106,7 @@ fn own_source<'a>(sources: &'a Sources, page: &str) -> Option<(&'a Path, &'a str
     }
     let site = sources.site()?;
     let free = site
-        .pages
+        .free_pages
         .iter()
         .find(|p| urls::free_page(&p.slug) == page)?;
     Some((free.file.as_path(), free.body.as_str(), free.body_line))

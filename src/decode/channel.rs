@@ -2,10 +2,10 @@
 //! in their long form or the shorthands staff write by hand.
 
 use super::{Decoder, Part, describe};
-use crate::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
-use crate::shorthand::{fee_from_text, time_from_text};
+use crate::decode::shorthand::{fee_from_text, time_from_text};
+use crate::decode::yaml::{FieldPath, Mapping, Value};
+use crate::model::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::tr;
-use crate::yaml::{FieldPath, Mapping, Value};
 
 pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Channel> {
     let map = d.mapping(value, path, &["via", "time", "fee", "note", "case"])?;

@@ -2,19 +2,26 @@
 //! problem with its file position and field path.
 
 mod channel;
+pub mod config;
+pub mod frontmatter;
+pub mod offices;
+pub mod page;
 mod record;
+pub mod shorthand;
+pub mod suggest;
+pub mod yaml;
 
 pub use record::{decode_record, locate_in_record};
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Position, Text};
-use crate::keyword::Keyword;
-use crate::record::Date;
-use crate::suggest::help_for;
+use crate::model::keyword::Keyword;
+use crate::model::record::Date;
 use crate::text::nfc;
 use crate::tr;
-use crate::yaml::{self, FieldPath, Mapping, Outline, Value};
+use suggest::help_for;
+use yaml::{FieldPath, Mapping, Outline, Value};
 
 /// Which part of a field a diagnostic points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,16 +4,16 @@ use std::path::Path;
 
 use super::channel::channel;
 use super::{Decoder, Part, describe};
+use crate::decode::frontmatter::{self, SplitError};
+use crate::decode::shorthand::{Number, leading_number};
+use crate::decode::yaml::{FieldPath, Mapping, Value};
 use crate::diagnostics::{Diagnostic, Position};
-use crate::frontmatter::{self, SplitError};
-use crate::record::{
-    Code, Document, Form, LegalDocument, OnlineLevel, Outcome, Record, SourceRef, Status,
+use crate::model::record::{
+    Code, Document, Form, LegalDocument, OnlineLevel, Record, ResultDocument, SourceRef, Status,
     StatusKind, TimeUnit,
 };
-use crate::shorthand::{Number, leading_number};
 use crate::text::slugify;
 use crate::tr;
-use crate::yaml::{FieldPath, Mapping, Value};
 
 const RECORD_FIELDS: &[&str] = &[
     "code",
@@ -142,7 +142,7 @@ fn decode_fields(
         );
     }
     let documents = d.list(map.get("documents"), &root.key("documents"), document);
-    let results = d.list(map.get("results"), &root.key("results"), outcome);
+    let results = d.list(map.get("results"), &root.key("results"), result_document);
     let legal_basis = d.list(
         map.get("legal_basis"),
         &root.key("legal_basis"),
@@ -195,7 +195,7 @@ fn decode_fields(
         body: body.to_string(),
         body_line,
         code: record_code?,
-        title_key: crate::collate::sort_key(title.as_deref()?),
+        title_key: crate::text::collate::sort_key(title.as_deref()?),
         title: title?,
         field: field?,
         levels,
@@ -364,7 +364,7 @@ fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
                 &root.key("replaced_by"),
                 Part::Key,
                 {
-                    let status = crate::keyword::Keyword::key(other);
+                    let status = crate::model::keyword::Keyword::key(other);
                     tr!(
                         "`replaced_by` is set but the status is `{status}`",
                         "có `replaced_by` nhưng trạng thái là `{status}`"
@@ -476,16 +476,16 @@ fn form(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Form> {
     Some(Form { title, file, url })
 }
 
-fn outcome(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Outcome> {
+fn result_document(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<ResultDocument> {
     if !value.is_mapping() {
-        return Some(Outcome {
+        return Some(ResultDocument {
             name: d.text(Some(value), path)?,
             code: None,
         });
     }
     let map = d.mapping(value, path, &["name", "code"])?;
     let name = d.required_text(map, path, "name");
-    Some(Outcome {
+    Some(ResultDocument {
         name: name?,
         code: d.text(map.get("code"), &path.key("code")),
     })

@@ -23,13 +23,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assemble::OutputFile;
-use crate::collate;
 use crate::diagnostics::Diagnostic;
-use crate::fields::FieldLabels;
-use crate::keyword::Keyword;
-use crate::pages::{ProcedureItem, Views};
-use crate::record::{Audience, Level, OnlineLevel, Record};
+use crate::model::fields::FieldLabels;
+use crate::model::keyword::Keyword;
+use crate::model::record::{Audience, Level, OnlineLevel, Record};
+use crate::text::collate;
 use crate::urls;
+use crate::view::{ProcedureItem, Views};
 
 pub use terms::{Class, code_key};
 

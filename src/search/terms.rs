@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::record::Record;
+use crate::model::record::Record;
 use crate::text::{fold, nfc, words};
 
 /// Where in a record a word was found, best first.

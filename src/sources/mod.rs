@@ -4,6 +4,7 @@
 //! Checks work on what is here and never read a file again to find a position.
 
 mod read;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -13,19 +14,22 @@ use rayon::prelude::*;
 
 pub use read::leaves_site;
 
-use crate::config::{Config, Language, decode_config};
+use crate::check::validate;
+use crate::decode::config::decode_config;
 use crate::decode::decode_record;
+use crate::decode::offices::decode_offices;
+use crate::decode::page::decode_page;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::fields::FieldLabels;
-use crate::freepages::{FreePage, decode_page};
-use crate::i18n::Strings;
 use crate::layout::{self, SourceKind, is_record_path, kind_of, relative};
-use crate::offices::{Office, decode_offices};
-use crate::record::{Code, Record};
-use crate::site::Site;
+use crate::model::config::{Config, Language};
+use crate::model::fields::FieldLabels;
+use crate::model::office::Office;
+use crate::model::page::FreePage;
+use crate::model::record::{Code, Record};
+use crate::model::site::Site;
 use crate::theme::Theme;
+use crate::theme::strings::Strings;
 use crate::tr;
-use crate::validate::validate;
 
 /// The theme's search script, inlined into the search page.
 pub const SEARCH_SCRIPT: &str = "scripts/search.js";
@@ -37,7 +41,7 @@ pub struct Sources {
     offices: Vec<Office>,
     /// Sorted by file path, so builds are reproducible.
     records: Vec<Record>,
-    pages: Vec<FreePage>,
+    free_pages: Vec<FreePage>,
     field_labels: FieldLabels,
     theme: Option<Theme>,
     strings: Option<Strings>,
@@ -143,7 +147,7 @@ impl Sources {
             config: None,
             offices: Vec::new(),
             records: Vec::new(),
-            pages: Vec::new(),
+            free_pages: Vec::new(),
             field_labels: FieldLabels::default(),
             theme: None,
             strings: None,
@@ -183,7 +187,7 @@ impl Sources {
             config: self.config.as_ref()?,
             offices: &self.offices,
             records: &self.records,
-            pages: &self.pages,
+            free_pages: &self.free_pages,
             field_labels: &self.field_labels,
         })
     }
@@ -362,7 +366,7 @@ impl Sources {
             }
         }
         pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-        self.pages = pages;
+        self.free_pages = pages;
         self.problems.pages = problems;
     }
 

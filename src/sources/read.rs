@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Position};
 use crate::layout::{self, is_hidden, is_record_file, relative};
-use crate::source::{ReadError, read_text};
+use crate::sources::text::{ReadError, read_text};
 use crate::tr;
 
 /// Record files under the procedures folder, sorted, with problems such as symlinks

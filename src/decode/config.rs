@@ -1,0 +1,104 @@
+//! Decoding `sotay.yaml` into the [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use super::yaml::{FieldPath, Value};
+use super::{Decoder, Part};
+use crate::diagnostics::Diagnostic;
+use crate::model::config::{Config, Language, Organisation};
+use crate::tr;
+
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "organisation",
+    "portal_url",
+    "theme",
+    "output",
+    "notice",
+];
+const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback"];
+
+pub fn decode_config(file: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+    let mut d = Decoder::new(file, text, 1);
+    let config = d.parse().and_then(|value| fields(&mut d, &value));
+    (config, d.diagnostics)
+}
+
+fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
+    let root = FieldPath::root();
+    let map = d.mapping(value, &root, FIELDS)?;
+    let title = d.required_text(map, &root, "title");
+    let organisation = match map.get("organisation") {
+        Some(v) if !v.is_null() => organisation(d, v, &root.key("organisation")),
+        _ => {
+            d.error(
+                &root.key("organisation"),
+                Part::Key,
+                tr!(
+                    "`organisation` is missing",
+                    "thiếu `organisation` (cơ quan)"
+                ),
+                Some(tr!(
+                    "add `organisation:` with at least `name:` (who publishes the handbook)",
+                    "thêm `organisation:` với ít nhất `name:` (cơ quan phát hành sổ tay)"
+                )),
+            );
+            None
+        }
+    };
+    let output = d
+        .text(map.get("output"), &root.key("output"))
+        .unwrap_or_else(|| "public".into());
+    // Every field is decoded before any is required, so one run reports them all.
+    let config = Config {
+        title: title.unwrap_or_default(),
+        description: d.text(map.get("description"), &root.key("description")),
+        language: d
+            .keyword(map.get("language"), &root.key("language"))
+            .unwrap_or(Language::Vi),
+        base_url: d
+            .url(map.get("base_url"), &root.key("base_url"))
+            .map(|u| u.trim_end_matches('/').to_string()),
+        organisation: organisation.unwrap_or_default(),
+        portal_url: d.url(map.get("portal_url"), &root.key("portal_url")),
+        theme: d
+            .text(map.get("theme"), &root.key("theme"))
+            .unwrap_or_else(|| "default".into()),
+        output: PathBuf::from(output),
+        notice: d.text(map.get("notice"), &root.key("notice")),
+    };
+    let complete = !config.title.is_empty() && !config.organisation.name.is_empty();
+    complete.then_some(config)
+}
+
+fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Organisation> {
+    let map = d.mapping(value, path, ORGANISATION_FIELDS)?;
+    let name = d.required_text(map, path, "name");
+    let feedback = d.text(map.get("feedback"), &path.key("feedback"));
+    if let Some(f) = &feedback
+        && !(f.contains('@') || f.starts_with("https://") || f.starts_with("http://"))
+    {
+        d.error(
+            &path.key("feedback"),
+            Part::Value,
+            tr!(
+                "`{f}` is neither an e-mail address nor a web address",
+                "`{f}` không phải địa chỉ thư điện tử hay địa chỉ web"
+            ),
+            Some(tr!(
+                "write an address such as gopy@example.gov.vn or https://…",
+                "viết một địa chỉ như gopy@example.gov.vn hoặc https://…"
+            )),
+        );
+    }
+    Some(Organisation {
+        name: name?,
+        address: d.text(map.get("address"), &path.key("address")),
+        hotline: d.text(map.get("hotline"), &path.key("hotline")),
+        email: d.text(map.get("email"), &path.key("email")),
+        feedback,
+    })
+}

@@ -1,0 +1,39 @@
+//! The handbook's configuration, as `sotay.yaml` states it.
+
+use std::path::PathBuf;
+
+use crate::model::keyword::keywords;
+
+keywords! {
+    Language {
+        Vi = "vi" | "tiếng việt",
+        En = "en" | "english",
+    }
+}
+
+/// Who publishes the handbook and how citizens reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Organisation {
+    pub name: String,
+    pub address: Option<String>,
+    pub hotline: Option<String>,
+    pub email: Option<String>,
+    /// Where to report a problem with a procedure page: an e-mail address or a web address.
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: Language,
+    /// Only for canonical links, the sitemap and feeds; pages link relatively.
+    pub base_url: Option<String>,
+    pub organisation: Organisation,
+    /// The national or provincial public service portal.
+    pub portal_url: Option<String>,
+    pub theme: String,
+    pub output: PathBuf,
+    /// A line for every page's footer (e.g. that local details are an example).
+    pub notice: Option<String>,
+}

@@ -1,0 +1,159 @@
+//! Vietnamese-aware text helpers: NFC normalisation, diacritic folding and slugs.
+//!
+//! Folding is what makes "dat dai" find "đất đai"; slugs use the same folding so a
+//! title and its URL agree.
+
+pub mod collate;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Text in Unicode NFC, the form every value is stored in.
+pub fn nfc(text: &str) -> String {
+    // Almost all text already is NFC; the quick check avoids re-composing it.
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}
+
+/// Lowercases and strips every Vietnamese tone and vowel mark; đ becomes d.
+///
+/// Decomposing first (NFD) makes composed, decomposed and old/new tone placement
+/// ("hòa"/"hoà") fold to the same letters.
+///
+/// The browser's search runs the same steps (`fold` in the theme's `search.js`:
+/// NFD, drop marks, đ→d, lowercase the whole string); a test keeps the two equal.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] into a buffer the caller reuses (indexing folds millions of words).
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    // Decomposing char by char and dropping the marks is NFD without the reordering,
+    // which only moves marks about.
+    for c in text.chars() {
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c if c.is_ascii() => out.push(c),
+            c => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d)
+                }
+            }),
+        }
+    }
+    // Whole-string lowercasing, like JavaScript's, treats a final Σ the same way.
+    if out
+        .chars()
+        .any(|c| !c.is_lowercase() && c.to_lowercase().next() != Some(c))
+    {
+        *out = out.to_lowercase();
+    }
+}
+
+/// The words of a text as written: runs of letters, digits and their marks.
+/// Search splits text into words here and in the browser alike.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Latin letters with marks, every Vietnamese one among them, without the slow
+    // general lookup.
+    let latin = matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷';
+    latin || c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// An ASCII slug for URLs and file names: "Đăng ký khai sinh" → "dang-ky-khai-sinh".
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn folds_vietnamese_marks_and_d() {
+        assert_eq!(fold("ĐẤT ĐAI"), "dat dai");
+        assert_eq!(fold("Giấy khai sinh"), "giay khai sinh");
+        assert_eq!(fold("hòa"), fold("hoà"));
+        assert_eq!(fold("quyền sử dụng đất"), "quyen su dung dat");
+    }
+
+    #[test]
+    fn words_keep_their_marks_and_split_on_punctuation() {
+        let decomposed: String = "khai sinh".nfd().collect();
+        assert_eq!(
+            words("Đăng ký (khai sinh), 1.001193").collect::<Vec<_>>(),
+            ["Đăng", "ký", "khai", "sinh", "1", "001193"]
+        );
+        assert_eq!(words(&decomposed).count(), 2);
+    }
+
+    #[test]
+    fn nfc_composes_decomposed_text() {
+        let decomposed: String = "Đăng ký khai sinh".nfd().collect();
+        assert_ne!(decomposed, "Đăng ký khai sinh");
+        assert_eq!(nfc(&decomposed), "Đăng ký khai sinh");
+    }
+
+    #[test]
+    fn slugs_read_like_the_title() {
+        assert_eq!(slugify("Đăng ký khai sinh"), "dang-ky-khai-sinh");
+        assert_eq!(
+            slugify("  Thủ tục: cấp bản sao (từ sổ gốc)! "),
+            "thu-tuc-cap-ban-sao-tu-so-goc"
+        );
+        assert_eq!(slugify("1.000593"), "1-000593");
+    }
+
+    proptest! {
+        #[test]
+        fn slug_is_ascii_lowercase_with_single_dashes(s in "\\PC{0,60}") {
+            let slug = slugify(&s);
+            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+        }
+
+        #[test]
+        fn folding_ignores_composition_and_case(s in "[a-zA-Zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ ]{0,40}") {
+            let decomposed: String = s.nfd().collect();
+            prop_assert_eq!(fold(&s), fold(&decomposed));
+            prop_assert_eq!(fold(&s.to_uppercase()), fold(&s));
+        }
+
+        #[test]
+        fn slug_is_idempotent(s in "\\PC{0,60}") {
+            let once = slugify(&s);
+            prop_assert_eq!(slugify(&once), once.clone());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Every page of the handbook and the data it shows, planned from the loaded site
+//! before anything is rendered. Templates receive these views as they are.
+
+pub(crate) mod checklist;
+mod fees;
+pub mod format;
+mod home;
+mod lists;
+pub mod markdown;
+mod procedure;
+mod steps;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use procedure::{ProcedureItem, ProcedureView};
+
+use crate::model::keyword::Keyword;
+use crate::model::record::{Audience, Code, Level, Record};
+use crate::model::site::Site;
+use crate::theme::strings::Strings;
+use crate::urls;
+use markdown::Settings;
+
+/// A link as pages show it; `url` is relative to the site root.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+    pub count: Option<usize>,
+}
+
+/// The online service level as a labelled badge (text, never colour alone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Badge {
+    pub key: &'static str,
+    pub label: String,
+    pub long: String,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct FreeView {
+    pub title: String,
+    pub html: String,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    Home(home::HomeView),
+    Procedure(Box<ProcedureView>),
+    List(lists::ListView),
+    Terms(lists::TermsView),
+    Free(FreeView),
+    Search(home::SearchView),
+    NotFound,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Page {
+    /// Output path, relative to the output folder: `thu-tuc/dang-ky-khai-sinh/index.html`.
+    pub path: String,
+    /// Template file name under `templates/`.
+    pub template: &'static str,
+    /// The `<title>`, before the site name.
+    pub title: String,
+    pub breadcrumbs: Vec<Link>,
+    pub data: PageData,
+    /// Listed in sitemap.xml.
+    pub in_sitemap: bool,
+}
+
+/// What every page shows: site name, menu, organisation.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: &'static str,
+    pub organisation: crate::model::config::Organisation,
+    pub portal_url: Option<String>,
+    pub menu: Vec<Link>,
+    pub footer_about: String,
+    pub notice: Option<String>,
+    /// The hotline as a `tel:` number: digits and a leading +.
+    pub hotline_tel: Option<String>,
+}
+
+/// Turns loaded data into views, with the interface strings at hand.
+pub struct Views<'a> {
+    pub site: &'a Site<'a>,
+    pub strings: &'a Strings,
+}
+
+impl Views<'_> {
+    fn field_link(&self, field: &str) -> Link {
+        Link {
+            label: self.site.field_label(field).to_string(),
+            url: urls::term_list(urls::FIELDS, field),
+            count: None,
+        }
+    }
+
+    /// A link to the list of a keyword value: its label from the i18n `section`
+    /// (`level.commune` → "Cấp xã"), its list under `dir`.
+    fn keyword_link(&self, section: &str, dir: &str, key: &str) -> Link {
+        Link {
+            label: self.strings.get(&format!("{section}.{key}")).to_string(),
+            url: urls::term_list(dir, key),
+            count: None,
+        }
+    }
+
+    fn level_link(&self, level: Level) -> Link {
+        self.keyword_link("level", urls::LEVELS, level.key())
+    }
+
+    fn audience_link(&self, audience: Audience) -> Link {
+        self.keyword_link("audience", urls::AUDIENCES, audience.key())
+    }
+
+    pub fn site_view(&self) -> SiteView {
+        let config = &self.site.config;
+        let mut menu = vec![
+            Link {
+                label: self.strings.get("nav.fields").into(),
+                url: urls::list_page(urls::FIELDS, 1),
+                count: None,
+            },
+            Link {
+                label: self.strings.get("nav.az").into(),
+                url: urls::list_page(urls::AZ, 1),
+                count: None,
+            },
+            Link {
+                label: self.strings.get("nav.codes").into(),
+                url: urls::list_page(urls::CODES, 1),
+                count: None,
+            },
+        ];
+        menu.extend(self.site.free_pages.iter().map(|p| Link {
+            label: p.title.clone(),
+            url: urls::free_page(&p.slug),
+            count: None,
+        }));
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.key(),
+            organisation: config.organisation.clone(),
+            portal_url: config.portal_url.clone(),
+            menu,
+            footer_about: self
+                .strings
+                .get("footer.about")
+                .replace("{organisation}", &config.organisation.name),
+            notice: config.notice.clone(),
+            hotline_tel: config.organisation.hotline.as_deref().map(urls::tel),
+        }
+    }
+
+    /// Every record as a list line, in the order of `site.records`.
+    pub fn items(&self) -> Vec<Arc<ProcedureItem>> {
+        self.site
+            .records
+            .par_iter()
+            .map(|r| Arc::new(self.item(r)))
+            .collect()
+    }
+
+    fn home_crumb(&self) -> Link {
+        Link {
+            label: self.strings.get("nav.home").into(),
+            url: "index.html".into(),
+            count: None,
+        }
+    }
+}
+
+/// Records by code, as related links look them up.
+pub type ByCode<'a> = HashMap<&'a Code, &'a Record>;
+
+pub fn by_code(records: &[Record]) -> ByCode<'_> {
+    records.iter().map(|r| (&r.code, r)).collect()
+}
+
+impl Views<'_> {
+    /// The page of one procedure.
+    pub fn procedure_page(&self, record: &Record, by_code: &ByCode) -> Page {
+        Page {
+            path: urls::procedure(&record.slug),
+            template: "procedure.html",
+            title: record.title.clone(),
+            breadcrumbs: vec![self.home_crumb(), self.field_link(&record.field)],
+            data: PageData::Procedure(Box::new(self.procedure(record, by_code))),
+            in_sitemap: true,
+        }
+    }
+}
+
+/// Every page but the procedures' own: home, lists, free pages and 404. They are
+/// few, so a live preview can plan them all and render only those that changed.
+pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
+    let views = Views { site, strings };
+    let mut pages = vec![views.home()];
+    pages.extend(views.lists(items));
+    for page in site.free_pages {
+        pages.push(Page {
+            path: urls::free_page(&page.slug),
+            template: "page.html",
+            title: page.title.clone(),
+            breadcrumbs: vec![views.home_crumb()],
+            data: PageData::Free(FreeView {
+                title: page.title.clone(),
+                html: markdown::to_html(
+                    &page.body,
+                    &Settings {
+                        page_title: Some(&page.title),
+                        top_level: 2,
+                        strings,
+                    },
+                ),
+            }),
+            in_sitemap: true,
+        });
+    }
+    pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        title: strings.get("not_found.title").into(),
+        breadcrumbs: Vec::new(),
+        data: PageData::NotFound,
+        in_sitemap: false,
+    });
+    pages
+}
