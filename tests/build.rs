@@ -78,6 +78,15 @@ fn procedure_page_shows_what_a_citizen_needs() {
     assert!(site.root().join("public/forms/to-khai.docx").is_file());
 }
 
+/// The whole procedure page a citizen reads, reviewed as an outline: what comes first,
+/// what each section holds, where each link goes.
+#[test]
+fn procedure_page_main_snapshot() {
+    let site = TestSite::fixture("sites/hostile");
+    site.build_ok();
+    insta::assert_snapshot!(site.page(KHAI_SINH).main_outline());
+}
+
 #[test]
 fn channels_that_differ_are_shown_as_a_table() {
     let site = TestSite::fixture("sites/hostile");

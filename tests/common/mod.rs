@@ -179,6 +179,44 @@ impl Page {
     }
 }
 
+impl Page {
+    /// The page's `<main>` as an outline a person can review in a snapshot: one line per
+    /// element (tag, id or first class, link target) with its own text, indented by depth.
+    pub fn main_outline(&self) -> String {
+        let main = self.select("main");
+        let main = main.first().expect("a <main>");
+        let mut out = String::new();
+        outline(*main, 0, &mut out);
+        out
+    }
+}
+
+fn outline(element: scraper::ElementRef, depth: usize, out: &mut String) {
+    let value = element.value();
+    let mut line = format!("{}{}", "  ".repeat(depth), value.name());
+    if let Some(id) = value.id() {
+        line.push_str(&format!("#{id}"));
+    } else if let Some(class) = value.classes().next() {
+        line.push_str(&format!(".{class}"));
+    }
+    if let Some(href) = value.attr("href") {
+        line.push_str(&format!(" → {href}"));
+    }
+    let own: String = element
+        .children()
+        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+        .collect();
+    let own = collapse(&own);
+    if !own.is_empty() {
+        line.push_str(&format!(" “{own}”"));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    for child in element.children().filter_map(scraper::ElementRef::wrap) {
+        outline(child, depth + 1, out);
+    }
+}
+
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
