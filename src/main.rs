@@ -69,17 +69,12 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run(Cli::parse())
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Every problem is printed as a diagnostic in the handbook's language, here or in
+/// the library; what comes back is only the exit code.
+fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check { format } => {
             let report = sotay::build::check(&cli.root);
@@ -102,9 +97,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{text}");
             }
-            Ok(exit(!report.diagnostics.has_errors()))
+            exit(!report.diagnostics.has_errors())
         }
-        Command::Build { output } => Ok(build(&cli.root, output)),
+        Command::Build { output } => build(&cli.root, output),
         Command::Serve {
             port,
             bind,
@@ -117,15 +112,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 base_path,
                 poll,
             };
-            sotay::preview::run(&cli.root, &options)?;
-            Ok(ExitCode::SUCCESS)
+            match sotay::preview::run(&cli.root, &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    let language = sotay::sources::language_of(&cli.root);
+                    eprint!("{}", error.report(language));
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::New { title, field, code } => {
             match sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
             {
                 Ok(path) => {
                     println!("created {}", path.display());
-                    Ok(ExitCode::SUCCESS)
+                    ExitCode::SUCCESS
                 }
                 Err(error) => {
                     let language = sotay::sources::language_of(&cli.root);
@@ -135,7 +136,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         "{}",
                         diagnostics::render(&problems, Format::Human, language)
                     );
-                    Ok(ExitCode::FAILURE)
+                    ExitCode::FAILURE
                 }
             }
         }

@@ -40,21 +40,50 @@ pub struct ServeOptions {
     pub poll: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ServeError {
-    #[error("{}", diagnostics::render(.0, Format::Human, Language::Vi))]
+    /// The handbook cannot be read at all (no sotay.yaml).
     Open(Diagnostics),
-    #[error("the base path `{0}` is not a plain folder path; write it like /thu-tuc/")]
     BasePath(String),
-    #[error(
-        "cannot listen on {address}: {source}; is another preview running? Try another port with --port"
-    )]
     Bind {
         address: SocketAddr,
         source: std::io::Error,
     },
-    #[error("cannot watch the site's files: {0}")]
-    Watch(#[from] notify::Error),
+    Watch(notify::Error),
+}
+
+impl From<notify::Error> for ServeError {
+    fn from(error: notify::Error) -> ServeError {
+        ServeError::Watch(error)
+    }
+}
+
+impl ServeError {
+    /// What to tell the person who started the preview, in the handbook's language.
+    pub fn report(&self, language: Language) -> String {
+        let text = match self {
+            ServeError::Open(problems) => {
+                return diagnostics::render(problems, Format::Human, language);
+            }
+            ServeError::BasePath(base) => crate::tr!(
+                "the base path `{base}` is not a plain folder path; write it like /thu-tuc/",
+                "đường dẫn gốc `{base}` không phải một thư mục đơn giản; hãy viết như /thu-tuc/"
+            ),
+            ServeError::Bind { address, source } => crate::tr!(
+                "cannot listen on {address}: {source}; is another preview running? Try another port with --port",
+                "không mở được cổng {address}: {source}; có bản xem trước khác đang chạy không? Hãy thử cổng khác với --port"
+            ),
+            ServeError::Watch(error) => crate::tr!(
+                "cannot watch the handbook's files: {error}; try --poll",
+                "không theo dõi được các tệp của sổ tay: {error}; hãy thử --poll"
+            ),
+        };
+        let label = match language {
+            Language::Vi => "lỗi",
+            Language::En => "error",
+        };
+        format!("{label}: {}\n", text.get(language))
+    }
 }
 
 /// Connections served at once; more wait for one to finish.
@@ -113,6 +142,13 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let base = normalise_base(&options.base_path)?;
     let started = Instant::now();
     let mut session = Session::open(root).map_err(ServeError::Open)?;
+    // Taken before the first build, so a busy port is said at once.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener =
+        TcpListener::bind(address).map_err(|source| ServeError::Bind { address, source })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { address, source })?;
     let root = session.root().to_path_buf();
     let language = session.language();
     let shared = Arc::new(Shared {
@@ -151,12 +187,6 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Outcome::Unchanged => {}
     }
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let listener =
-        TcpListener::bind(address).map_err(|source| ServeError::Bind { address, source })?;
-    let address = listener
-        .local_addr()
-        .map_err(|source| ServeError::Bind { address, source })?;
     let (watcher, batches) = Watcher::start(&root, options.poll)?;
     {
         let shared = shared.clone();
