@@ -512,3 +512,38 @@ fn a_records_extra_data_reaches_the_handbooks_own_templates() {
     assert_eq!(page.text(".copies"), "2");
     assert!(page.source.contains("Phòng 3, tầng 1 &lt;b&gt;"));
 }
+
+#[test]
+fn a_fee_in_dollars_with_cents_builds_and_reads_as_written() {
+    let site = TestSite::new();
+    let usd = "    fee:\n      text: \"Lệ phí : 1.5 USD\"\n      kind: fixed\n      amount: 1.5\n      currency: USD\n";
+    site.record(
+        "thi-thuc.md",
+        &record("1.001194", "Cấp thị thực").replace("    fee: \"Miễn phí\"\n", usd),
+    );
+    site.record("khai-sinh.md", &record("1.000001", "Khai sinh"));
+    site.build_ok();
+    let page = site.page("thu-tuc/thi-thuc/index.html");
+    assert_eq!(page.text(".before .fee"), "1,5 USD");
+    let list = site.page("a-z/index.html");
+    assert!(list.source.contains("1,5 USD"), "the list shows the fee");
+}
+
+#[test]
+fn cents_of_a_dong_are_one_error_not_two() {
+    let site = TestSite::new();
+    let bad = "    fee:\n      text: \"1.5\"\n      kind: fixed\n      amount: 1.5\n";
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replace("    fee: \"Miễn phí\"\n", bad),
+    );
+    let check = site.check();
+    let errors: Vec<_> = check
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == sotay::diagnostics::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field.as_deref(), Some("channels[0].fee.amount"));
+    assert_eq!(errors[0].message.vi, "phí tính bằng đồng không có phần lẻ");
+}

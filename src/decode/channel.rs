@@ -4,7 +4,7 @@
 use super::{Decoder, Part, describe};
 use crate::decode::shorthand::{fee_from_text, time_from_text};
 use crate::decode::yaml::{FieldPath, Mapping, Value};
-use crate::model::record::{Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
+use crate::model::record::{Amount, Channel, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::tr;
 
 pub(super) fn channel(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Channel> {
@@ -96,6 +96,53 @@ fn text_allowing_empty(d: &mut Decoder, map: &Mapping, path: &FieldPath) -> Opti
     )
 }
 
+/// `amount: 50000`, or with cents in a foreign currency: `amount: 1.5` (`currency: USD`).
+fn amount(
+    d: &mut Decoder,
+    value: Option<&Value>,
+    path: &FieldPath,
+    currency: Option<Currency>,
+) -> Option<Amount> {
+    let amount = match value? {
+        Value::Null => return None,
+        Value::Number(n) => Amount::parse(&n.to_string()),
+        _ => None,
+    };
+    let Some(amount) = amount else {
+        let found = describe(value?);
+        d.error(
+            path,
+            Part::Value,
+            tr!(
+                "expected an amount of money, found {}",
+                "cần một số tiền, nhưng gặp {}";
+                found
+            ),
+            Some(tr!(
+                "write digits only, with at most two after a decimal point: `amount: 50000`, `amount: 1.5`",
+                "chỉ viết chữ số, tối đa hai chữ số sau dấu thập phân: `amount: 50000`, `amount: 1.5`"
+            )),
+        );
+        return None;
+    };
+    if amount.cents() != 0 && matches!(currency, None | Some(Currency::Vnd)) {
+        d.error(
+            path,
+            Part::Value,
+            tr!(
+                "a fee in đồng has no fractions",
+                "phí tính bằng đồng không có phần lẻ"
+            ),
+            Some(tr!(
+                "write whole đồng, or add `currency: USD` if the fee is in dollars",
+                "viết số đồng nguyên, hoặc thêm `currency: USD` nếu phí tính bằng đô la"
+            )),
+        );
+        return None;
+    }
+    Some(amount)
+}
+
 /// `fee: "50.000 đồng"`, `fee: 0`, or `fee: {text, kind, amount, currency}`.
 fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
     if let Value::Number(n) = value {
@@ -108,8 +155,8 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
                     "phí {n} không phải số đồng nguyên"
                 ),
                 Some(tr!(
-                    "write the amount in đồng without decimals, e.g. `fee: 50000`",
-                    "viết số tiền bằng đồng, không có phần thập phân, ví dụ `fee: 50000`"
+                    "write the amount in whole đồng, e.g. `fee: 50000`; a fee in another currency as text, e.g. `fee: \"1.5 USD\"`",
+                    "viết số tiền bằng đồng, không có phần thập phân, ví dụ `fee: 50000`; phí bằng ngoại tệ thì viết thành chữ, ví dụ `fee: \"1.5 USD\"`"
                 )),
             );
             return None;
@@ -122,7 +169,7 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
         return Some(Fee {
             text: n.to_string(),
             kind,
-            amount: Some(amount),
+            amount: Amount::whole(amount),
             currency: Some(Currency::Vnd),
         });
     }
@@ -138,14 +185,15 @@ fn fee(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Fee> {
         return Some(fee_from_text(text));
     }
     let kind = d.keyword(map.get("kind"), &path.key("kind"));
-    let amount = d.count(map.get("amount"), &path.key("amount"));
     let currency = d.keyword(map.get("currency"), &path.key("currency"));
+    let amount = amount(d, map.get("amount"), &path.key("amount"), currency);
     let kind = kind.unwrap_or(if amount.is_some() {
         FeeKind::Fixed
     } else {
         FeeKind::SeeText
     });
-    if matches!(kind, FeeKind::Fixed) && amount.is_none() {
+    // An amount that was given but wrong is reported already, not again as missing.
+    if matches!(kind, FeeKind::Fixed) && amount.is_none() && !map.contains_key("amount") {
         d.error(
             &path.key("kind"),
             Part::Value,

@@ -1,7 +1,7 @@
 //! Reading processing times and fees from the text staff and the national database
 //! write: "05 ngày làm việc", "Trong ngày", "50.000 đồng", "Miễn lệ phí".
 
-use crate::model::record::{Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
+use crate::model::record::{Amount, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::text::fold;
 
 /// A number as written in Vietnamese text.
@@ -97,7 +97,7 @@ pub fn fee_from_text(text: String) -> Fee {
 }
 
 /// Kind, amount and currency of a fee text.
-pub fn parse_fee(text: &str) -> (FeeKind, Option<u64>, Option<Currency>) {
+pub fn parse_fee(text: &str) -> (FeeKind, Option<Amount>, Option<Currency>) {
     let folded = fold(text);
     let folded = folded.trim();
     if folded.is_empty() || folded == "khong co thong tin" {
@@ -107,29 +107,31 @@ pub fn parse_fee(text: &str) -> (FeeKind, Option<u64>, Option<Currency>) {
         .iter()
         .any(|free| folded.contains(free))
     {
-        return (FeeKind::Free, Some(0), Some(Currency::Vnd));
+        return (FeeKind::Free, Some(Amount::default()), Some(Currency::Vnd));
     }
     let mut amounts = amounts(folded);
     // "03 USD (Lệ phí: 03 USD/Giấy phép)" states one amount twice.
     amounts.dedup();
     match amounts.as_slice() {
         [] if folded == "khong" || folded.ends_with(": khong dong") || folded == "khong dong" => {
-            (FeeKind::Free, Some(0), Some(Currency::Vnd))
+            (FeeKind::Free, Some(Amount::default()), Some(Currency::Vnd))
         }
         [] => (FeeKind::SeeText, None, None),
-        [(0, currency)] => (FeeKind::Free, Some(0), Some(*currency)),
+        [(amount, currency)] if amount.is_zero() => (FeeKind::Free, Some(*amount), Some(*currency)),
         [(amount, currency)] => (FeeKind::Fixed, Some(*amount), Some(*currency)),
         [(amount, currency), ..] => (FeeKind::Varies, Some(*amount), Some(*currency)),
     }
 }
 
-/// Every money amount in folded text: a whole number followed by a currency word, or
-/// a text that is only a number (taken as đồng).
-pub(crate) fn amounts(folded: &str) -> Vec<(u64, Currency)> {
+/// Every money amount in folded text: a number followed by a currency word ("0.5 USD"
+/// keeps its cents), or a text that is only a whole number (taken as đồng).
+pub(crate) fn amounts(folded: &str) -> Vec<(Amount, Currency)> {
     if let Some((Number::Whole { value, .. }, len)) = leading_number(folded)
         && len == folded.len()
     {
-        return vec![(value, Currency::Vnd)];
+        return Amount::whole(value)
+            .map(|a| vec![(a, Currency::Vnd)])
+            .unwrap_or_default();
     }
     let mut found = Vec::new();
     let mut rest = folded;
@@ -145,10 +147,13 @@ pub(crate) fn amounts(folded: &str) -> Vec<(u64, Currency)> {
             .any(|w| tail.starts_with(w))
             .then_some(Currency::Vnd)
             .or_else(|| tail.starts_with("usd").then_some(Currency::Usd));
-        if let (Number::Whole { value, .. }, Some(currency), false) =
-            (number, currency, preceded_by_digit_part)
-        {
-            found.push((value, currency));
+        let amount = match number {
+            Number::Whole { value, .. } => Amount::whole(value),
+            // Exactly as written: "0.5" is fifty cents, not 0.5 as a float.
+            Number::Fraction(_) => Amount::parse(&after_start[..len]),
+        };
+        if let (Some(amount), Some(currency), false) = (amount, currency, preceded_by_digit_part) {
+            found.push((amount, currency));
         }
         rest = &after_start[len..];
     }
@@ -200,39 +205,47 @@ mod tests {
     fn fees_as_written() {
         assert_eq!(
             parse_fee("50.000 đồng"),
-            (FeeKind::Fixed, Some(50_000), Some(Currency::Vnd))
+            (FeeKind::Fixed, Amount::whole(50_000), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("2,500,000 Việt Nam Đồng"),
-            (FeeKind::Fixed, Some(2_500_000), Some(Currency::Vnd))
+            (
+                FeeKind::Fixed,
+                Amount::whole(2_500_000),
+                Some(Currency::Vnd)
+            )
         );
         assert_eq!(
             parse_fee("9,000,000 VNĐ"),
-            (FeeKind::Fixed, Some(9_000_000), Some(Currency::Vnd))
+            (
+                FeeKind::Fixed,
+                Amount::whole(9_000_000),
+                Some(Currency::Vnd)
+            )
         );
         assert_eq!(
             parse_fee("Lệ phí : 03 USD (Lệ phí: 03 USD/Giấy phép)"),
-            (FeeKind::Fixed, Some(3), Some(Currency::Usd))
+            (FeeKind::Fixed, Amount::whole(3), Some(Currency::Usd))
         );
         assert_eq!(
             parse_fee("50.000 đồng/hồ sơ; sơ tuyển năng khiếu: 120.000 đồng"),
-            (FeeKind::Varies, Some(50_000), Some(Currency::Vnd))
+            (FeeKind::Varies, Amount::whole(50_000), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("Miễn lệ phí"),
-            (FeeKind::Free, Some(0), Some(Currency::Vnd))
+            (FeeKind::Free, Amount::whole(0), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("Phí : Không Đồng"),
-            (FeeKind::Free, Some(0), Some(Currency::Vnd))
+            (FeeKind::Free, Amount::whole(0), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("Lệ phí : 0 Đồng"),
-            (FeeKind::Free, Some(0), Some(Currency::Vnd))
+            (FeeKind::Free, Amount::whole(0), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("50000"),
-            (FeeKind::Fixed, Some(50_000), Some(Currency::Vnd))
+            (FeeKind::Fixed, Amount::whole(50_000), Some(Currency::Vnd))
         );
         assert_eq!(
             parse_fee("Không có thông tin"),

@@ -204,12 +204,58 @@ pub struct ProcessingTime {
     pub unit: TimeUnit,
 }
 
-/// Phí, lệ phí. `amount` is in whole units of `currency` (đồng for VND).
+/// A sum of money, exact: whole đồng stay whole, and foreign fees keep their cents
+/// ("0.5 USD" is 50 hundredths of a dollar). No binary floating point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Amount {
+    hundredths: u64,
+}
+
+impl Amount {
+    pub fn whole(units: u64) -> Option<Amount> {
+        Some(Amount {
+            hundredths: units.checked_mul(100)?,
+        })
+    }
+
+    /// `"1.5"`, `"0,50"`, `"25"`: digits with at most two after one `.` or `,`.
+    pub fn parse(text: &str) -> Option<Amount> {
+        let (whole, fraction) = match text.split_once(['.', ',']) {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (text, ""),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !(fraction.is_empty() || digits(fraction)) || fraction.len() > 2 {
+            return None;
+        }
+        let cents: u64 = format!("{fraction:0<2}").parse().ok()?;
+        let amount = Amount::whole(whole.parse().ok()?)?;
+        Some(Amount {
+            hundredths: amount.hundredths.checked_add(cents)?,
+        })
+    }
+
+    /// The whole units.
+    pub fn units(self) -> u64 {
+        self.hundredths / 100
+    }
+
+    /// The hundredths beyond [`Amount::units`].
+    pub fn cents(self) -> u64 {
+        self.hundredths % 100
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.hundredths == 0
+    }
+}
+
+/// Phí, lệ phí. `amount` is in units of `currency` (đồng for VND).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fee {
     pub text: String,
     pub kind: FeeKind,
-    pub amount: Option<u64>,
+    pub amount: Option<Amount>,
     pub currency: Option<Currency>,
 }
 

@@ -7,7 +7,7 @@
 //! contradicts it, and the condition is always shown beside the fee.
 
 use crate::decode::shorthand::amounts;
-use crate::model::record::{Channel, Currency, Fee, FeeKind};
+use crate::model::record::{Amount, Channel, Currency, Fee, FeeKind};
 use crate::text::fold;
 use crate::theme::strings::Strings;
 use crate::view::format;
@@ -20,8 +20,8 @@ pub struct ShownFee {
     pub condition: Option<String>,
     /// What is left of the channel's note once the condition is taken out.
     pub note: Option<String>,
-    /// The amount in whole units when the fee is known exactly (0 when confirmed free).
-    pub amount: Option<(u64, Currency)>,
+    /// The amount when the fee is known exactly (zero when confirmed free).
+    pub amount: Option<(Amount, Currency)>,
 }
 
 impl ShownFee {
@@ -89,11 +89,14 @@ impl FeeRule {
     }
 }
 
-fn shown(fee: &Fee, rule: FeeRule, strings: &Strings) -> (String, Option<(u64, Currency)>) {
+fn shown(fee: &Fee, rule: FeeRule, strings: &Strings) -> (String, Option<(Amount, Currency)>) {
     let currency = fee.currency.unwrap_or(Currency::Vnd);
     match fee.kind {
         FeeKind::Free if rule != FeeRule::None => (rule.or_unknown(strings), None),
-        FeeKind::Free => (free_words(&fee.text, strings), Some((0, currency))),
+        FeeKind::Free => (
+            free_words(&fee.text, strings),
+            Some((Amount::default(), currency)),
+        ),
         FeeKind::Fixed => (format::fee(fee, strings), fee.amount.map(|a| (a, currency))),
         FeeKind::Unknown => (rule.or_unknown(strings), None),
         FeeKind::SeeText if says_nothing(&fee.text) => (rule.or_unknown(strings), None),
@@ -236,21 +239,17 @@ pub fn list_line(fees: &[ShownFee], strings: &Strings) -> String {
         [only] => return only.to_string(),
         _ => {}
     }
-    let known: Option<Vec<(u64, Currency)>> = fees.iter().map(|f| f.amount).collect();
+    let known: Option<Vec<(Amount, Currency)>> = fees.iter().map(|f| f.amount).collect();
     if let Some(known) = known
-        && known.iter().all(|(a, c)| *a > 0 && *c == known[0].1)
+        && known.iter().all(|(a, c)| !a.is_zero() && *c == known[0].1)
     {
-        let min = known.iter().map(|(a, _)| *a).min().unwrap_or(0);
-        let max = known.iter().map(|(a, _)| *a).max().unwrap_or(0);
-        let sep = strings.get("format.thousands");
-        let unit = match known[0].1 {
-            Currency::Usd => "USD",
-            Currency::Vnd => strings.get("fee.vnd"),
-        };
+        let min = known.iter().map(|(a, _)| *a).min().unwrap_or_default();
+        let max = known.iter().map(|(a, _)| *a).max().unwrap_or_default();
         return format!(
-            "{} – {} {unit}",
-            format::group_thousands(min, sep),
-            format::group_thousands(max, sep)
+            "{} – {} {}",
+            format::amount(min, strings),
+            format::amount(max, strings),
+            format::currency(Some(known[0].1), strings)
         );
     }
     texts.join(" / ")

@@ -1,7 +1,7 @@
 //! Values as readers see them: "50.000 đồng", "5 ngày làm việc", "20/11/2026".
 //! Words come from the theme's i18n file, so an English build reads in English.
 
-use crate::model::record::{Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
+use crate::model::record::{Amount, Currency, Fee, FeeKind, ProcessingTime, TimeUnit};
 use crate::theme::strings::Strings;
 
 /// Digits grouped by thousands with the language's separator: 1.350.000 / 1,350,000.
@@ -15,6 +15,25 @@ pub fn group_thousands(amount: u64, separator: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// A sum as readers write it: "50.000", "1,5" in Vietnamese; "50,000", "1.5" in English.
+pub fn amount(amount: Amount, strings: &Strings) -> String {
+    let mut out = group_thousands(amount.units(), strings.get("format.thousands"));
+    if amount.cents() != 0 {
+        let cents = format!("{:02}", amount.cents());
+        out.push_str(strings.get("format.decimal"));
+        out.push_str(cents.trim_end_matches('0'));
+    }
+    out
+}
+
+/// The currency's word after an amount: "đồng" (or "VND" in English), "USD".
+pub fn currency(currency: Option<Currency>, strings: &Strings) -> &str {
+    match currency {
+        Some(Currency::Usd) => "USD",
+        _ => strings.get("fee.vnd"),
+    }
 }
 
 fn number(value: f64, strings: &Strings) -> String {
@@ -57,16 +76,7 @@ pub fn time(time: &ProcessingTime, strings: &Strings) -> String {
 
 /// A fee: "Miễn phí", "50.000 đồng", "3 USD"; the published text when it says more.
 pub fn fee(fee: &Fee, strings: &Strings) -> String {
-    let amount = |amount: u64| {
-        let currency = match fee.currency {
-            Some(Currency::Usd) => "USD",
-            _ => strings.get("fee.vnd"),
-        };
-        format!(
-            "{} {currency}",
-            group_thousands(amount, strings.get("format.thousands"))
-        )
-    };
+    let amount = |a: Amount| format!("{} {}", amount(a, strings), currency(fee.currency, strings));
     match (fee.kind, fee.amount) {
         // "Miễn lệ phí" is not "Miễn phí": the record's words are kept.
         (FeeKind::Free, _) if !fee.text.trim().is_empty() => fee.text.trim().to_string(),
@@ -82,9 +92,35 @@ pub fn fee(fee: &Fee, strings: &Strings) -> String {
 mod tests {
     use super::*;
     use crate::decode::shorthand::{parse_fee, parse_time};
+    use crate::model::record::Amount;
 
     fn vi() -> Strings {
         Strings::for_tests("vi")
+    }
+
+    #[test]
+    fn foreign_fees_keep_their_cents_in_the_readers_notation() {
+        let fee = |text: &str| {
+            let (kind, amount, currency) = parse_fee(text);
+            Fee {
+                text: text.into(),
+                kind,
+                amount,
+                currency,
+            }
+        };
+        let en = Strings::for_tests("en");
+        let half = fee("Lệ phí : 0.5 USD (Người nước ngoài dưới 16 tuổi)");
+        assert_eq!(half.amount, Amount::parse("0.50"));
+        assert_eq!(super::fee(&half, &vi()), "0,5 USD");
+        assert_eq!(super::fee(&half, &en), "0.5 USD");
+        assert_eq!(super::fee(&fee("Lệ phí : 1,25 USD"), &vi()), "1,25 USD");
+        // Whole đồng stay whole, grouped as readers write them.
+        assert_eq!(super::fee(&fee("1.350.000 đồng"), &vi()), "1.350.000 đồng");
+        assert_eq!(Amount::parse("1.5"), Amount::parse("1,50"));
+        assert_eq!(Amount::parse("1.505"), None);
+        assert_eq!(Amount::parse("-1"), None);
+        assert_eq!(Amount::parse("1e3"), None);
     }
 
     fn t(text: &str) -> String {
