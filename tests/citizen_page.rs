@@ -283,3 +283,60 @@ fn check_warns_when_a_record_says_nowhere_to_go() {
     assert!(check.contains("--> content/procedures/b.md"), "{check}");
     assert!(!check.contains("content/procedures/a.md"), "{check}");
 }
+
+/// A record with an online channel but no `online:` level.
+fn online_without_level() -> String {
+    common::record("1.5", "Đăng ký thường trú").replace(
+        "    fee: \"Miễn phí\"\n",
+        "    fee: \"Miễn phí\"\n  - via: online\n    time: \"5 ngày làm việc\"\n    fee: \"Miễn phí\"\n",
+    )
+}
+
+#[test]
+fn an_online_channel_without_a_stated_level_never_reads_in_person() {
+    let site = TestSite::new();
+    site.record("a.md", &online_without_level());
+    site.record("b.md", &common::record("1.6", "Khai sinh"));
+    site.build_ok();
+    let page = site.page("thu-tuc/a/index.html");
+    assert_eq!(page.text(".before .badge"), "Chưa công bố mức độ");
+    assert!(!page.text(".fact-online").contains("Chỉ nộp trực tiếp"));
+    // Without an online channel, the channels say it: in person.
+    let page = site.page("thu-tuc/b/index.html");
+    assert_eq!(page.text(".before .badge"), "Trực tiếp");
+    let list = site.page("truc-tuyen/unstated/index.html");
+    assert_eq!(list.count(".procedures > li"), 1);
+}
+
+#[test]
+fn check_warns_when_the_level_and_the_channels_disagree() {
+    let site = TestSite::new();
+    site.record(
+        "none.md",
+        &online_without_level().replace("levels: [commune]", "levels: [commune]\nonline: none"),
+    );
+    site.record(
+        "full.md",
+        &common::record("1.7", "Khai tử").replace(
+            "levels: [commune]",
+            "levels: [commune]\nonline: full\nportal_url: \"https://dichvucong.gov.vn/x\"",
+        ),
+    );
+    let check = site.check_output();
+    assert!(
+        check.contains("ghi `online: none` nhưng có cách nộp `via: online`"),
+        "{check}"
+    );
+    assert!(
+        check.contains("--> content/procedures/none.md:6:9"),
+        "{check}"
+    );
+    assert!(
+        check.contains("thủ tục được ghi là có trực tuyến, nhưng không có cách nộp `via: online`"),
+        "{check}"
+    );
+    assert!(
+        check.contains("--> content/procedures/full.md:6:9"),
+        "{check}"
+    );
+}

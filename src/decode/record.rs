@@ -264,6 +264,39 @@ fn lint(d: &mut Decoder, record: &Record) {
             );
         }
     }
+    let online = record.has_online_channel();
+    // A channel dropped for an error would make this a knock-on of that error.
+    let decoded_whole = !d
+        .diagnostics
+        .iter()
+        .any(|x| x.severity == crate::diagnostics::Severity::Error);
+    match record.online.filter(|_| decoded_whole) {
+        Some(OnlineLevel::None) if online => d.warning(
+            &root.key("online"),
+            Part::Value,
+            tr!(
+                "`online: none`, but a channel is `via: online`",
+                "ghi `online: none` nhưng có cách nộp `via: online`"
+            ),
+            Some(tr!(
+                "state the level it is offered at (`full` or `partial`), or remove the online channel",
+                "ghi mức độ đang cung cấp (`full` hoặc `partial`), hoặc bỏ cách nộp trực tuyến"
+            )),
+        ),
+        Some(OnlineLevel::Full | OnlineLevel::Partial) if !online => d.warning(
+            &root.key("online"),
+            Part::Value,
+            tr!(
+                "the procedure is offered online, but no channel is `via: online`",
+                "thủ tục được ghi là có trực tuyến, nhưng không có cách nộp `via: online`"
+            ),
+            Some(tr!(
+                "add the online channel with its time and fee, or correct `online:`",
+                "thêm cách nộp trực tuyến cùng thời hạn và phí, hoặc sửa `online:`"
+            )),
+        ),
+        _ => {}
+    }
     if matches!(
         record.online,
         Some(OnlineLevel::Full | OnlineLevel::Partial)

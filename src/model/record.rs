@@ -84,6 +84,8 @@ keywords! {
         /// Một phần: part of the procedure must be done in person.
         Partial = "partial" | "một phần",
         None = "none" | "không",
+        /// Chưa công bố: offered online at some level the handbook does not state.
+        Unstated = "unstated" | "chưa công bố",
     }
 }
 
@@ -456,8 +458,19 @@ pub struct Record {
 
 impl Record {
     /// The online service level pages, lists, counts and search show: the one place
-    /// it is decided. A record that does not state it counts as not online.
+    /// it is decided. A record that does not state it is taken from its channels: not
+    /// online when none is online, and online at an unstated level when one is (never
+    /// "in person" above a table that says "online").
     pub fn online_level(&self) -> OnlineLevel {
-        self.online.unwrap_or(OnlineLevel::None)
+        match self.online {
+            Some(level) => level,
+            None if self.has_online_channel() => OnlineLevel::Unstated,
+            None => OnlineLevel::None,
+        }
+    }
+
+    /// Lists a way to submit online.
+    pub fn has_online_channel(&self) -> bool {
+        self.channels.iter().any(|c| c.via == Via::Online)
     }
 }

@@ -247,7 +247,7 @@ impl Views<'_> {
             portal_url: record
                 .portal_url
                 .clone()
-                .filter(|_| level != OnlineLevel::None),
+                .filter(|_| !matches!(level, OnlineLevel::None)),
             checklist,
             conditions: record.conditions.clone(),
             // The description and the body are sections of the page (h2); YAML steps
