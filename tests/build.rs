@@ -547,3 +547,33 @@ fn cents_of_a_dong_are_one_error_not_two() {
     assert_eq!(errors[0].field.as_deref(), Some("channels[0].fee.amount"));
     assert_eq!(errors[0].message.vi, "phí tính bằng đồng không có phần lẻ");
 }
+
+#[test]
+fn related_codes_are_published_once_and_never_to_the_page_itself() {
+    let site = TestSite::new();
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh").replace(
+            "levels: [commune]",
+            "levels: [commune]\nrelated: [\"1.000001\", \"1.000002\", \"1.000002\"]",
+        ),
+    );
+    site.record("b.md", &record("1.000002", "Kết hôn"));
+    let check = site.check_output();
+    assert!(
+        check.contains("thủ tục tự ghi chính mình là thủ tục liên quan"),
+        "{check}"
+    );
+    assert!(check.contains("`1.000002` đã có trong `related`"), "{check}");
+    assert!(check.contains("--> content/procedures/a.md:6:11"), "{check}");
+    assert!(check.contains("--> content/procedures/a.md:6:35"), "{check}");
+    site.build_ok();
+    let page = site.page("thu-tuc/a/index.html");
+    let links = page.attrs("a", "href");
+    assert_eq!(
+        links.iter().filter(|l| l.contains("thu-tuc/b/")).count(),
+        1,
+        "{links:?}"
+    );
+    assert!(!links.iter().any(|l| l.contains("thu-tuc/a/")), "{links:?}");
+}

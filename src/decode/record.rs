@@ -181,9 +181,7 @@ fn decode_fields(
         coordinating_agency: text(d, "coordinating_agency"),
         submission_address: text(d, "submission_address"),
         conditions: d.text_list(map.get("conditions"), &root.key("conditions")),
-        related: d.list(map.get("related"), &root.key("related"), |d, v, p| {
-            code(d, Some(v), p)
-        }),
+        related: related(d, map.get("related"), record_code.as_ref()),
         related_text: d.text_list(map.get("related_text"), &root.key("related_text")),
         keywords: d.text_list(map.get("keywords"), &root.key("keywords")),
         online: d.keyword(map.get("online"), &root.key("online")),
@@ -368,6 +366,46 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Code
         return None;
     }
     Some(Code::new(code))
+}
+
+/// Related codes, each once and never the record's own: a page links to itself or
+/// twice to the same page otherwise.
+fn related(d: &mut Decoder, value: Option<&Value>, own: Option<&Code>) -> Vec<Code> {
+    let path = FieldPath::root().key("related");
+    let mut kept: Vec<Code> = Vec::new();
+    let items = d.list(value, &path, |d, v, p| Some((p.clone(), code(d, Some(v), p)?)));
+    for (at, code) in items {
+        if Some(&code) == own {
+            d.warning(
+                &at,
+                Part::Value,
+                tr!(
+                    "the procedure names itself as related",
+                    "thủ tục tự ghi chính mình là thủ tục liên quan"
+                ),
+                Some(tr!(
+                    "remove `{code}` from `related`; the page does not link to itself",
+                    "bỏ `{code}` khỏi `related`; trang không liên kết tới chính nó"
+                )),
+            );
+        } else if kept.contains(&code) {
+            d.warning(
+                &at,
+                Part::Value,
+                tr!(
+                    "`{code}` is already in `related`",
+                    "`{code}` đã có trong `related`"
+                ),
+                Some(tr!(
+                    "remove the second `{code}`; the page links to it once",
+                    "bỏ `{code}` thứ hai; trang chỉ liên kết một lần"
+                )),
+            );
+        } else {
+            kept.push(code);
+        }
+    }
+    kept
 }
 
 fn status(d: &mut Decoder, map: &Mapping, root: &FieldPath) -> Status {
