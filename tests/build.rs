@@ -564,9 +564,18 @@ fn related_codes_are_published_once_and_never_to_the_page_itself() {
         check.contains("thủ tục tự ghi chính mình là thủ tục liên quan"),
         "{check}"
     );
-    assert!(check.contains("`1.000002` đã có trong `related`"), "{check}");
-    assert!(check.contains("--> content/procedures/a.md:6:11"), "{check}");
-    assert!(check.contains("--> content/procedures/a.md:6:35"), "{check}");
+    assert!(
+        check.contains("`1.000002` đã có trong `related`"),
+        "{check}"
+    );
+    assert!(
+        check.contains("--> content/procedures/a.md:6:11"),
+        "{check}"
+    );
+    assert!(
+        check.contains("--> content/procedures/a.md:6:35"),
+        "{check}"
+    );
     site.build_ok();
     let page = site.page("thu-tuc/a/index.html");
     let links = page.attrs("a", "href");

@@ -176,3 +176,33 @@ fn symlinks_inside_the_site_are_followed() {
     assert_eq!(loaded.diagnostics().errors(), 0);
     assert!(loaded.records().iter().any(|r| r.code == "1.000003"));
 }
+
+#[test]
+fn control_characters_are_refused_and_invisible_marks_warned_about() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    site.record(
+        "a.md",
+        &record("1.000001", "Khai sinh\u{202e}xeT").replace(
+            "field: \"Hộ tịch\"",
+            "field: \"Hộ\u{0}tịch\"\nagency: \"UBND\u{200b} xã\"",
+        ),
+    );
+    let out = check_case(&site);
+    assert!(
+        out.contains("lỗi: văn bản có ký tự điều khiển U+202E"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/procedures/a.md:3:18"), "{out}");
+    assert!(
+        out.contains("lỗi: văn bản có ký tự điều khiển U+0000"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/procedures/a.md:4:11"), "{out}");
+    assert!(
+        out.contains("cảnh báo: văn bản có ký tự ẩn U+200B"),
+        "{out}"
+    );
+    // Nothing is published while the override is there.
+    assert!(site.build().is_err());
+}

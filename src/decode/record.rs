@@ -373,7 +373,9 @@ fn code(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Code
 fn related(d: &mut Decoder, value: Option<&Value>, own: Option<&Code>) -> Vec<Code> {
     let path = FieldPath::root().key("related");
     let mut kept: Vec<Code> = Vec::new();
-    let items = d.list(value, &path, |d, v, p| Some((p.clone(), code(d, Some(v), p)?)));
+    let items = d.list(value, &path, |d, v, p| {
+        Some((p.clone(), code(d, Some(v), p)?))
+    });
     for (at, code) in items {
         if Some(&code) == own {
             d.warning(

@@ -313,7 +313,13 @@ impl Sources {
 
     fn read_config(&mut self) {
         let (config, problems) = match read::text(&self.root, Path::new(layout::CONFIG_FILE)) {
-            Ok(text) => decode_config(Path::new(layout::CONFIG_FILE), &text),
+            Ok(text) => {
+                let path = Path::new(layout::CONFIG_FILE);
+                let (text, characters) = read::checked(path, text);
+                let (config, mut problems) = decode_config(path, &text);
+                problems.extend(characters);
+                (config, problems)
+            }
             Err(_) if !self.root.join(layout::CONFIG_FILE).exists() => {
                 let root = self.root.display().to_string();
                 let missing = Diagnostic::error(
@@ -345,7 +351,12 @@ impl Sources {
             return;
         }
         let (offices, problems) = match read::text(&self.root, path) {
-            Ok(text) => decode_offices(path, &text),
+            Ok(text) => {
+                let (text, characters) = read::checked(path, text);
+                let (offices, mut problems) = decode_offices(path, &text);
+                problems.extend(characters);
+                (offices, problems)
+            }
             Err(problem) => (Vec::new(), vec![*problem]),
         };
         self.offices = offices;
@@ -358,7 +369,9 @@ impl Sources {
         for file in read::page_files(&self.root) {
             match read::text(&self.root, &file) {
                 Ok(text) => {
+                    let (text, characters) = read::checked(&file, text);
                     let (page, found) = decode_page(&file, &text);
+                    problems.extend(characters);
                     problems.extend(found);
                     pages.extend(page);
                 }
@@ -544,7 +557,9 @@ impl Sources {
 fn read_record(root: &Path, file: &Path) -> (RecordFile, Option<Record>) {
     match read::text(root, file) {
         Ok(text) => {
-            let (record, problems) = decode_record(file, &text);
+            let (text, characters) = read::checked(file, text);
+            let (record, mut problems) = decode_record(file, &text);
+            problems.extend(characters);
             let entry = RecordFile {
                 text: Some(text.into()),
                 problems,

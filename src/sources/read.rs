@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Position};
 use crate::layout::{self, is_hidden, is_record_file, relative};
-use crate::sources::text::{ReadError, read_text};
+use crate::sources::text::{ReadError, Unusual, read_text, unusual_characters, without_controls};
 use crate::tr;
 
 /// Record files under the procedures folder, sorted, with problems such as symlinks
@@ -97,6 +97,56 @@ fn stays_inside(path: &Path, site: &Path) -> bool {
 pub fn text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     let full = root.join(path);
     read_text(&full).map_err(|error| Box::new(read_error(&full, path, error)))
+}
+
+/// The text to decode and the problems of its characters (see [`characters`]).
+pub fn checked(path: &Path, text: String) -> (String, Vec<Diagnostic>) {
+    let problems = characters(path, &text);
+    (without_controls(text), problems)
+}
+
+/// Characters that hide or reorder what a page shows are errors; invisible marks
+/// are warnings. Each is placed at its line and column.
+fn characters(path: &Path, text: &str) -> Vec<Diagnostic> {
+    unusual_characters(text)
+        .into_iter()
+        .map(|(line, range, kind)| {
+            let source_line = text.split('\n').nth(line - 1).unwrap_or_default();
+            let position = Some(Position::in_line(line, source_line, range));
+            match kind {
+                Unusual::Forbidden(c) => {
+                    let code = format!("U+{:04X}", c as u32);
+                    Diagnostic::error(
+                        path,
+                        tr!(
+                            "the text holds the control character {code}, which can hide or reorder what the page shows",
+                            "văn bản có ký tự điều khiển {code}, có thể làm ẩn hoặc đảo thứ tự nội dung trên trang"
+                        ),
+                    )
+                    .at(position)
+                    .help(tr!(
+                        "delete it (it is invisible: retype the words around it if need be)",
+                        "xóa ký tự này (nó không hiện ra: nếu cần, hãy gõ lại các chữ quanh nó)"
+                    ))
+                }
+                Unusual::Invisible(c) => {
+                    let code = format!("U+{:04X}", c as u32);
+                    Diagnostic::warning(
+                        path,
+                        tr!(
+                            "the text holds the invisible character {code}, which Vietnamese text never needs",
+                            "văn bản có ký tự ẩn {code}, tiếng Việt không cần ký tự này"
+                        ),
+                    )
+                    .at(position)
+                    .help(tr!(
+                        "delete it; it often comes with text copied from a web page",
+                        "hãy xóa; ký tự này thường đi theo khi chép chữ từ trang web"
+                    ))
+                }
+            }
+        })
+        .collect()
 }
 
 /// A diagnostic for a file that could not be read as text.

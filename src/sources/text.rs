@@ -102,9 +102,81 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
     Ok(text)
 }
 
+/// `text` with control characters (which the YAML parser refuses at a wrong place)
+/// replaced by spaces, one character for one, so every other problem is still found and every
+/// column stays where it was. The characters themselves are reported by
+/// [`unusual_characters`].
+pub fn without_controls(text: String) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A character a content file should not hold, and how bad it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusual {
+    /// NUL and other control characters, and bidi embeddings, overrides and isolates:
+    /// they hide or reorder what a page shows.
+    Forbidden(char),
+    /// Zero-width and direction marks: invisible, never needed in Vietnamese text.
+    Invisible(char),
+}
+
+/// Every unusual character of `text`: its 1-based line, byte range in that line, and kind.
+pub fn unusual_characters(text: &str) -> Vec<(usize, std::ops::Range<usize>, Unusual)> {
+    let mut found = Vec::new();
+    for (line_no, line) in text.split('\n').enumerate() {
+        // Plain ASCII letters are most of every file: skip them quickly.
+        if line
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
+        {
+            continue;
+        }
+        for (i, c) in line.char_indices() {
+            let kind = match c {
+                '\t' => continue,
+                c if c.is_control() => Unusual::Forbidden(c),
+                '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Unusual::Forbidden(c),
+                '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}' => Unusual::Invisible(c),
+                _ => continue,
+            };
+            found.push((line_no + 1, i..i + c.len_utf8(), kind));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_controls_overrides_and_invisible_marks() {
+        let text = "title: \"Khai sinh\u{202e}\"\nok\n\ta\u{0}b \u{200e}c";
+        let found = unusual_characters(text);
+        assert_eq!(
+            found,
+            vec![
+                (1, 17..20, Unusual::Forbidden('\u{202e}')),
+                (3, 2..3, Unusual::Forbidden('\u{0}')),
+                (3, 5..8, Unusual::Invisible('\u{200e}')),
+            ]
+        );
+        assert!(unusual_characters("Thủ tục đăng ký khai sinh\n\tĐất đai").is_empty());
+    }
 
     #[test]
     fn drops_bom_and_crlf() {
