@@ -1,5 +1,6 @@
 //! The `sotay` command line: parses arguments and hands over to the library.
 
+use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,13 +70,59 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
-    run(Cli::parse())
+    let cli = Cli::parse();
+    let language = || sotay::sources::language_of(&cli.root);
+    let said = run(&cli, &language);
+    say(said, language())
 }
 
-/// Every problem is printed as a diagnostic in the handbook's language, here or in
-/// the library; what comes back is only the exit code.
-fn run(cli: Cli) -> ExitCode {
-    match cli.command {
+/// What a command has to say, and how it ends.
+struct Said {
+    out: String,
+    err: String,
+    code: ExitCode,
+}
+
+impl Said {
+    fn new(code: ExitCode) -> Said {
+        Said {
+            out: String::new(),
+            err: String::new(),
+            code,
+        }
+    }
+}
+
+/// Writes what was said. A reader that went away (`sotay check --format json | head -1`)
+/// ends the command quietly; a stream that cannot be written (a full disk) is an error
+/// and exit 1, never a panic.
+fn say(said: Said, language: Language) -> ExitCode {
+    let write = |mut stream: Box<dyn Write>, text: &str| {
+        stream
+            .write_all(text.as_bytes())
+            .and_then(|()| stream.flush())
+    };
+    let err = write(Box::new(std::io::stderr().lock()), &said.err);
+    let out = write(Box::new(std::io::stdout().lock()), &said.out);
+    match (err, out) {
+        (Ok(()), Ok(())) => said.code,
+        (Err(e), _) | (_, Err(e)) if e.kind() == ErrorKind::BrokenPipe => said.code,
+        (_, Err(e)) => {
+            let message = match language {
+                Language::Vi => format!("lỗi: không ghi được ra đầu ra chuẩn: {e}\n"),
+                Language::En => format!("error: cannot write to standard output: {e}\n"),
+            };
+            let _ = std::io::stderr().write_all(message.as_bytes());
+            ExitCode::FAILURE
+        }
+        (Err(_), _) => ExitCode::FAILURE,
+    }
+}
+
+/// Every problem is a diagnostic in the handbook's language, rendered here or in the
+/// library; the command only says it and ends with an exit code.
+fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
+    match &cli.command {
         Command::Check { format } => {
             let report = sotay::build::check(&cli.root);
             let format = match format {
@@ -84,22 +131,23 @@ fn run(cli: Cli) -> ExitCode {
                 OutputFormat::Github => Format::Github,
             };
             let text = diagnostics::render(&report.diagnostics, format, report.language);
+            let mut said = Said::new(exit(!report.diagnostics.has_errors()));
             if format == Format::Human {
-                eprint!("{text}");
+                said.err = text;
                 let n = report.records;
-                match report.language {
-                    Language::Vi => eprintln!("đã kiểm tra {n} thủ tục"),
+                said.err.push_str(&match report.language {
+                    Language::Vi => format!("đã kiểm tra {n} thủ tục\n"),
                     Language::En => {
                         let plural = if n == 1 { "" } else { "s" };
-                        eprintln!("checked {n} procedure{plural}");
+                        format!("checked {n} procedure{plural}\n")
                     }
-                }
+                });
             } else {
-                print!("{text}");
+                said.out = text;
             }
-            exit(!report.diagnostics.has_errors())
+            said
         }
-        Command::Build { output } => build(&cli.root, output),
+        Command::Build { output } => build(&cli.root, output.clone()),
         Command::Serve {
             port,
             bind,
@@ -107,36 +155,33 @@ fn run(cli: Cli) -> ExitCode {
             poll,
         } => {
             let options = sotay::preview::ServeOptions {
-                bind,
-                port,
-                base_path,
-                poll,
+                bind: *bind,
+                port: *port,
+                base_path: base_path.clone(),
+                poll: *poll,
             };
             match sotay::preview::run(&cli.root, &options) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => Said::new(ExitCode::SUCCESS),
                 Err(error) => {
-                    let language = sotay::sources::language_of(&cli.root);
-                    eprint!("{}", error.report(language));
-                    ExitCode::FAILURE
+                    let mut said = Said::new(ExitCode::FAILURE);
+                    said.err = error.report(language());
+                    said
                 }
             }
         }
         Command::New { title, field, code } => {
-            match sotay::scaffold::new_record(&cli.root, &title, field.as_deref(), code.as_deref())
-            {
+            match sotay::scaffold::new_record(&cli.root, title, field.as_deref(), code.as_deref()) {
                 Ok(path) => {
-                    println!("created {}", path.display());
-                    ExitCode::SUCCESS
+                    let mut said = Said::new(ExitCode::SUCCESS);
+                    said.out = format!("created {}\n", path.display());
+                    said
                 }
                 Err(error) => {
-                    let language = sotay::sources::language_of(&cli.root);
                     let mut problems = diagnostics::Diagnostics::default();
                     problems.push(error.diagnostic());
-                    eprint!(
-                        "{}",
-                        diagnostics::render(&problems, Format::Human, language)
-                    );
-                    ExitCode::FAILURE
+                    let mut said = Said::new(ExitCode::FAILURE);
+                    said.err = diagnostics::render(&problems, Format::Human, language());
+                    said
                 }
             }
         }
@@ -151,15 +196,13 @@ fn exit(success: bool) -> ExitCode {
     }
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>) -> ExitCode {
+fn build(root: &std::path::Path, output: Option<PathBuf>) -> Said {
     let options = sotay::build::BuildOptions { output };
     match sotay::build::build(root, &options) {
         Ok(report) => {
+            let mut said = Said::new(ExitCode::SUCCESS);
             if report.warnings.warnings() > 0 {
-                eprint!(
-                    "{}",
-                    diagnostics::render(&report.warnings, Format::Human, report.language)
-                );
+                said.err = diagnostics::render(&report.warnings, Format::Human, report.language);
             }
             let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
             let stages: Vec<String> = report
@@ -167,27 +210,25 @@ fn build(root: &std::path::Path, output: Option<PathBuf>) -> ExitCode {
                 .iter()
                 .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
                 .collect();
-            eprintln!(
-                "built {} pages ({} files) in {:.2} s [{}] into {}",
+            said.err.push_str(&format!(
+                "built {} pages ({} files) in {:.2} s [{}] into {}\n",
                 report.pages,
                 report.files,
                 total,
                 stages.join(", "),
                 report.output.display()
-            );
-            ExitCode::SUCCESS
+            ));
+            said
         }
         Err(failure) => {
             let language = failure.language;
-            eprint!(
-                "{}",
-                diagnostics::render(&failure.diagnostics, Format::Human, language)
-            );
-            match language {
-                Language::Vi => eprintln!("lỗi: nội dung có lỗi; chưa ghi gì cả"),
-                Language::En => eprintln!("error: the content has errors; nothing was written"),
-            }
-            ExitCode::FAILURE
+            let mut said = Said::new(ExitCode::FAILURE);
+            said.err = diagnostics::render(&failure.diagnostics, Format::Human, language);
+            said.err.push_str(match language {
+                Language::Vi => "lỗi: nội dung có lỗi; chưa ghi gì cả\n",
+                Language::En => "error: the content has errors; nothing was written\n",
+            });
+            said
         }
     }
 }

@@ -198,3 +198,57 @@ fn new_quotes_titles_that_would_break_yaml() {
     assert_eq!(record.title, "Cấp giấy phép: \"loại A\" # mới");
     assert_eq!(record.code, "1.009999");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error_never_a_panic() {
+    use std::process::Stdio;
+    let site = TestSite::new();
+    for i in 0..50 {
+        site.record(
+            &format!("r{i}.md"),
+            &record(&format!("1.{i:06}"), "Khai sinh")
+                .replace("levels: [commune]", "levels: [comune]"),
+        );
+    }
+    // `sotay check --format json | head -1`, with the reader gone before it writes.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .args(["--root"])
+        .arg(site.root())
+        .args(["check", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["new", "Đăng ký kết hôn"])
+        .stdout(full.try_clone().unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("không ghi được ra đầu ra chuẩn"),
+        "{stderr}"
+    );
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
