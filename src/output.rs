@@ -22,6 +22,8 @@ pub enum OutputError {
         "the output folder {0} is not empty and was not made by sotay (no {MARKER} file in it); sotay will not replace it"
     )]
     NotOurs(PathBuf),
+    #[error("the output {0} starts with `~`, which only a shell expands")]
+    Tilde(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -66,6 +68,17 @@ impl OutputError {
             .help(tr!(
                 "choose an empty or new folder with --output, or empty this one yourself",
                 "chọn một thư mục trống hoặc mới bằng --output, hoặc tự làm trống thư mục này"
+            )),
+            OutputError::Tilde(output) => Diagnostic::error(
+                output,
+                tr!(
+                    "the output folder starts with `~`, which only a shell expands; sotay would make a folder named `~`",
+                    "thư mục xuất bắt đầu bằng `~`, ký hiệu chỉ shell mới hiểu; sotay sẽ tạo ra một thư mục tên là `~`"
+                ),
+            )
+            .help(tr!(
+                "write the full path (e.g. /home/ten/public), or leave the `~` unquoted so the shell expands it",
+                "viết đường dẫn đầy đủ (ví dụ /home/ten/public), hoặc bỏ dấu nháy quanh `~` để shell tự mở rộng"
             )),
             OutputError::Io { path, source } => {
                 let reason = source.to_string();
@@ -121,6 +134,14 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Refuses outputs that are, contain or lie inside the sources, and folders sotay did not make.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputError> {
+    // `--output '~/x'` reaches sotay unexpanded: a folder named `~` would appear.
+    let tilde = |c: std::path::Component| c.as_os_str().to_string_lossy().starts_with('~');
+    let relative_to_root = output.strip_prefix(root).unwrap_or(output);
+    if relative_to_root.components().next().is_some_and(tilde)
+        || output.components().any(|c| c.as_os_str() == "~")
+    {
+        return Err(OutputError::Tilde(output.to_path_buf()));
+    }
     let out = absolute(output);
     let root = absolute(root);
     let overlap = |relation, what: String| {

@@ -13,6 +13,8 @@ pub enum ScaffoldError {
     EmptySlug,
     #[error("{0} already exists; sotay will not overwrite it (edit it, or choose another title)")]
     Exists(PathBuf),
+    #[error("{0} leads outside the handbook folder")]
+    Outside(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -47,6 +49,17 @@ impl ScaffoldError {
                 "edit it, or choose another title",
                 "hãy sửa tệp đó, hoặc chọn tên khác"
             )),
+            ScaffoldError::Outside(path) => Diagnostic::error(
+                path,
+                tr!(
+                    "this folder is a link that leads outside the handbook folder; sotay will not write there",
+                    "thư mục này là liên kết trỏ ra ngoài thư mục sổ tay; sotay sẽ không ghi vào đó"
+                ),
+            )
+            .help(tr!(
+                "make content/procedures a real folder inside the handbook",
+                "hãy để content/procedures là một thư mục thật bên trong sổ tay"
+            )),
             ScaffoldError::Io { path, source } => {
                 let reason = source.to_string();
                 Diagnostic::error(
@@ -80,6 +93,14 @@ pub fn new_record(
         source,
     };
     std::fs::create_dir_all(&dir).map_err(io)?;
+    // The same rule as reading: nothing is written through a link out of the site.
+    let inside = match (dir.canonicalize(), root.canonicalize()) {
+        (Ok(dir), Ok(root)) => dir.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        return Err(ScaffoldError::Outside(PathBuf::from(PROCEDURES_DIR)));
+    }
     // create_new refuses atomically, even if two people run `new` at once.
     let mut file = std::fs::OpenOptions::new()
         .write(true)

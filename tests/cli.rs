@@ -252,3 +252,69 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error_never_a_panic() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Runs sotay with `args` on `site`, failing if it takes longer than 20 s.
+fn run_bounded(site: &TestSite, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(site.root())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("sotay {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_pages_is_an_error_not_a_hang() {
+    let site = TestSite::new();
+    site.record("a.md", &record("1.000001", "Khai sinh"));
+    std::fs::create_dir_all(site.root().join("content/pages")).unwrap();
+    let fifo = site.root().join("content/pages/lien-he.md");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    for args in [&["check"][..], &["build"][..]] {
+        let out = run_bounded(&site, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("content/pages/lien-he.md"), "{stderr}");
+        assert!(stderr.contains("không phải tệp thông thường"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_output_starting_with_a_tilde_is_refused_not_created() {
+    let site = TestSite::new();
+    site.record("a.md", &record("1.000001", "Khai sinh"));
+    let out = run_bounded(&site, &["build", "--output", "~/public"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("chỉ shell mới hiểu"), "{stderr}");
+    assert!(!site.root().join("~").exists());
+    assert!(!std::env::current_dir().unwrap().join("~").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn new_never_writes_through_a_link_out_of_the_site() {
+    let site = TestSite::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir(site.root().join("content/procedures")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("content/procedures")).unwrap();
+    let out = run_bounded(&site, &["new", "Đăng ký khai sinh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("trỏ ra ngoài thư mục sổ tay"), "{stderr}");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}

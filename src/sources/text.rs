@@ -18,6 +18,9 @@ pub enum ReadError {
     NotUtf8 { line: usize, column: usize },
     #[error("cannot read the file: {0}")]
     Io(String),
+    /// A FIFO, device or socket: reading it could wait forever.
+    #[error("not a regular file")]
+    NotAFile,
 }
 
 impl ReadError {
@@ -36,6 +39,10 @@ impl ReadError {
             ReadError::Io(reason) => tr!(
                 "cannot read the file: {reason}",
                 "không đọc được tệp: {reason}"
+            ),
+            ReadError::NotAFile => tr!(
+                "this is not a regular file (a pipe, device or socket)",
+                "đây không phải tệp thông thường (ống dẫn, thiết bị hoặc socket)"
             ),
         }
     }
@@ -59,12 +66,20 @@ impl ReadError {
                 "check that the file exists and is readable",
                 "kiểm tra tệp có tồn tại và có quyền đọc"
             ),
+            ReadError::NotAFile => tr!(
+                "replace it with a text file, or move it out of the handbook folder",
+                "thay bằng một tệp văn bản, hoặc chuyển nó ra khỏi thư mục sổ tay"
+            ),
         }
     }
 }
 
 /// Reads `path` as text, refusing files over [`MAX_FILE_BYTES`] without reading them whole.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
