@@ -79,8 +79,8 @@ impl Server {
     /// GET `path` under the base path: (status, body).
     fn get(&self, path: &str) -> (u16, String) {
         let request = format!(
-            "GET {}{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-            self.base
+            "GET {}{path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.base, self.port
         );
         parse(&self.raw(request.as_bytes()))
     }
@@ -399,7 +399,10 @@ fn requests_cannot_read_outside_the_site() {
         "/thu-tuc-hanh-chinh/C:/Windows/win.ini",
     ];
     for target in targets {
-        let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        );
         let (status, body) = parse(&server.raw(request.as_bytes()));
         assert!(status == 400 || status == 404, "{target}: status {status}");
         for secret in secrets {
@@ -440,10 +443,25 @@ fn requests_cannot_read_outside_the_site() {
 
     // Outside the base path: 404; the bare base path: redirected to its folder.
     assert_eq!(
-        parse(&server.raw(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")).0,
+        parse(
+            &server.raw(
+                format!(
+                    "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+                    server.port
+                )
+                .as_bytes()
+            )
+        )
+        .0,
         404
     );
-    let answer = server.raw(b"GET /thu-tuc-hanh-chinh HTTP/1.1\r\nConnection: close\r\n\r\n");
+    let answer = server.raw(
+        format!(
+            "GET /thu-tuc-hanh-chinh HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        )
+        .as_bytes(),
+    );
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 301"), "{answer}");
     assert!(
@@ -452,14 +470,24 @@ fn requests_cannot_read_outside_the_site() {
     );
     // A folder without its slash is sent to the folder, so relative links work.
     let answer = server.raw(
-        b"GET /thu-tuc-hanh-chinh/thu-tuc/1-010038-tach-ho HTTP/1.1\r\nConnection: close\r\n\r\n",
+        format!(
+            "GET /thu-tuc-hanh-chinh/thu-tuc/1-010038-tach-ho HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        )
+        .as_bytes(),
     );
     assert!(
         String::from_utf8_lossy(&answer)
             .contains("Location: /thu-tuc-hanh-chinh/thu-tuc/1-010038-tach-ho/\r\n")
     );
     // HEAD: the headers only.
-    let answer = server.raw(b"HEAD /thu-tuc-hanh-chinh/ HTTP/1.1\r\nConnection: close\r\n\r\n");
+    let answer = server.raw(
+        format!(
+            "HEAD /thu-tuc-hanh-chinh/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
+        )
+        .as_bytes(),
+    );
     let answer = String::from_utf8_lossy(&answer);
     assert!(
         answer.starts_with("HTTP/1.1 200") && answer.ends_with("\r\n\r\n"),
@@ -537,7 +565,7 @@ fn concurrent_requests_during_rebuilds_see_whole_pages() {
                 {
                     i += 1;
                     let path = paths[(i + client) % paths.len()];
-                    let request = format!("GET /{path} HTTP/1.1\r\nHost: x\r\n\r\n");
+                    let request = format!("GET /{path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
                     writer.write_all(request.as_bytes()).unwrap();
                     let (status, body) = read_response(&mut reader);
                     assert_eq!(status, 200, "GET /{path}");
@@ -598,4 +626,60 @@ fn read_response(reader: &mut impl BufRead) -> (u16, String) {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
     (status, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn only_the_preview_s_own_host_names_are_served_and_ambiguous_heads_are_refused() {
+    let dir = example();
+    let server = Server::start(dir.path(), &[]);
+    server.wait_for(TACH_HO_PAGE, "first build", shows("10.000 đồng"));
+    let port = server.port;
+    let ask = |head: String| parse(&server.raw(head.as_bytes())).0;
+    // A rebinding domain resolves to 127.0.0.1 but names itself in Host.
+    assert_eq!(
+        ask(format!(
+            "GET / HTTP/1.1\r\nHost: drafts.evil.example:{port}\r\n\r\n"
+        )),
+        403
+    );
+    assert_eq!(
+        ask(format!(
+            "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        200
+    );
+    assert_eq!(
+        ask(format!(
+            "GET / HTTP/1.1\r\nHost: [::1]:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        200
+    );
+    // The event stream refuses other origins.
+    let events = format!(
+        "GET /__sotay/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://drafts.evil.example\r\n\r\n"
+    );
+    assert_eq!(ask(events), 403);
+    let mut own = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    own.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        own,
+        "GET /__sotay/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let mut first = String::new();
+    BufReader::new(own).read_line(&mut first).unwrap();
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    // Headers a proxy could read differently: a space before the colon, a folded line.
+    let smuggled = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\nGET /sotay.yaml HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    );
+    let answer = String::from_utf8_lossy(&server.raw(smuggled.as_bytes())).to_string();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1").count(), 1, "{answer}");
+    assert_eq!(
+        ask(format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-A: a\r\n b\r\n\r\n"
+        )),
+        400
+    );
 }

@@ -11,6 +11,10 @@ pub struct Request {
     pub method: String,
     pub target: String,
     pub keep_alive: bool,
+    /// The `Host` header, as sent.
+    pub host: Option<String>,
+    /// The `Origin` header, as sent (browsers send it on cross-origin requests).
+    pub origin: Option<String>,
 }
 
 #[derive(Debug)]
@@ -65,12 +69,27 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> Result<Request, ReadError> {
         return Err(ReadError::Bad(400, "malformed request line"));
     }
     let mut keep_alive = version == "HTTP/1.1";
+    let (mut host, mut origin) = (None, None);
     for line in lines.filter(|l| !l.is_empty()) {
+        // A folded line, or a space before the colon, makes a header that a proxy and
+        // this server could read differently: refused, as HTTP/1.1 requires.
+        if line.starts_with([' ', '\t']) {
+            return Err(ReadError::Bad(400, "folded headers are not allowed"));
+        }
         let Some((name, value)) = line.split_once(':') else {
             return Err(ReadError::Bad(400, "malformed header"));
         };
+        if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(ReadError::Bad(400, "malformed header name"));
+        }
         let value = value.trim();
-        if name.eq_ignore_ascii_case("connection") {
+        if name.eq_ignore_ascii_case("host") {
+            if host.replace(value.to_string()).is_some() {
+                return Err(ReadError::Bad(400, "more than one Host header"));
+            }
+        } else if name.eq_ignore_ascii_case("origin") {
+            origin = Some(value.to_string());
+        } else if name.eq_ignore_ascii_case("connection") {
             keep_alive = !value.eq_ignore_ascii_case("close")
                 && (keep_alive || value.eq_ignore_ascii_case("keep-alive"));
         } else if (name.eq_ignore_ascii_case("content-length") && value != "0")
@@ -82,10 +101,18 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> Result<Request, ReadError> {
             ));
         }
     }
+    if version == "HTTP/1.1" && host.is_none() {
+        return Err(ReadError::Bad(
+            400,
+            "an HTTP/1.1 request needs a Host header",
+        ));
+    }
     Ok(Request {
         method: method.to_string(),
         target: target.to_string(),
         keep_alive,
+        host,
+        origin,
     })
 }
 

@@ -104,6 +104,48 @@ struct Shared {
     hub: Hub,
     base: String,
     connections: AtomicUsize,
+    /// The `Host` values this preview answers to: the names it is bound to, with
+    /// its port. Any other is a page elsewhere reading drafts through a rebinding
+    /// domain name, and is refused.
+    hosts: Vec<String>,
+    /// Bound to every address (`--bind 0.0.0.0`): other computers name this one by
+    /// its IP address, which a rebinding attack cannot use (it needs a domain name).
+    any_address: bool,
+}
+
+impl Shared {
+    fn serves_host(&self, host: Option<&str>) -> bool {
+        // HTTP/1.0 requests may come without a Host; they cannot be rebound.
+        let Some(host) = host else { return true };
+        self.hosts.iter().any(|ok| ok.eq_ignore_ascii_case(host))
+            || (self.any_address && host.parse::<SocketAddr>().is_ok())
+    }
+
+    /// The event stream is read by the preview's own pages only.
+    fn serves_origin(&self, origin: Option<&str>) -> bool {
+        origin.is_none_or(|o| {
+            o.strip_prefix("http://")
+                .is_some_and(|host| self.serves_host(Some(host)))
+        })
+    }
+}
+
+/// `127.0.0.1:1111`, `localhost:1111`, `[::1]:1111` and the bound address with its port.
+fn host_names(bound: SocketAddr) -> Vec<String> {
+    let port = bound.port();
+    let ip = match bound.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let mut hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]", ip.as_str()]
+        .iter()
+        .map(|h| format!("{h}:{port}"))
+        .collect();
+    if port == 80 {
+        hosts.extend(["127.0.0.1", "localhost", "[::1]"].map(String::from));
+        hosts.push(ip);
+    }
+    hosts
 }
 
 impl Shared {
@@ -160,6 +202,8 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         hub: Hub::default(),
         base,
         connections: AtomicUsize::new(0),
+        hosts: host_names(address),
+        any_address: address.ip().is_unspecified(),
     });
     match session.update(&[]) {
         Outcome::Built(built) => {
@@ -360,6 +404,14 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 return;
             }
         };
+        if !shared.serves_host(request.host.as_deref()) {
+            let _ = Response::text(
+                403,
+                "this preview answers only to the address it was started on, such as 127.0.0.1",
+            )
+            .write(&mut writer, false, false);
+            return;
+        }
         let head_only = request.method == "HEAD";
         if request.method != "GET" && !head_only {
             let mut response = Response::text(405, "only GET and HEAD are served");
@@ -367,22 +419,28 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             let _ = response.write(&mut writer, false, false);
             return;
         }
-        let (response, keep_alive) = match target::resolve(&request.target, &shared.base) {
-            Target::Events => {
-                let _ = shared.hub.stream(&mut writer);
-                return;
-            }
-            Target::Refused(reason) => (Response::text(400, reason), false),
-            Target::Outside => (
-                Response::text(
-                    404,
-                    &format!("not found: the preview is at {}", shared.base),
+        let (response, keep_alive) =
+            match target::resolve(&request.target, &shared.base) {
+                Target::Events if !shared.serves_origin(request.origin.as_deref()) => {
+                    let _ = Response::text(403, "live reload is for the preview's own pages")
+                        .write(&mut writer, false, false);
+                    return;
+                }
+                Target::Events => {
+                    let _ = shared.hub.stream(&mut writer);
+                    return;
+                }
+                Target::Refused(reason) => (Response::text(400, reason), false),
+                Target::Outside => (
+                    Response::text(
+                        404,
+                        &format!("not found: the preview is at {}", shared.base),
+                    ),
+                    request.keep_alive,
                 ),
-                request.keep_alive,
-            ),
-            Target::Redirect(location) => (Response::redirect(location), request.keep_alive),
-            Target::File(path) => (file_response(shared, &path), request.keep_alive),
-        };
+                Target::Redirect(location) => (Response::redirect(location), request.keep_alive),
+                Target::File(path) => (file_response(shared, &path), request.keep_alive),
+            };
         if response.write(&mut writer, head_only, keep_alive).is_err() || !keep_alive {
             return;
         }
