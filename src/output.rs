@@ -209,7 +209,7 @@ fn write_all(staging: &Path, files: &Files) -> Result<(), OutputError> {
         .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
     files.par_iter().try_for_each(|(path, bytes)| {
         let path = staging.join(&**path);
-        std::fs::write(&path, bytes).map_err(io(&path))
+        std::fs::write(&path, bytes.as_slice()).map_err(io(&path))
     })?;
     let marker = staging.join(MARKER);
     std::fs::write(

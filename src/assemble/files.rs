@@ -7,8 +7,10 @@ use std::sync::Arc;
 use super::OutputFile;
 
 /// The built site: path relative to the output folder → content. Shared keys and
-/// contents make copying it for the next version cheap.
-pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
+/// contents make copying it for the next version cheap. `Arc<Vec<u8>>`, not
+/// `Arc<[u8]>`: a rendered page moves in without a copy (copying every page made the
+/// heap hold the site twice at 10,000 records).
+pub type Files = HashMap<Arc<str>, Arc<Vec<u8>>>;
 
 /// A copy of the site's files being changed; `finish` says which paths differ.
 pub(super) struct Update<'a> {
@@ -38,7 +40,7 @@ impl<'a> Update<'a> {
     }
 
     pub fn insert(&mut self, file: OutputFile) {
-        self.new.insert(file.path.into(), file.bytes.into());
+        self.new.insert(file.path.into(), Arc::new(file.bytes));
     }
 
     pub fn insert_all(&mut self, files: impl IntoIterator<Item = OutputFile>) {
@@ -52,7 +54,7 @@ impl<'a> Update<'a> {
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.new.get(path).map(|b| &**b)
+        self.new.get(path).map(|b| b.as_slice())
     }
 
     /// Every path of the new site.

@@ -8,7 +8,6 @@ pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -51,7 +50,7 @@ pub struct Sources {
 }
 
 struct RecordFile {
-    text: Option<Arc<str>>,
+    text: Option<String>,
     problems: Vec<Diagnostic>,
 }
 
@@ -158,7 +157,7 @@ impl Sources {
         sources.read_offices();
         sources.read_pages();
         sources.read_theme();
-        sources.rediscover(&[]);
+        sources.rediscover(&[], &mut Changes::default());
         sources.field_labels = FieldLabels::of(&sources.records);
         sources
     }
@@ -454,9 +453,7 @@ impl Sources {
             }
             None => {
                 let touched: Vec<PathBuf> = touched.iter().map(|p| p.to_path_buf()).collect();
-                let mut found = Changes::default();
-                self.rediscover_into(&touched, &mut found);
-                changes.merge(found);
+                self.rediscover(&touched, changes);
             }
         }
     }
@@ -488,13 +485,8 @@ impl Sources {
         Some(files)
     }
 
-    fn rediscover(&mut self, touched: &[PathBuf]) {
-        let mut ignored = Changes::default();
-        self.rediscover_into(touched, &mut ignored);
-    }
-
     /// Walks the procedures folder again, reading new files and those under `touched`.
-    fn rediscover_into(&mut self, touched: &[PathBuf], changes: &mut Changes) {
+    fn rediscover(&mut self, touched: &[PathBuf], changes: &mut Changes) {
         let (files, problems) = read::discover_records(&self.root);
         self.problems.discovery = problems;
         let found: BTreeSet<PathBuf> = files.iter().map(|f| relative(&self.root, f)).collect();
@@ -561,7 +553,7 @@ fn read_record(root: &Path, file: &Path) -> (RecordFile, Option<Record>) {
             let (record, mut problems) = decode_record(file, &text);
             problems.extend(characters);
             let entry = RecordFile {
-                text: Some(text.into()),
+                text: Some(text),
                 problems,
             };
             (entry, record)

@@ -122,20 +122,12 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
 /// column stays where it was. The characters themselves are reported by
 /// [`unusual_characters`].
 pub fn without_controls(text: String) -> String {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-    {
+    let controls = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if !may_hold_unusual(&text) || !text.chars().any(controls) {
         return text;
     }
     text.chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t') {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if controls(c) { ' ' } else { c })
         .collect()
 }
 
@@ -149,9 +141,21 @@ pub enum Unusual {
     Invisible(char),
 }
 
+/// Whether `text` can hold an unusual character at all, from its bytes: every one of
+/// them is a control byte or starts with 0xC2 (C1 controls), 0xE2 (marks, overrides)
+/// or 0xEF (U+FEFF), which Vietnamese letters (0xC3–0xC6, 0xE1) never start with.
+/// Most files are cleared here without decoding a character.
+fn may_hold_unusual(text: &str) -> bool {
+    text.bytes()
+        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xe2 | 0xef))
+}
+
 /// Every unusual character of `text`: its 1-based line, byte range in that line, and kind.
 pub fn unusual_characters(text: &str) -> Vec<(usize, std::ops::Range<usize>, Unusual)> {
     let mut found = Vec::new();
+    if !may_hold_unusual(text) {
+        return found;
+    }
     for (line_no, line) in text.split('\n').enumerate() {
         // Plain ASCII letters are most of every file: skip them quickly.
         if line
