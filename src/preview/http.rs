@@ -223,8 +223,10 @@ mod tests {
         assert!(request.keep_alive);
         let request = read("GET / HTTP/1.0\r\n\r\n").unwrap();
         assert!(!request.keep_alive);
-        let request = read("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+        let request =
+            read("GET / HTTP/1.1\r\nHost: localhost:1111\r\nConnection: close\r\n\r\n").unwrap();
         assert!(!request.keep_alive);
+        assert_eq!(request.host.as_deref(), Some("localhost:1111"));
     }
 
     #[test]
@@ -237,6 +239,10 @@ mod tests {
             "GET / HTTP/1.1\r\nno colon\r\n\r\n",
             "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
             "GET / HTTP/1.1\r\nHost: x",
+            "GET / HTTP/1.1\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n folded\r\n\r\n",
         ] {
             assert!(
                 matches!(read(text), Err(ReadError::Bad(..))),
