@@ -113,38 +113,33 @@ fn characters(path: &Path, text: &str) -> Vec<Diagnostic> {
         .map(|(line, range, kind)| {
             let source_line = text.split('\n').nth(line - 1).unwrap_or_default();
             let position = Some(Position::in_line(line, source_line, range));
-            match kind {
-                Unusual::Forbidden(c) => {
-                    let code = format!("U+{:04X}", c as u32);
-                    Diagnostic::error(
-                        path,
-                        tr!(
-                            "the text holds the control character {code}, which can hide or reorder what the page shows",
-                            "văn bản có ký tự điều khiển {code}, có thể làm ẩn hoặc đảo thứ tự nội dung trên trang"
-                        ),
-                    )
-                    .at(position)
-                    .help(tr!(
-                        "delete it (it is invisible: retype the words around it if need be)",
-                        "xóa ký tự này (nó không hiện ra: nếu cần, hãy gõ lại các chữ quanh nó)"
-                    ))
-                }
-                Unusual::Invisible(c) => {
-                    let code = format!("U+{:04X}", c as u32);
-                    Diagnostic::warning(
-                        path,
-                        tr!(
-                            "the text holds the invisible character {code}, which Vietnamese text never needs",
-                            "văn bản có ký tự ẩn {code}, tiếng Việt không cần ký tự này"
-                        ),
-                    )
-                    .at(position)
-                    .help(tr!(
-                        "delete it; it often comes with text copied from a web page",
-                        "hãy xóa; ký tự này thường đi theo khi chép chữ từ trang web"
-                    ))
-                }
-            }
+            let (Unusual::Forbidden(c) | Unusual::Invisible(c)) = kind;
+            let code = format!("U+{:04X}", c as u32);
+            let diagnostic = match kind {
+                Unusual::Forbidden(_) => Diagnostic::error(
+                    path,
+                    tr!(
+                        "the text holds the control character {code}, which can hide or reorder what the page shows",
+                        "văn bản có ký tự điều khiển {code}, có thể làm ẩn hoặc đảo thứ tự nội dung trên trang"
+                    ),
+                )
+                .help(tr!(
+                    "delete it (it is invisible: retype the words around it if need be)",
+                    "xóa ký tự này (nó không hiện ra: nếu cần, hãy gõ lại các chữ quanh nó)"
+                )),
+                Unusual::Invisible(_) => Diagnostic::warning(
+                    path,
+                    tr!(
+                        "the text holds the invisible character {code}, which Vietnamese text never needs",
+                        "văn bản có ký tự ẩn {code}, tiếng Việt không cần ký tự này"
+                    ),
+                )
+                .help(tr!(
+                    "delete it; it often comes with text copied from a web page",
+                    "hãy xóa; ký tự này thường đi theo khi chép chữ từ trang web"
+                )),
+            };
+            diagnostic.at(position)
         })
         .collect()
 }
