@@ -107,9 +107,7 @@ pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, 
     let ready = ready(sources, &diagnostics);
     clock.lap("load");
     let Some((site, theme, strings)) = ready else {
-        diagnostics.extend(problems::templates_alone(sources));
-        diagnostics.sort();
-        return (None, diagnostics);
+        return (None, with_template_problems(sources, diagnostics));
     };
     match full(sources, site, theme, strings, None, clock) {
         Ok((assembly, _)) => (Some(assembly), diagnostics),
@@ -119,6 +117,13 @@ pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, 
             (None, diagnostics)
         }
     }
+}
+
+/// The sources' problems and the templates' own, for when no page can be made.
+fn with_template_problems(sources: &Sources, mut diagnostics: Diagnostics) -> Diagnostics {
+    diagnostics.extend(problems::templates_alone(sources));
+    diagnostics.sort();
+    diagnostics
 }
 
 /// The parts an assembly needs, when the sources have no error.
@@ -146,10 +151,7 @@ pub fn bring_up_to_date(
     }
     let diagnostics = sources.diagnostics();
     let Some((site, theme, strings)) = ready(sources, &diagnostics) else {
-        let mut diagnostics = diagnostics;
-        diagnostics.extend(problems::templates_alone(sources));
-        diagnostics.sort();
-        return Outcome::Failed(only_errors(diagnostics));
+        return Outcome::Failed(only_errors(with_template_problems(sources, diagnostics)));
     };
     clock.lap("check");
     let result = match current {

@@ -1,12 +1,12 @@
 //! Problems found while assembling, each placed where staff can fix it: a broken
 //! link in the record or template that wrote it, a template error in its template.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::files::Update;
 use crate::assemble::links::{BrokenLink, broken_links_to};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::render::Renderer;
 use crate::sources::Sources;
 use crate::tr;
 use crate::urls;
@@ -27,10 +27,11 @@ pub(super) fn broken_links(
     if broken.is_empty() {
         return Ok(());
     }
+    let places = Places::of(sources);
     let mut diagnostics = Diagnostics::default();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for link in broken {
-        let diagnostic = placed(sources, &link);
+        let diagnostic = places.placed(&link);
         // A template's broken link is on every page it makes: report it once.
         if seen.insert((
             diagnostic.file.clone(),
@@ -44,72 +45,81 @@ pub(super) fn broken_links(
     Err(diagnostics)
 }
 
-/// The diagnostic for a broken link: at the line of the record, free page or
-/// template that holds the link; on the page's own source otherwise.
-fn placed(sources: &Sources, link: &BrokenLink) -> Diagnostic {
-    let (page, target) = (&link.page, &link.target);
-    let message = tr!(
-        "the link `{target}` leads to no page of the handbook",
-        "liên kết `{target}` không dẫn tới trang nào của sổ tay"
-    );
-    let help = tr!(
-        "fix the address or link to a page that exists (it is on {page} of the built site)",
-        "sửa địa chỉ hoặc liên kết tới một trang có thật (liên kết nằm ở {page} của trang đã tạo)"
-    );
-    let own = own_source(sources, page);
-    let mut candidates: Vec<(&Path, &str, usize)> = own.iter().copied().collect();
-    let templates: Vec<(String, String)> = sources
-        .theme()
-        .map(|theme| {
-            theme
-                .files_in("templates")
-                .map(|(_, f)| (f.origin.clone(), String::from_utf8_lossy(&f.bytes).into()))
-                .collect()
-        })
-        .unwrap_or_default();
-    candidates.extend(
-        templates
-            .iter()
-            .map(|(o, t)| (Path::new(o.as_str()), t.as_str(), 1)),
-    );
-    // Templates write links from the site root (`{{ root }}lien-he/`): look for the
-    // target as seen from the root.
-    let from_root = target.trim_start_matches("../");
-    for (i, (file, text, first_line)) in candidates.into_iter().enumerate() {
-        let wanted = if i == 0 && own.is_some() {
-            target
-        } else {
-            from_root
-        };
-        if let Some(position) = find(text, wanted, first_line) {
+/// Where a broken link can have been written: each page's own record or free page
+/// (file, text, the line that text starts on), and the templates. Made once per
+/// failed check, not once per broken link: a template's link breaks on every page.
+struct Places<'a> {
+    own: HashMap<String, (&'a Path, &'a str, usize)>,
+    templates: Vec<(String, String)>,
+}
+
+impl<'a> Places<'a> {
+    fn of(sources: &'a Sources) -> Places<'a> {
+        let mut own = HashMap::new();
+        for record in sources.records() {
+            if let Some(text) = sources.record_text(&record.file) {
+                own.insert(
+                    urls::procedure(&record.slug),
+                    (record.file.as_path(), text, 1),
+                );
+            }
+        }
+        if let Some(site) = sources.site() {
+            for free in site.free_pages {
+                own.insert(
+                    urls::free_page(&free.slug),
+                    (free.file.as_path(), free.body.as_str(), free.body_line),
+                );
+            }
+        }
+        let templates = sources
+            .theme()
+            .map(|theme| {
+                theme
+                    .files_in("templates")
+                    .map(|(_, f)| (f.origin.clone(), String::from_utf8_lossy(&f.bytes).into()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Places { own, templates }
+    }
+
+    /// The diagnostic for a broken link: at the line of the record, free page or
+    /// template that holds the link; on the page's own source otherwise.
+    fn placed(&self, link: &BrokenLink) -> Diagnostic {
+        let (page, target) = (&link.page, &link.target);
+        let message = tr!(
+            "the link `{target}` leads to no page of the handbook",
+            "liên kết `{target}` không dẫn tới trang nào của sổ tay"
+        );
+        let help = tr!(
+            "fix the address or link to a page that exists (it is on {page} of the built site)",
+            "sửa địa chỉ hoặc liên kết tới một trang có thật (liên kết nằm ở {page} của trang đã tạo)"
+        );
+        let own = self.own.get(page.as_str()).copied();
+        if let Some((file, text, first_line)) = own
+            && let Some(position) = find(text, target, first_line)
+        {
             return Diagnostic::error(file, message)
                 .at(Some(position))
                 .help(help);
         }
+        // Templates write links from the site root (`{{ root }}lien-he/`): look for
+        // the target as seen from the root.
+        let from_root = target.trim_start_matches("../");
+        for (origin, text) in &self.templates {
+            if let Some(position) = find(text, from_root, 1) {
+                return Diagnostic::error(origin, message)
+                    .at(Some(position))
+                    .help(help);
+            }
+        }
+        let file = own.map_or_else(
+            || Path::new(page).to_path_buf(),
+            |(f, _, _)| f.to_path_buf(),
+        );
+        Diagnostic::error(file, message).help(help)
     }
-    let file = own.map_or_else(
-        || Path::new(page).to_path_buf(),
-        |(f, _, _)| f.to_path_buf(),
-    );
-    Diagnostic::error(file, message).help(help)
-}
-
-/// The record or free page a built page is made from: its file, its text and the
-/// line of the file that text starts on.
-fn own_source<'a>(sources: &'a Sources, page: &str) -> Option<(&'a Path, &'a str, usize)> {
-    if let Some(record) = sources
-        .records()
-        .iter()
-        .find(|r| urls::procedure(&r.slug) == page)
-    {
-        return Some((record.file.as_path(), sources.record_text(&record.file)?, 1));
-    }
-    let site = sources.site()?;
-    let free = site
-        .free_pages
-        .iter()
-        .find(|p| urls::free_page(&p.slug) == page)?;
-    Some((free.file.as_path(), free.body.as_str(), free.body_line))
 }
 
 /// Where `target` is first written in `text` (which starts on line `first_line`).
@@ -127,23 +137,15 @@ fn find(text: &str, target: &str, first_line: usize) -> Option<Position> {
 
 /// Template errors found without rendering a page, for when the content has errors
 /// and pages cannot be made: staff see every problem in one run.
-pub(super) fn templates_alone(sources: &Sources) -> Vec<Diagnostic> {
+pub(super) fn templates_alone(sources: &Sources) -> Diagnostics {
     let (Some(site), Some(theme), Some(strings)) =
         (sources.site(), sources.theme(), sources.strings())
     else {
-        return Vec::new();
+        return Diagnostics::default();
     };
     let views = Views {
         site: &site,
         strings,
     };
-    match Renderer::new(
-        theme,
-        &views.site_view(),
-        strings,
-        site.config.base_url.as_deref(),
-    ) {
-        Ok(_) => Vec::new(),
-        Err(error) => vec![error.diagnostic(None)],
-    }
+    super::renderer(theme, &views).err().unwrap_or_default()
 }
