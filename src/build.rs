@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::assemble::{Stopwatch, assemble};
 use crate::diagnostics::{Diagnostics, Language};
-use crate::output::{check_output, write_site};
+use crate::output::{check_output, tidy, write_site};
 use crate::sources::Sources;
 
 #[derive(Debug, Default)]
@@ -69,7 +69,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         language,
     };
     let (assembly, mut diagnostics) = assemble(&sources, &mut clock);
-    let (Some(assembly), Some(config)) = (assembly, sources.config()) else {
+    let Some(config) = sources.config() else {
         return Err(fail(diagnostics));
     };
     let output = options
@@ -80,10 +80,19 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         diagnostics.push(refused.diagnostic());
         return Err(fail(diagnostics));
     }
-    let files = assembly.files();
-    if let Err(failed) = write_site(&output, &files) {
-        diagnostics.push(failed.diagnostic());
+    // Even a build that stops on content errors puts back what a killed one left.
+    diagnostics.extend(tidy(&output));
+    let Some(assembly) = assembly else {
+        diagnostics.sort();
         return Err(fail(diagnostics));
+    };
+    let files = assembly.files();
+    match write_site(&output, &files) {
+        Ok(warnings) => diagnostics.extend(warnings),
+        Err(failed) => {
+            diagnostics.push(failed.diagnostic());
+            return Err(fail(diagnostics));
+        }
     }
     clock.lap("write");
     Ok(BuildReport {

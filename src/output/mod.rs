@@ -1,11 +1,15 @@
 //! Writing the built site safely: into a staging folder beside the output, swapped in
 //! only when everything succeeded, and never over a folder sotay did not create.
+//! A reader sees one whole build, old or new, even after `kill -9` at any moment.
+
+mod leftovers;
+mod swap;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
+pub use leftovers::tidy;
+pub use swap::write_site;
 
-use crate::assemble::Files;
 use crate::diagnostics::Diagnostic;
 use crate::layout::{OUTPUT_MARKER as MARKER, SOURCE_DIRS};
 use crate::tr;
@@ -24,6 +28,8 @@ pub enum OutputError {
     NotOurs(PathBuf),
     #[error("the output {0} starts with `~`, which only a shell expands")]
     Tilde(PathBuf),
+    #[error("{0} cannot be changed, so the previous site could not be replaced")]
+    ReadOnly(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -80,6 +86,17 @@ impl OutputError {
                 "write the full path (e.g. /home/ten/public), or leave the `~` unquoted so the shell expands it",
                 "viết đường dẫn đầy đủ (ví dụ /home/ten/public), hoặc bỏ dấu nháy quanh `~` để shell tự mở rộng"
             )),
+            OutputError::ReadOnly(folder) => Diagnostic::error(
+                folder,
+                tr!(
+                    "this folder of the previous site cannot be changed (read-only), so sotay could not replace the site; nothing was changed",
+                    "thư mục này của trang cũ không sửa được (chỉ đọc) nên sotay không thể thay trang; chưa có gì bị thay đổi"
+                ),
+            )
+            .help(tr!(
+                "make it writable (for example `chmod -R u+w` on the output folder) and build again",
+                "cho phép ghi thư mục này (ví dụ `chmod -R u+w` trên thư mục xuất) rồi build lại"
+            )),
             OutputError::Io { path, source } => {
                 let reason = source.to_string();
                 Diagnostic::error(
@@ -95,7 +112,7 @@ impl OutputError {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
@@ -103,7 +120,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 }
 
 /// Absolute form of a path that may not exist yet (`..` and `.` resolved by hand).
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let path = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -173,93 +190,4 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputError> {
         }
     }
     Ok(())
-}
-
-/// Writes `files` into a staging folder next to `output`, then swaps it in.
-/// If anything fails, the previous output is left exactly as it was.
-pub fn write_site(output: &Path, files: &Files) -> Result<(), OutputError> {
-    let output = absolute(output);
-    let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = parent.join(format!(".{name}.sotay-staging-{}", std::process::id()));
-    let result = write_all(&staging, files).and_then(|()| swap(&staging, &output));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_all(staging: &Path, files: &Files) -> Result<(), OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(io(staging))?;
-    }
-    std::fs::create_dir_all(staging).map_err(io(staging))?;
-    let mut dirs: Vec<PathBuf> = files
-        .keys()
-        .filter_map(|path| Path::new(&**path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    // One folder per page: creating them is most of the write time on a real disk.
-    dirs.par_iter()
-        .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let path = staging.join(&**path);
-        std::fs::write(&path, bytes.as_slice()).map_err(io(&path))
-    })?;
-    let marker = staging.join(MARKER);
-    std::fs::write(
-        &marker,
-        "This folder is written by sotay build and replaced on every build.\n",
-    )
-    .map_err(io(&marker))
-}
-
-/// Puts `staging` in place of `output`. The old output is moved aside first and
-/// removed only after the new one is in place.
-fn swap(staging: &Path, output: &Path) -> Result<(), OutputError> {
-    if !output.exists() {
-        return std::fs::rename(staging, output).map_err(io(output));
-    }
-    let old = output.with_file_name(format!(
-        ".{}.sotay-old-{}",
-        output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::rename(output, &old).map_err(io(output))?;
-    if let Err(e) = std::fs::rename(staging, output) {
-        // Put the previous site back before reporting.
-        let _ = std::fs::rename(&old, output);
-        return Err(io(output)(e));
-    }
-    remove_tree(&old)
-}
-
-/// `remove_dir_all`, with the top two levels of folders removed in parallel.
-fn remove_tree(dir: &Path) -> Result<(), OutputError> {
-    let mut subdirs = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
-        let path = entry.map_err(io(dir))?.path();
-        if path.is_dir() && !path.is_symlink() {
-            match std::fs::read_dir(&path) {
-                Ok(children) => subdirs.extend(children.filter_map(|c| Some(c.ok()?.path()))),
-                Err(e) => return Err(io(&path)(e)),
-            }
-        }
-    }
-    subdirs.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() {
-            std::fs::remove_dir_all(path).map_err(io(path))
-        } else {
-            std::fs::remove_file(path).map_err(io(path))
-        }
-    })?;
-    std::fs::remove_dir_all(dir).map_err(io(dir))
 }

@@ -1,0 +1,216 @@
+//! The output is never left broken: a failed build leaves the previous site as it
+//! was, a build killed at any moment leaves one whole site, old or new, and the
+//! next build tidies what the killed one left.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use common::TestSite;
+
+/// A site of real records, big enough that a build takes a while to write.
+fn real_site(records: usize) -> TestSite {
+    let site = TestSite::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(common::shared_records())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files.iter().take(records) {
+        let name = file.file_name().unwrap().to_string_lossy();
+        site.write(
+            &format!("content/procedures/{name}"),
+            std::fs::read(file).unwrap(),
+        );
+    }
+    site
+}
+
+/// Every file of a folder with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+/// What sotay left beside the output: staging and old folders.
+fn leftovers(site: &TestSite) -> Vec<String> {
+    std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public.sotay-"))
+        .collect()
+}
+
+fn sotay(site: &TestSite, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sotay"));
+    command.args(args).current_dir(site.root());
+    command
+}
+
+/// Root may write into any folder, so as root the command runs as `nobody`
+/// (setpriv, from util-linux, is on every Debian) over a site `nobody` owns.
+fn unprivileged(site: &TestSite, args: &[&str]) -> Output {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return sotay(site, args).output().unwrap();
+    }
+    let status = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(site.root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_sotay"))
+        .args(args)
+        .current_dir(site.root());
+    command.output().unwrap()
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A change every build shows: a free page's text.
+fn edit(site: &TestSite, round: usize) {
+    site.write(
+        "content/pages/gioi-thieu.md",
+        format!("---\ntitle: Giới thiệu\n---\nLần build {round}.\n"),
+    );
+}
+
+#[test]
+fn a_read_only_folder_of_the_previous_site_fails_the_build_before_anything_changes() {
+    for read_only in ["public/thu-tuc", "public"] {
+        let site = real_site(20);
+        edit(&site, 1);
+        let first = unprivileged(&site, &["build"]);
+        assert!(first.status.success(), "{first:?}");
+        let before = tree(&site.root().join("public"));
+        set_mode(&site.root().join(read_only), 0o555);
+        edit(&site, 2);
+
+        let failed = unprivileged(&site, &["build"]);
+        set_mode(&site.root().join(read_only), 0o755);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("chỉ đọc"), "{stderr}");
+        assert!(stderr.contains(read_only), "{stderr}");
+        assert_eq!(tree(&site.root().join("public")), before, "{read_only}");
+        assert_eq!(leftovers(&site), Vec::<String>::new());
+    }
+}
+
+/// A process id that no process has now.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn a_site_moved_aside_by_a_killed_build_is_put_back_even_by_a_failing_build() {
+    let site = real_site(5);
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    let before = tree(&site.root().join("public"));
+    // The moment between the two renames where no exchange is possible.
+    let pid = dead_pid();
+    std::fs::rename(
+        site.root().join("public"),
+        site.root().join(format!(".public.sotay-old-{pid}")),
+    )
+    .unwrap();
+    std::fs::create_dir(site.root().join(format!(".public.sotay-staging-{pid}"))).unwrap();
+    site.write("content/procedures/broken.md", "---\ntitle: [\n---\n");
+
+    let failed = sotay(&site, &["build"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("đã được khôi phục"), "{stderr}");
+    assert_eq!(tree(&site.root().join("public")), before);
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
+fn folders_that_are_not_provably_sotays_are_left_alone() {
+    let site = real_site(2);
+    // A live process's staging folder, and a dead one's folder without the marker.
+    let live = site
+        .root()
+        .join(format!(".public.sotay-staging-{}", std::process::id()));
+    let foreign = site
+        .root()
+        .join(format!(".public.sotay-old-{}", dead_pid()));
+    for dir in [&live, &foreign] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    }
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    assert!(live.join("notes.txt").is_file());
+    assert!(foreign.join("notes.txt").is_file());
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_one_whole_site_and_the_next_build_tidies() {
+    let site = real_site(300);
+    // The two sites a reader may see: before and after the edit.
+    let whole = |round: usize| {
+        edit(&site, round);
+        let output = format!("../reference-{round}");
+        let built = sotay(&site, &["build", "--output", &output])
+            .output()
+            .unwrap();
+        assert!(built.status.success(), "{built:?}");
+        let dir = site.root().join(&output);
+        let files = tree(&dir);
+        std::fs::remove_dir_all(dir).unwrap();
+        files
+    };
+    let sites = [whole(0), whole(1)];
+    edit(&site, 0);
+    let started = Instant::now();
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    let build_time = started.elapsed();
+
+    let moments = 16;
+    for moment in 0..moments {
+        let round = (moment + 1) % 2;
+        edit(&site, round);
+        let mut child = sotay(&site, &["build"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // From the start of the build to just past its usual end.
+        std::thread::sleep(build_time.mul_f64(moment as f64 * 1.2 / moments as f64));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let public = site.root().join("public");
+        assert!(public.is_dir(), "killed at {moment}/{moments}: no public/");
+        let seen = tree(&public);
+        assert!(
+            seen == sites[0] || seen == sites[1],
+            "killed at {moment}/{moments}: public/ is neither build ({} files)",
+            seen.len()
+        );
+    }
+    edit(&site, 1);
+    let last = sotay(&site, &["build"]).output().unwrap();
+    assert!(last.status.success(), "{last:?}");
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+    assert!(tree(&site.root().join("public")) == sites[1]);
+}
