@@ -197,7 +197,14 @@ fn references(problems: &mut Problems, records: &[Record], offices: &[Office]) {
                         "there is no office `{id}` in content/offices.yaml",
                         "không có cơ quan `{id}` trong content/offices.yaml"
                     ),
-                    crate::decode::suggest::help_for(id, &office_ids),
+                    if office_ids.is_empty() {
+                        tr!(
+                            "describe it in content/offices.yaml (`- id: {id}` with its name, address and hours)",
+                            "khai báo cơ quan này trong content/offices.yaml (`- id: {id}` cùng tên, địa chỉ và giờ làm việc)"
+                        )
+                    } else {
+                        crate::decode::suggest::help_for(id, &office_ids)
+                    },
                 );
             }
         }

@@ -26,6 +26,15 @@ pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 /// without its subfolders, for sotay.yaml and for these folders appearing.
 pub const WATCHED: [&str; 4] = SOURCE_DIRS;
 
+/// Whether `path` exists and resolves, through any links, to a place inside the
+/// site folder `root`: the one rule for every file sotay reads from the site.
+pub fn resolves_inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(target)) => target.starts_with(root),
+        _ => false,
+    }
+}
+
 /// What part of the handbook a path (relative to the root) belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceKind {

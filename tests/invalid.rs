@@ -154,12 +154,73 @@ fn symlinks_leaving_the_site_are_refused() {
     let out = check_case(&site);
     assert!(out.contains("content/procedures/link.md"), "{out}");
     assert!(out.contains("content/procedures/folder"), "{out}");
-    assert!(
-        out.contains("liên kết tượng trưng này trỏ ra ngoài thư mục sổ tay"),
-        "{out}"
-    );
+    assert!(out.contains("trỏ ra ngoài thư mục sổ tay"), "{out}");
     let loaded = site.load();
     assert!(!loaded.records().iter().any(|r| r.code == "1.000002"));
+}
+
+/// One rule for every file sotay reads: it resolves inside the site, or it is an
+/// error naming the link, and its content is never read (nor shown in a snippet).
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_site_is_read_or_published() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = |name: &str, text: &str| {
+        let path = outside.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let page = secret(
+        "page.md",
+        "---\ntitle: BI-MAT-TRANG\n---\nBI-MAT-NOI-DUNG\n",
+    );
+    let broken = secret("broken.md", "BI-MAT-DONG-1\n---\ntitle: [BI-MAT-DONG-3\n");
+    let offices = secret(
+        "offices.yaml",
+        "- id: bi-mat\n  name: BI-MAT-CO-QUAN\n  address: x\n",
+    );
+    secret("static/secret.txt", "BI-MAT-TINH");
+    secret("templates/404.html", "BI-MAT-MAU");
+    secret("theme/templates/base.html", "BI-MAT-GIAO-DIEN");
+
+    let links = [
+        ("content/pages/trang.md", page.clone()),
+        ("content/pages/env.md", "/proc/self/environ".into()),
+        ("content/pages/hong.md", broken),
+        ("content/offices.yaml", offices),
+        ("static", outside.path().join("static")),
+        ("templates", outside.path().join("templates")),
+        ("themes/ngoai", outside.path().join("theme")),
+    ];
+    for (theme, named) in [
+        ("ngoai", "themes/ngoai"),
+        (outside.path().join("theme").to_str().unwrap(), "theme"),
+        ("../ngoai", "theme"),
+    ] {
+        let site = TestSite::new();
+        site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+        site.write(
+            "sotay.yaml",
+            format!("{}theme: \"{theme}\"\n", common::CONFIG),
+        );
+        std::fs::create_dir_all(site.root().join("content/pages")).unwrap();
+        std::fs::create_dir_all(site.root().join("themes")).unwrap();
+        for (link, target) in &links {
+            symlink(target, site.root().join(link)).unwrap();
+        }
+        let out = check_case(&site);
+        assert!(!out.contains("BI-MAT"), "{out}");
+        assert!(!out.contains("PATH="), "{out}");
+        for (link, _) in &links[..4] {
+            assert!(out.contains(&format!("--> {link}")), "{link}: {out}");
+        }
+        assert!(out.contains(named), "{named}: {out}");
+        let failed = site.build_error();
+        assert!(!failed.contains("BI-MAT"), "{failed}");
+        assert!(!site.root().join("public").exists());
+    }
 }
 
 #[cfg(unix)]

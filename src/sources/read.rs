@@ -78,8 +78,8 @@ pub fn leaves_site(link: PathBuf) -> Diagnostic {
     Diagnostic::error(
         link,
         tr!(
-            "this symlink points outside the site folder",
-            "liên kết tượng trưng này trỏ ra ngoài thư mục sổ tay"
+            "this symlink (or a linked folder above it) leads outside the site folder; it was not read",
+            "liên kết tượng trưng này (hoặc thư mục liên kết chứa nó) trỏ ra ngoài thư mục sổ tay; sotay không đọc nó"
         ),
     )
     .help(tr!(
@@ -93,9 +93,13 @@ fn stays_inside(path: &Path, site: &Path) -> bool {
         .is_ok_and(|target| target.starts_with(site))
 }
 
-/// The text of `path` (relative to `root`), or the diagnostic saying why not.
+/// The text of `path` (relative to `root`), or the diagnostic saying why not. A
+/// file that resolves outside the site is never opened, so no message can show it.
 pub fn text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     let full = root.join(path);
+    if full.exists() && !layout::resolves_inside(root, &full) {
+        return Err(Box::new(leaves_site(path.to_path_buf())));
+    }
     read_text(&full).map_err(|error| Box::new(read_error(&full, path, error)))
 }
 

@@ -91,6 +91,10 @@ pub struct ThemeFile {
 pub enum ThemeError {
     #[error("there is no theme `{0}`: no folder themes/{0}/ in the site")]
     Missing(String),
+    #[error("the theme name `{0}` is not a folder name under themes/")]
+    BadName(String),
+    #[error("{0} leads outside the site folder")]
+    LeavesSite(std::path::PathBuf),
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -115,6 +119,19 @@ impl ThemeError {
                 "create themes/{name}/, or remove `theme:` to use the built-in theme",
                 "tạo thư mục themes/{name}/, hoặc bỏ dòng `theme:` để dùng giao diện mặc định"
             )),
+            ThemeError::BadName(name) => Diagnostic::error(
+                crate::layout::CONFIG_FILE,
+                tr!(
+                    "the theme name `{name}` is not a folder name: a theme is a folder themes/<name>/ inside the site",
+                    "tên giao diện `{name}` không phải tên thư mục: giao diện là thư mục themes/<tên>/ trong sổ tay"
+                ),
+            )
+            .field("theme")
+            .help(tr!(
+                "copy the theme into themes/ and write only its folder name, e.g. `theme: tinh`",
+                "chép giao diện vào themes/ và chỉ ghi tên thư mục, ví dụ `theme: tinh`"
+            )),
+            ThemeError::LeavesSite(link) => crate::sources::leaves_site(link.clone()),
             ThemeError::Io { path, source } => {
                 let reason = source.to_string();
                 Diagnostic::error(
@@ -134,11 +151,20 @@ impl ThemeError {
 }
 
 impl Theme {
+    /// Reads the theme `name` and the site's overrides. Every file must resolve
+    /// inside the site: a linked folder or file that leads out is an error.
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let mut theme = Theme::default();
+        let mut parts = Path::new(name).components();
+        if !matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        ) {
+            return Err(ThemeError::BadName(name.to_string()));
+        }
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
-            theme.add_dir(&dir, "", &format!("themes/{name}/"))?;
+            theme.add_dir(root, &dir, "", &format!("themes/{name}/"))?;
         } else if name == "default" {
             for (path, bytes) in DEFAULT_THEME {
                 theme.files.insert(
@@ -155,20 +181,42 @@ impl Theme {
         for overrides in ["templates", "static"] {
             let dir = root.join(overrides);
             if dir.is_dir() {
-                theme.add_dir(&dir, &format!("{overrides}/"), &format!("{overrides}/"))?;
+                let prefix = format!("{overrides}/");
+                theme.add_dir(root, &dir, &prefix, &prefix)?;
             }
         }
         Ok(theme)
     }
 
-    fn add_dir(&mut self, dir: &Path, prefix: &str, origin_prefix: &str) -> Result<(), ThemeError> {
+    fn add_dir(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        prefix: &str,
+        origin_prefix: &str,
+    ) -> Result<(), ThemeError> {
+        let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        if !crate::layout::resolves_inside(root, dir) {
+            return Err(ThemeError::LeavesSite(shown(dir)));
+        }
         for entry in WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.map_err(|e| ThemeError::Io {
                 path: dir.display().to_string(),
                 source: e.into(),
             })?;
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
-            {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            // Links are not followed into folders; a linked file is read only when
+            // it stays inside the site.
+            if entry.path_is_symlink() {
+                if !crate::layout::resolves_inside(root, entry.path()) {
+                    return Err(ThemeError::LeavesSite(shown(entry.path())));
+                }
+                if !entry.path().is_file() {
+                    continue;
+                }
+            } else if !entry.file_type().is_file() {
                 continue;
             }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
