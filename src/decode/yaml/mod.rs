@@ -35,42 +35,70 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
 /// Records nest four levels deep; anything past this is a mistake or an attack.
 pub const MAX_DEPTH: usize = 64;
 
-/// Refuses `[[[[…` nesting before the parser sees it: libyaml takes tens of seconds
-/// on 100,000 levels before yaml_serde's own recursion limit stops it.
+/// Refuses `[[[[…` nesting before the parser sees it: libyaml's work per token grows
+/// with the depth, so 100,000 levels take tens of seconds before yaml_serde's own
+/// recursion limit stops it. The depth is counted by libyaml's scanner itself (the
+/// tokenizer the parser uses, so quotes, escapes, comments and block scalars are
+/// read exactly as the parser reads them), stopped at the first bracket past the limit.
 fn check_flow_depth(text: &str) -> Result<(), SyntaxError> {
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    for (line_no, line) in text.lines().enumerate() {
-        let mut previous = b' ';
-        // Bytes, not chars: every byte this looks for is ASCII, which UTF-8 never
-        // uses inside a multi-byte letter.
-        for (i, &byte) in line.as_bytes().iter().enumerate() {
-            match (quote, byte) {
-                (Some(b'"'), b'\\') if previous != b'\\' => {}
-                (Some(q), c) if c == q && previous != b'\\' => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') if matches!(previous, b' ' | b'[' | b'{' | b',' | b':') => {
-                    quote = Some(byte)
-                }
-                (None, b'#') if previous == b' ' => break,
-                (None, b'[' | b'{') => {
+    // Fewer opening brackets than the limit cannot nest past it: most files stop here.
+    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return Ok(());
+    }
+    match flow_depth_exceeded(text) {
+        Some((line, column)) => Err(SyntaxError {
+            message: format!("values are nested more than {MAX_DEPTH} levels deep"),
+            too_deep: true,
+            line: Some(line),
+            column: Some(column),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Where the flow nesting first goes past [`MAX_DEPTH`] (1-based line and column),
+/// scanning no further. Text the scanner rejects is left to the parser to report.
+fn flow_depth_exceeded(text: &str) -> Option<(usize, usize)> {
+    use libyaml_rs as y;
+    use std::mem::MaybeUninit;
+    let mut parser = MaybeUninit::<y::yaml_parser_t>::uninit();
+    // SAFETY: the parser is initialised before use and deleted on every path out;
+    // the input outlives it; each token is deleted after it is read.
+    unsafe {
+        if y::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return None;
+        }
+        let parser = parser.as_mut_ptr();
+        y::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as _);
+        let mut depth = 0usize;
+        let mut found = None;
+        loop {
+            let mut token = MaybeUninit::<y::yaml_token_t>::uninit();
+            if y::yaml_parser_scan(parser, token.as_mut_ptr()).fail {
+                break;
+            }
+            let mut token = token.assume_init();
+            let kind = token.type_;
+            let mark = token.start_mark;
+            y::yaml_token_delete(&mut token);
+            match kind {
+                y::YAML_FLOW_SEQUENCE_START_TOKEN | y::YAML_FLOW_MAPPING_START_TOKEN => {
                     depth += 1;
                     if depth > MAX_DEPTH {
-                        return Err(SyntaxError {
-                            message: format!("values are nested more than {MAX_DEPTH} levels deep"),
-                            too_deep: true,
-                            line: Some(line_no + 1),
-                            column: Some(line[..i].chars().count() + 1),
-                        });
+                        found = Some((mark.line as usize + 1, mark.column as usize + 1));
+                        break;
                     }
                 }
-                (None, b']' | b'}') => depth = depth.saturating_sub(1),
+                y::YAML_FLOW_SEQUENCE_END_TOKEN | y::YAML_FLOW_MAPPING_END_TOKEN => {
+                    depth = depth.saturating_sub(1);
+                }
+                y::YAML_STREAM_END_TOKEN => break,
                 _ => {}
             }
-            previous = byte;
         }
+        y::yaml_parser_delete(parser);
+        found
     }
-    Ok(())
 }
 
 /// yaml_serde writes "at line N column M" into its messages; sotay prints positions
@@ -130,6 +158,117 @@ mod tests {
         );
         assert_eq!((err.line, err.column), (Some(1), Some(MAX_DEPTH + 4)));
     }
+
+    #[test]
+    fn the_guard_reads_quotes_escapes_comments_and_block_scalars_as_the_parser_does() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        // An escaped backslash before the closing quote once hid the nesting.
+        let escaped = format!("extra: {{ a: \"x\\\\\", b: {} }}\n", deep(100_000));
+        let started = std::time::Instant::now();
+        let err = parse(&escaped).unwrap_err();
+        assert!(err.too_deep, "{}", err.message);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        for hidden in [
+            "a: 'it''s'\nb: ",
+            "a: x \"\nb: ",
+            "a: |\n  - \"x\nb: ",
+            "a: [x \"y\", ",
+        ] {
+            let err = parse(&format!("{hidden}{}\n", deep(70))).unwrap_err();
+            assert!(err.too_deep, "{hidden:?}: {}", err.message);
+        }
+        // Brackets inside strings, comments and block scalars are not nesting.
+        let quoted = format!(
+            "a: \"{}\"\nb: '{}'\n# {}\nc: |\n  {}\n",
+            "[".repeat(70),
+            "{".repeat(70),
+            deep(70),
+            deep(70)
+        );
+        assert!(parse(&quoted).is_ok());
+    }
+
+    /// Nesting depth of a parsed value (a scalar is 0).
+    fn depth(value: &Value) -> usize {
+        match value {
+            Value::Sequence(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            Value::Mapping(map) => {
+                1 + map
+                    .iter()
+                    .map(|(k, v)| depth(k).max(depth(v)))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::Tagged(tagged) => depth(&tagged.value),
+            _ => 0,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Against the real parser: whatever the text around it, nesting past the
+        /// limit is refused and nesting within it is not.
+        #[test]
+        fn the_guard_agrees_with_the_parser(
+            before in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..6),
+            levels in 0usize..140,
+            middle in proptest::sample::select(FRAGMENTS),
+            after in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..4),
+        ) {
+            let text = format!(
+                "{}{}{middle}{}{}\n",
+                before.concat(),
+                "[".repeat(levels),
+                "]".repeat(levels),
+                after.concat()
+            );
+            let guarded = check_flow_depth(&text);
+            match yaml_serde::from_str::<Value>(&text) {
+                // Block structure from the fragments adds at most two levels.
+                Ok(value) if depth(&value) > MAX_DEPTH + 2 => {
+                    proptest::prop_assert!(guarded.is_err(), "{text:?} not refused");
+                }
+                Ok(value) if depth(&value) <= MAX_DEPTH - 2 => {
+                    proptest::prop_assert!(guarded.is_ok(), "{text:?} refused");
+                }
+                Err(e) if e.to_string().contains("recursion limit") => {
+                    proptest::prop_assert!(guarded.is_err(), "{text:?} not refused");
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Pieces of YAML that change how what follows is read.
+    const FRAGMENTS: &[&str] = &[
+        "a: ",
+        "- ",
+        "\n",
+        " ",
+        ", ",
+        "\"x\\\\\"",
+        "\"a\\\"b ",
+        "'it''s' ",
+        "'",
+        "\"",
+        "\\",
+        "# [[[ ",
+        " #",
+        "x #[[",
+        "|\n  \"[[\n",
+        ">\n  - '{{\n",
+        "k: |\n  ]]]\n",
+        "{",
+        "}",
+        "[",
+        "]",
+        "? ",
+        ": ",
+        "&a ",
+        "!t ",
+        "x",
+        "tiếng việt ",
+    ];
 
     #[test]
     fn deep_block_nesting_is_refused() {
