@@ -678,3 +678,62 @@ fn only_the_preview_s_own_host_names_are_served_and_ambiguous_heads_are_refused(
         400
     );
 }
+
+#[test]
+fn sockets_that_trickle_bytes_cannot_keep_a_visitor_out() {
+    let dir = example();
+    let server = Server::start(dir.path(), &[]);
+    server.wait_for("", "first build", |status, _| status == 200);
+    // More half-sent requests than the preview holds connections.
+    let trickling: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\nX: ").unwrap();
+            stream
+        })
+        .collect();
+    for _ in 0..3 {
+        let (status, body) = server.get("");
+        assert_eq!(status, 200, "{body}");
+    }
+    drop(trickling);
+
+    // Endless empty lines are cut off, not read forever.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut sent = 0;
+    while sent < 50_000_000 && stream.write_all(&[b"\r\n"[0], b'\n'].repeat(4096)).is_ok() {
+        sent += 8192;
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert!(sent < 50_000_000, "the preview kept reading empty lines");
+
+    // A head sent a byte at a time still has to arrive whole in time.
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nX: ").unwrap();
+    let started = Instant::now();
+    let closed = loop {
+        if slow.write_all(b"a").is_err() {
+            break true;
+        }
+        let mut byte = [0u8; 64];
+        match slow.read(&mut byte) {
+            Ok(0) => break true,
+            Ok(_) => break true,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break true,
+        }
+        if started.elapsed() > Duration::from_secs(25) {
+            break false;
+        }
+    };
+    assert!(closed, "a trickled head kept its connection open for 25 s");
+    let (status, _) = server.get("");
+    assert_eq!(status, 200);
+}

@@ -5,6 +5,8 @@ use std::io::{self, BufRead, Write};
 
 /// Longest request head accepted; a browser's is well under 8 KB.
 const MAX_HEAD: usize = 16 * 1024;
+/// Empty lines before a request: HTTP/1.1 asks servers to ignore at least one.
+const MAX_STRAY_LINES: usize = 4;
 
 #[derive(Debug)]
 pub struct Request {
@@ -34,6 +36,7 @@ impl From<io::Error> for ReadError {
 /// Reads one request head. Bodies are refused: GET and HEAD have none.
 pub fn read_request<R: BufRead>(reader: &mut R) -> Result<Request, ReadError> {
     let mut head = Vec::new();
+    let mut strays = 0;
     loop {
         let before = head.len();
         let limit = (MAX_HEAD + 1 - before) as u64;
@@ -50,7 +53,12 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> Result<Request, ReadError> {
         }
         if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") || head == b"\r\n" {
             if head == b"\r\n" {
-                head.clear(); // a stray empty line between requests
+                // A stray empty line between requests is allowed, a stream of them is not.
+                strays += 1;
+                if strays > MAX_STRAY_LINES {
+                    return Err(ReadError::Bad(400, "empty lines instead of a request"));
+                }
+                head.clear();
                 continue;
             }
             break;

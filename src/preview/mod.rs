@@ -6,6 +6,7 @@
 //! snapshot swapped under a lock, so a request sees the old site or the new one,
 //! never a mix.
 
+mod connections;
 mod http;
 mod live;
 mod session;
@@ -15,7 +16,6 @@ mod watch;
 use std::io::{BufReader, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -25,6 +25,7 @@ pub use session::Session;
 use crate::assemble::{Built, Files, Outcome};
 use crate::diagnostics::{self, Diagnostics, Format, Language};
 use crate::layout::{self, WATCHED};
+use connections::{Connections, Deadline, Ticket};
 use http::{ReadError, Response, content_type, read_request};
 use live::{Change, Hub};
 use target::Target;
@@ -86,10 +87,8 @@ impl ServeError {
     }
 }
 
-/// Connections served at once; more wait for one to finish.
-const MAX_CONNECTIONS: usize = 256;
-/// A connection with no complete request for this long is closed.
-const IDLE: Duration = Duration::from_secs(30);
+/// A response not taken by the client in this time ends the connection.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What requests are answered from: the last good site and the current errors.
 #[derive(Clone)]
@@ -103,7 +102,7 @@ struct Shared {
     snapshot: RwLock<Snapshot>,
     hub: Hub,
     base: String,
-    connections: AtomicUsize,
+    connections: Arc<Connections>,
     /// The `Host` values this preview answers to: the names it is bound to, with
     /// its port. Any other is a page elsewhere reading drafts through a rebinding
     /// domain name, and is refused.
@@ -201,7 +200,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         }),
         hub: Hub::default(),
         base,
-        connections: AtomicUsize::new(0),
+        connections: Arc::default(),
         hosts: host_names(address),
         any_address: address.ip().is_unspecified(),
     });
@@ -257,8 +256,7 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let shared = shared.clone();
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        let Some(ticket) = shared.connections.admit(&stream) else {
             let mut stream = stream;
             let _ = Response::text(503, "too many connections; try again").write(
                 &mut stream,
@@ -266,11 +264,8 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 false,
             );
             continue;
-        }
-        std::thread::spawn(move || {
-            serve_connection(stream, &shared);
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-        });
+        };
+        std::thread::spawn(move || serve_connection(stream, &ticket, &shared));
     }
     Ok(())
 }
@@ -386,17 +381,22 @@ fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
     }
 }
 
-fn serve_connection(stream: TcpStream, shared: &Shared) {
+fn serve_connection(stream: TcpStream, ticket: &Ticket, shared: &Shared) {
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_write_timeout(Some(IDLE));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Ok(reading) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(reading);
+    let mut reader = BufReader::new(Deadline::new(reading));
     let mut writer = stream;
     loop {
-        let request = match read_request(&mut reader) {
+        reader.get_mut().restart();
+        ticket.waiting(&writer);
+        let request = read_request(&mut reader);
+        if !ticket.busy() {
+            return;
+        }
+        let request = match request {
             Ok(request) => request,
             Err(ReadError::Closed) => return,
             Err(ReadError::Bad(status, message)) => {
