@@ -267,3 +267,50 @@ fn control_characters_are_refused_and_invisible_marks_warned_about() {
     // Nothing is published while the override is there.
     assert!(site.build().is_err());
 }
+
+#[test]
+fn implausible_fees_and_times_are_warned_about_with_their_bound() {
+    let site = TestSite::new();
+    let channels = "channels:\n  - via: in_person\n    time: \"99999 ngày\"\n    fee: { text: \"x\", amount: 1000000000000000 }\n  - via: post\n    time: { text: \"5\", value: 5 }\n    fee: \"2000 USD\"\n  - via: online\n    time: \"250 ngày làm việc\"\n    fee: \"150.000.000 đồng\"\n";
+    let text = record(GOOD_CODE, "Chứng thực").replace(
+        "channels:\n  - via: in_person\n    time: \"5 ngày làm việc\"\n    fee: \"Miễn phí\"\n",
+        channels,
+    );
+    site.record("a.md", &text);
+    let report = site.check();
+    let out = sotay::diagnostics::render(
+        &report.diagnostics,
+        sotay::diagnostics::Format::Human,
+        report.language,
+    );
+    assert_eq!(report.diagnostics.errors(), 0, "{out}");
+    assert!(
+        out.contains("phí 1000000000000000 đồng lớn hơn 1500000000 đồng"),
+        "{out}"
+    );
+    assert!(out.contains("a.md:10:10"), "{out}");
+    assert!(
+        out.contains("thời hạn giải quyết `99999 ngày` dài hơn hai năm"),
+        "{out}"
+    );
+    assert!(out.contains("a.md:9:11"), "{out}");
+    assert!(
+        out.contains("thời hạn giải quyết có `value: 5` nhưng không có đơn vị"),
+        "{out}"
+    );
+    // The largest fee and the longest time of the national database pass.
+    assert_eq!(report.diagnostics.warnings(), 3, "{out}");
+}
+
+#[test]
+fn no_shared_record_is_implausible() {
+    let site = TestSite::new();
+    common::copy_dir(
+        &common::shared_records(),
+        &site.root().join("content/procedures"),
+    );
+    let out = site.check_output();
+    for bound in ["lớn hơn 1500000000", "lớn hơn 10000 USD", "dài hơn hai năm"] {
+        assert!(!out.contains(bound), "{bound}: {out}");
+    }
+}

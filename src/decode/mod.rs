@@ -6,6 +6,7 @@ pub mod config;
 pub mod frontmatter;
 pub mod offices;
 pub mod page;
+mod plausible;
 mod record;
 pub mod shorthand;
 pub mod suggest;

@@ -213,6 +213,7 @@ fn decode_fields(
 fn lint(d: &mut Decoder, record: &Record) {
     let root = FieldPath::root();
     for (i, channel) in record.channels.iter().enumerate() {
+        super::plausible::check_channel(d, channel, &root.key("channels").index(i));
         let Some(time) = &channel.time else { continue };
         let path = root.key("channels").index(i).key("time").key("text");
         let shown = &time.text;
