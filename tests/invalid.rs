@@ -314,3 +314,36 @@ fn no_shared_record_is_implausible() {
         assert!(!out.contains(bound), "{bound}: {out}");
     }
 }
+
+#[test]
+fn syntax_errors_point_at_the_line_that_needs_the_fix() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    site.record(
+        "a.md",
+        "---\ncode: \"1.000001\"\ntitle: \"Khai sinh\nfield: \"Hộ tịch\"\nlevels: [commune]\n---\n",
+    );
+    site.record(
+        "b.md",
+        "---\ncode: \"1.000002\"\ntitle: \"Khai tử\"\nfield: \"Hộ tịch\"\ntitle: \"Lần hai\"\n---\n",
+    );
+    let mut template: Vec<String> = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap()
+    .lines()
+    .map(String::from)
+    .collect();
+    template.insert(3, "{% if page.title %}".into());
+    site.write("templates/page.html", template.join("\n"));
+    let out = check_case(&site);
+    assert!(out.contains("--> content/procedures/a.md:3:8"), "{out}");
+    assert!(
+        out.contains("chuỗi bắt đầu ở đây chưa đóng dấu nháy"),
+        "{out}"
+    );
+    assert!(out.contains("--> content/procedures/b.md:5:1"), "{out}");
+    assert!(out.contains("khóa `title` xuất hiện lần thứ hai"), "{out}");
+    assert!(out.contains("--> templates/page.html:4:1"), "{out}");
+    assert!(out.contains("`{% if %}` chưa được đóng"), "{out}");
+}

@@ -77,6 +77,10 @@ impl<'a> Decoder<'a> {
                         "kiểm tra dấu ngoặc kép, dấu hai chấm và thụt lề ở dòng này hoặc dòng trên"
                     )
                 };
+                if let Some(placed) = self.placed_at_its_cause(&e) {
+                    self.diagnostics.push(placed);
+                    return None;
+                }
                 // The parser's own words are English; sotay's nesting guard speaks both.
                 let message = if e.too_deep {
                     let depth = yaml::MAX_DEPTH;
@@ -96,6 +100,54 @@ impl<'a> Decoder<'a> {
                 None
             }
         }
+    }
+
+    /// A syntax error placed where it was made rather than where the parser noticed
+    /// it: the second of two equal keys, or the quote of a string left open.
+    fn placed_at_its_cause(&self, e: &yaml::SyntaxError) -> Option<Diagnostic> {
+        let (line, column) = (e.line?, e.column?);
+        if let Some(key) = e
+            .message
+            .strip_prefix("duplicate entry with key \"")
+            .and_then(|rest| rest.split('"').next())
+        {
+            let (at, range) = yaml::culprit::second_key(self.yaml, line, column, key)?;
+            let source = self.yaml.lines().nth(at - 1)?;
+            let position = self.shift(Position::in_line(at, source, range));
+            return Some(
+                Diagnostic::error(
+                    &self.file,
+                    tr!(
+                        "invalid YAML: the key `{key}` appears a second time here",
+                        "YAML không hợp lệ: khóa `{key}` xuất hiện lần thứ hai ở đây"
+                    ),
+                )
+                .at(Some(position))
+                .help(tr!(
+                    "keep one `{key}:` and delete or rename the other",
+                    "giữ một dòng `{key}:` và xóa hoặc đổi tên dòng kia"
+                )),
+            );
+        }
+        let (at, start) = yaml::culprit::open_quote_before(self.yaml, line)?;
+        let source = self.yaml.lines().nth(at - 1)?;
+        let position = self.shift(Position::in_line(at, source, start..start + 1));
+        let noticed = line + self.first_line - 1;
+        let message = &e.message;
+        Some(
+            Diagnostic::error(
+                &self.file,
+                tr!(
+                    "invalid YAML: the string that starts here is not closed (the parser noticed at line {noticed}, column {column}: {message})",
+                    "YAML không hợp lệ: chuỗi bắt đầu ở đây chưa đóng dấu nháy (trình đọc nhận ra ở dòng {noticed}, cột {column}: {message})"
+                ),
+            )
+            .at(Some(position))
+            .help(tr!(
+                "close the quote at the end of the value",
+                "thêm dấu nháy đóng ở cuối giá trị"
+            )),
+        )
     }
 
     fn shift(&self, mut position: Position) -> Position {

@@ -2,6 +2,7 @@
 //! loaded; when something fails, the same step runs again on the templates as written,
 //! so the error names the line and column staff see in their editor.
 
+mod blocks;
 pub mod html;
 
 use tera::{Context, Tera};
@@ -15,7 +16,7 @@ use crate::view::{Page, SiteView};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
     /// Tera's error, placed in the template as written.
-    Template(TemplateError),
+    Template(Box<TemplateError>),
     /// A page asks for a template the theme does not have.
     MissingTemplate(String),
 }
@@ -25,6 +26,9 @@ pub struct TemplateError {
     /// The template's origin: `templates/procedure.html`, `themes/x/templates/…`.
     pub origin: String,
     pub message: String,
+    /// A block tag left open (`if`), found where Tera noticed a mismatched end tag;
+    /// `position` is then the opening tag's.
+    pub unclosed: Option<String>,
     /// Where, in `origin` as written.
     pub position: Option<Position>,
 }
@@ -43,6 +47,21 @@ impl RenderError {
             ),
         };
         match self {
+            RenderError::Template(e) if e.unclosed.is_some() => {
+                let kind = e.unclosed.as_deref().unwrap_or_default();
+                Diagnostic::error(
+                    &e.origin,
+                    crate::tr!(
+                        "template error: `{{% {kind} %}}` is not closed",
+                        "lỗi mẫu trang (template): `{{% {kind} %}}` chưa được đóng"
+                    ),
+                )
+                .at(e.position.clone())
+                .help(crate::tr!(
+                    "add `{{% end{kind} %}}` where it should end (Tera noticed at the next end tag)",
+                    "thêm `{{% end{kind} %}}` ở chỗ khối này kết thúc (Tera chỉ nhận ra ở thẻ end kế tiếp)"
+                ))
+            }
             RenderError::Template(e) => {
                 let message = &e.message;
                 Diagnostic::error(
@@ -105,6 +124,7 @@ fn report(error: &tera::Error, sources: &Sources) -> TemplateError {
         return TemplateError {
             origin: "templates".into(),
             message: messages.join(": "),
+            unclosed: None,
             position: None,
         };
     };
@@ -114,10 +134,26 @@ fn report(error: &tera::Error, sources: &Sources) -> TemplateError {
         .find(|(name, _)| name == report.filename())
         .map(|(_, text)| text.as_str())
         .unwrap_or_default();
+    let range = &report.span().range;
+    let noticed_at_end_tag = text
+        .get(range.start..)
+        .is_some_and(|rest| rest.starts_with("end"));
+    if let Some((kind, opening)) = noticed_at_end_tag
+        .then(|| blocks::unclosed_before(text, range.start))
+        .flatten()
+    {
+        return TemplateError {
+            origin: report.filename().to_string(),
+            message: messages.join(": "),
+            unclosed: Some(kind),
+            position: position(text, &opening),
+        };
+    }
     TemplateError {
         origin: report.filename().to_string(),
         message: messages.join(": "),
-        position: position(text, &report.span().range),
+        unclosed: None,
+        position: position(text, range),
     }
 }
 
@@ -184,7 +220,7 @@ impl Renderer {
             Ok(tera) => tera,
             Err(e) => {
                 let error = tera(&sources, false, &globals).err().unwrap_or(e);
-                return Err(RenderError::Template(report(&error, &sources)));
+                return Err(RenderError::Template(Box::new(report(&error, &sources))));
             }
         };
         Ok(Renderer {
@@ -220,7 +256,10 @@ impl Renderer {
             let as_written = tera(&self.sources, false, &self.globals)
                 .and_then(|raw| raw.render(name, &context))
                 .err();
-            RenderError::Template(report(as_written.as_ref().unwrap_or(&e), &self.sources))
+            RenderError::Template(Box::new(report(
+                as_written.as_ref().unwrap_or(&e),
+                &self.sources,
+            )))
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The one place sotay touches its YAML library (yaml_serde), so it can be swapped.
 
+pub mod culprit;
 mod outline;
 mod path;
 
