@@ -15,6 +15,8 @@ pub enum ScaffoldError {
     Exists(PathBuf),
     #[error("{0} leads outside the handbook folder")]
     Outside(PathBuf),
+    #[error("{0} is not a handbook folder: it has no sotay.yaml")]
+    NotAHandbook(PathBuf),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -60,6 +62,20 @@ impl ScaffoldError {
                 "make content/procedures a real folder inside the handbook",
                 "hãy để content/procedures là một thư mục thật bên trong sổ tay"
             )),
+            ScaffoldError::NotAHandbook(root) => {
+                let root = root.display().to_string();
+                Diagnostic::error(
+                    crate::layout::CONFIG_FILE,
+                    tr!(
+                        "{root} is not a handbook folder: it has no sotay.yaml; nothing was written",
+                        "{root} không phải thư mục sổ tay: không có tệp sotay.yaml; chưa ghi gì cả"
+                    ),
+                )
+                .help(tr!(
+                    "run sotay new in the handbook's folder, or pass `--root <folder>`",
+                    "chạy sotay new trong thư mục sổ tay, hoặc thêm `--root <thư mục>`"
+                ))
+            }
             ScaffoldError::Io { path, source } => {
                 let reason = source.to_string();
                 Diagnostic::error(
@@ -85,6 +101,10 @@ pub fn new_record(
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(ScaffoldError::EmptySlug);
+    }
+    // A mistyped --root would otherwise create a stray folder tree.
+    if !root.join(crate::layout::CONFIG_FILE).is_file() {
+        return Err(ScaffoldError::NotAHandbook(root.to_path_buf()));
     }
     let dir = root.join(PROCEDURES_DIR);
     let path = dir.join(format!("{slug}.md"));

@@ -318,3 +318,21 @@ fn new_never_writes_through_a_link_out_of_the_site() {
     assert!(stderr.contains("trỏ ra ngoài thư mục sổ tay"), "{stderr}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn new_outside_a_handbook_writes_nothing() {
+    let site = TestSite::new();
+    std::fs::remove_file(site.root().join("sotay.yaml")).unwrap();
+    std::fs::remove_dir_all(site.root().join("content")).unwrap();
+    let (_, stderr) = run(&site, &["new", "Đăng ký khai sinh"], 1);
+    assert!(stderr.contains("không phải thư mục sổ tay"), "{stderr}");
+    assert!(!site.root().join("content").exists());
+}
+
+#[test]
+fn an_io_error_says_the_system_s_reason_once() {
+    let site = TestSite::new();
+    site.record("a.md", &record("1.000001", "Khai sinh"));
+    let (_, stderr) = run(&site, &["build", "--output", "sotay.yaml/public"], 1);
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+}

@@ -51,7 +51,10 @@ pub fn discover_records(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
-                let reason = e.to_string();
+                // walkdir's own message repeats the path the diagnostic already names.
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
                 unreadable.push(
                     Diagnostic::error(
                         path,

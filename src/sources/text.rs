@@ -41,8 +41,8 @@ impl ReadError {
                 "không đọc được tệp: {reason}"
             ),
             ReadError::NotAFile => tr!(
-                "this is not a regular file (a pipe, device or socket)",
-                "đây không phải tệp thông thường (ống dẫn, thiết bị hoặc socket)"
+                "this is not a regular file (a folder, pipe, device or socket)",
+                "đây không phải tệp thông thường (thư mục, ống dẫn, thiết bị hoặc socket)"
             ),
         }
     }

@@ -200,9 +200,14 @@ impl Theme {
             return Err(ThemeError::LeavesSite(shown(dir)));
         }
         for entry in WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| ThemeError::Io {
-                path: dir.display().to_string(),
-                source: e.into(),
+            let entry = entry.map_err(|e| {
+                let path = shown(e.path().unwrap_or(dir)).display().to_string();
+                let message = e.to_string();
+                // The bare system reason: the diagnostic names the path itself.
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other(message));
+                ThemeError::Io { path, source }
             })?;
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
@@ -222,7 +227,7 @@ impl Theme {
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let relative = relative.to_string_lossy().replace('\\', "/");
             let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Io {
-                path: entry.path().display().to_string(),
+                path: shown(entry.path()).display().to_string(),
                 source,
             })?;
             self.files.insert(
