@@ -737,3 +737,17 @@ fn sockets_that_trickle_bytes_cannot_keep_a_visitor_out() {
     let (status, _) = server.get("");
     assert_eq!(status, 200);
 }
+
+#[cfg(unix)]
+#[test]
+fn links_between_watched_folders_do_not_stop_live_reload() {
+    let dir = example();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("static/up")).unwrap();
+    std::os::unix::fs::symlink("../content/procedures", root.join("static/cu")).unwrap();
+    let server = Server::start(root, &[]);
+    server.wait_for(TACH_HO_PAGE, "first build", shows("10.000 đồng"));
+    replace(root, TACH_HO, "amount: 10000", "amount: 16000");
+    server.wait_for(TACH_HO_PAGE, "save", shows("16.000 đồng"));
+}

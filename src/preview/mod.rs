@@ -230,7 +230,8 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Outcome::Unchanged => {}
     }
 
-    let (watcher, batches) = Watcher::start(&root, options.poll)?;
+    let (mut watcher, batches) = Watcher::start(&root, options.poll)?;
+    say_unwatched(watcher.watch_folders(&root), language);
     {
         let shared = shared.clone();
         std::thread::spawn(move || rebuild_loop(session, watcher, batches, &shared));
@@ -268,6 +269,22 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         std::thread::spawn(move || serve_connection(stream, &ticket, &shared));
     }
     Ok(())
+}
+
+/// A folder the watcher could not watch: saves there would go unseen, so say so.
+fn say_unwatched(failed: Vec<(PathBuf, notify::Error)>, language: Language) {
+    for (folder, error) in failed {
+        let folder = folder.display();
+        let text = crate::tr!(
+            "{folder}/ is not watched ({error}); saves there are not seen until the preview restarts, or run it with --poll",
+            "không theo dõi được {folder}/ ({error}); các lần lưu ở đó sẽ không được thấy cho đến khi khởi động lại, hoặc hãy chạy với --poll"
+        );
+        let label = match language {
+            Language::Vi => "cảnh báo",
+            Language::En => "warning",
+        };
+        eprintln!("{label}: {}", text.get(language));
+    }
 }
 
 /// Everything the watcher can report, for when it lost track.
@@ -320,7 +337,7 @@ fn rebuild_loop(
             paths = everything(&root);
         }
         if paths.iter().any(|p| p.parent() == Some(root.as_path())) {
-            watcher.watch_folders(&root);
+            say_unwatched(watcher.watch_folders(&root), session.language());
         }
         match session.update(&paths) {
             Outcome::Unchanged => {}

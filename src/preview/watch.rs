@@ -10,7 +10,7 @@ use std::time::Duration;
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
 use crate::layout::WATCHED;
@@ -51,16 +51,18 @@ impl Watcher {
                 let _ = sender.send(batch);
             }
         };
+        // Links are not followed: one from a watched folder to another, or to the
+        // root (`static/up -> ..`), made the watch loop on itself and end silently.
+        // What a link inside the site leads to is watched in its own folder.
+        let config = notify::Config::default().with_follow_symlinks(false);
         let mut watcher = if poll {
-            let config = notify::Config::default()
-                .with_poll_interval(POLL)
-                .with_compare_contents(true);
+            let config = config.with_poll_interval(POLL).with_compare_contents(true);
             Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)?)
         } else {
-            Watcher::Native(new_debouncer(DEBOUNCE, None, handler)?)
+            let cache = RecommendedCache::new();
+            Watcher::Native(new_debouncer_opt(DEBOUNCE, None, handler, cache, config)?)
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        watcher.watch_folders(root);
         Ok((watcher, receiver))
     }
 
@@ -72,15 +74,20 @@ impl Watcher {
     }
 
     /// Watches the folders of [`WATCHED`] that exist; call again when one appears.
-    pub fn watch_folders(&mut self, root: &Path) {
+    /// Returns the folders that could not be watched, with why, to be said.
+    pub fn watch_folders(&mut self, root: &Path) -> Vec<(PathBuf, notify::Error)> {
+        let mut failed = Vec::new();
         for folder in WATCHED {
             let path = root.join(folder);
             if path.is_dir() {
-                // Watching a folder twice is harmless; a failure leaves it unwatched,
-                // which the next event at the root retries.
-                let _ = self.watch(&path, RecursiveMode::Recursive);
+                // Watching a folder twice is harmless; a failure is retried on the
+                // next event at the root.
+                if let Err(e) = self.watch(&path, RecursiveMode::Recursive) {
+                    failed.push((PathBuf::from(folder), e));
+                }
             }
         }
+        failed
     }
 }
 
