@@ -14,6 +14,11 @@ pub const AZ: &str = "a-z";
 pub const CODES: &str = "ma-thu-tuc";
 pub const PAGES: &str = "trang";
 pub const SEARCH: &str = "search";
+/// Every folder at the site's root: a 404 page served at any depth finds the root
+/// as the part of the address before the first of them.
+pub const SECTIONS: [&str; 10] = [
+    PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, AZ, CODES, PAGES, SEARCH,
+];
 
 /// A phone number as a `tel:` link wants it: digits and a leading +
 /// ("0200 3 000 001" → "02003000001").

@@ -102,6 +102,9 @@ pub struct Renderer {
     names: std::collections::HashMap<String, String>,
     globals: Context,
     base_url: Option<String>,
+    /// Without `base_url`, the 404 page carries the theme's stylesheet itself: it is
+    /// served at any depth, where a relative link to `style.css` would miss.
+    inline_css: Option<String>,
 }
 
 /// Tera's error, placed in the template it names, with every cause in the message.
@@ -223,12 +226,20 @@ impl Renderer {
                 return Err(RenderError::Template(Box::new(report(&error, &sources))));
             }
         };
+        let inline_css = base_url.is_none().then(|| {
+            theme
+                .files
+                .get("static/style.css")
+                .map(|file| String::from_utf8_lossy(&file.bytes).into_owned())
+                .unwrap_or_default()
+        });
         Ok(Renderer {
             tera,
             sources,
             names,
             globals,
             base_url: base_url.map(str::to_string),
+            inline_css,
         })
     }
 
@@ -245,6 +256,14 @@ impl Renderer {
             _ => urls::root_prefix(&page.path),
         };
         context.insert("root", &root);
+        if page.path == "404.html"
+            && let Some(css) = &self.inline_css
+        {
+            context.insert("inline_css", css);
+            // As a JavaScript array, for the script that finds the root.
+            let sections = serde_json::to_string(&urls::SECTIONS).unwrap_or_default();
+            context.insert("sections", &sections);
+        }
         context.insert("title", &page.title);
         context.insert("breadcrumbs", &page.breadcrumbs);
         context.insert("page", &page.data);

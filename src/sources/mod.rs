@@ -427,6 +427,10 @@ impl Sources {
                 changes.templates.insert(name.to_string());
             } else if path.starts_with("static/") {
                 changes.statics = true;
+                if path == "static/style.css" {
+                    // The 404 page carries the stylesheet when there is no base_url.
+                    changes.templates.insert("404.html".into());
+                }
             } else if path == SEARCH_SCRIPT {
                 changes.search_script = true;
             } else {

@@ -46,6 +46,20 @@ describe("navigation", () => {
     await page.close();
   });
 
+  test("a missing page deep in a subfolder shows a styled 404 whose links lead home", async () => {
+    // No base_url in the example: the server answers 404.html at whatever address was asked.
+    const page = await browser.newPage();
+    const response = await page.goto(server.url + "thu-tuc/khong-con-thu-tuc-nay/index.html");
+    assert.equal(response.status(), 404);
+    assert.equal(await page.locator("h1").innerText(), "Không tìm thấy trang");
+    const background = await page.locator(".site-header").evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.equal(background, "rgb(11, 61, 122)");
+    await follow(page, "Thủ tục A–Z");
+    assert.equal(page.url(), server.url + "a-z/index.html");
+    assert.match(await page.locator("h1").innerText(), /A–Z/);
+    await page.close();
+  });
+
   test("served from a subfolder, links stay inside it", async () => {
     const page = await browser.newPage();
     const requested = [];
