@@ -347,3 +347,17 @@ fn syntax_errors_point_at_the_line_that_needs_the_fix() {
     assert!(out.contains("--> templates/page.html:4:1"), "{out}");
     assert!(out.contains("`{% if %}` chưa được đóng"), "{out}");
 }
+
+#[test]
+fn an_unknown_filter_is_placed_in_its_template() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ title | khong_co }}</h1>\n{% endblock main %}\n",
+    );
+    let out = site.check_output();
+    assert!(out.contains("Unknown filter `khong_co`"), "{out}");
+    assert!(out.contains("--> templates/404.html:3:16"), "{out}");
+    assert!(!out.contains("--> templates\n"), "{out}");
+}

@@ -124,9 +124,13 @@ fn report(error: &tera::Error, sources: &Sources) -> TemplateError {
     }
     messages.dedup();
     let Some(report) = found else {
+        let message = messages.join(": ");
+        if let Some(placed) = placed_from_text(&message, sources) {
+            return placed;
+        }
         return TemplateError {
             origin: "templates".into(),
-            message: messages.join(": "),
+            message,
             unclosed: None,
             position: None,
         };
@@ -158,6 +162,26 @@ fn report(error: &tera::Error, sources: &Sources) -> TemplateError {
         unclosed: None,
         position: position(text, range),
     }
+}
+
+/// Tera reports unknown filters, tests and functions only as text it drew itself
+/// ("error: Unknown filter `x`" over " --> file:line:column"): the first one, placed
+/// in its template like any other error.
+fn placed_from_text(message: &str, sources: &Sources) -> Option<TemplateError> {
+    let mut lines = message.lines();
+    let what = lines.find_map(|l| l.trim().strip_prefix("error: "))?;
+    let place = lines.find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    let (_, text) = sources.templates.iter().find(|(name, _)| name == file)?;
+    Some(TemplateError {
+        origin: file.to_string(),
+        message: what.to_string(),
+        unclosed: None,
+        position: Position::at_char(text, line, column),
+    })
 }
 
 /// The line of `text` where `range` starts, with the part of it in `range` underlined.
