@@ -20,6 +20,23 @@ pub const SECTIONS: [&str; 10] = [
     PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, AZ, CODES, PAGES, SEARCH,
 ];
 
+/// The page's address on the published site: `https://…/thu-tuc/x/`.
+pub fn canonical(base_url: &str, path: &str) -> String {
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{}/{}", base_url.trim_end_matches('/'), path)
+}
+
+/// The printable notice of a procedure (niêm yết), beside its page.
+pub fn notice(slug: &str) -> String {
+    format!("{PROCEDURES}/{slug}/niem-yet/index.html")
+}
+
+/// The notice beside a procedure page at `page` (`thu-tuc/x/index.html`).
+pub fn notice_beside(page: &str) -> String {
+    let folder = page.strip_suffix("index.html").unwrap_or(page);
+    format!("{folder}niem-yet/index.html")
+}
+
 /// A phone number as a `tel:` link wants it: digits and a leading +
 /// ("0200 3 000 001" → "02003000001").
 pub fn tel(phone: &str) -> String {

@@ -3,7 +3,6 @@
 
 use super::OutputFile;
 use crate::model::site::Site;
-use crate::render::canonical;
 
 pub(super) fn files<'a>(site: &Site, sitemap: impl Iterator<Item = &'a str>) -> Vec<OutputFile> {
     let mut robots = String::from("User-agent: *\nAllow: /\n");
@@ -16,7 +15,7 @@ pub(super) fn files<'a>(site: &Site, sitemap: impl Iterator<Item = &'a str>) -> 
         for path in sitemap {
             xml.push_str(&format!(
                 "<url><loc>{}</loc></url>\n",
-                crate::render::html::escape(&canonical(base, path))
+                crate::render::html::escape(&crate::urls::canonical(base, path))
             ));
         }
         xml.push_str("</urlset>\n");

@@ -202,7 +202,7 @@ fn full(
     let procedures: Vec<Page> = site
         .records
         .par_iter()
-        .map(|record| views.procedure_page(record, &by_code))
+        .flat_map_iter(|record| views.procedure_pages(record, &by_code))
         .collect();
     let others = view::plan_others(&site, strings, &items);
     let renderer = renderer(theme, &views)?;
@@ -389,7 +389,8 @@ impl Assembly {
                 codes.insert(&site.records[i].code);
             }
         }
-        let all_procedures = templates.contains("procedure.html");
+        let all_procedures =
+            templates.contains("procedure.html") || templates.contains("notice.html");
         let by_code = view::by_code(site.records);
         let procedures: Vec<Page> = site
             .records
@@ -399,7 +400,7 @@ impl Assembly {
                     || changes.records.contains_key(&r.file)
                     || r.related.iter().any(|c| codes.contains(c))
             })
-            .map(|r| views.procedure_page(r, &by_code))
+            .flat_map_iter(|r| views.procedure_pages(r, &by_code))
             .collect();
         clock.lap("procedures");
 
@@ -417,6 +418,7 @@ impl Assembly {
         let mut files = Update::new(&self.files);
         for old in changes.records.values().flatten() {
             files.remove(&old.page);
+            files.remove(&urls::notice_beside(&old.page));
         }
         let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
         for path in self.others.keys() {

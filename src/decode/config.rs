@@ -70,6 +70,21 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
         output: PathBuf::from(output),
         notice: d.text(map.get("notice"), &root.key("notice")),
     };
+    if config.base_url.is_none() && !map.contains_key("base_url") {
+        // Said once, here: every notice would otherwise lack its QR code silently.
+        d.warning(
+            &root.key("base_url"),
+            Part::Key,
+            tr!(
+                "without `base_url` the printed notices have no QR code: a code on paper needs the site's public address",
+                "không có `base_url` nên bản niêm yết in ra không có mã QR: mã in trên giấy cần địa chỉ công khai của trang"
+            ),
+            Some(tr!(
+                "add `base_url: \"https://…\"`, the address the handbook is published at",
+                "thêm `base_url: \"https://…\"`, địa chỉ công bố sổ tay"
+            )),
+        );
+    }
     let complete = !config.title.is_empty() && !config.organisation.name.is_empty();
     complete.then_some(config)
 }

@@ -293,7 +293,7 @@ impl Renderer {
         context.insert("page", &page.data);
         context.insert("path", &page.path);
         if let Some(base) = &self.base_url {
-            context.insert("canonical", &canonical(base, &page.path));
+            context.insert("canonical", &urls::canonical(base, &page.path));
         }
         self.tera.render(name, &context).map_err(|e| {
             let as_written = tera(&self.sources, false, &self.globals)
@@ -305,12 +305,6 @@ impl Renderer {
             )))
         })
     }
-}
-
-/// The page's address on the published site: `https://…/thu-tuc/x/`.
-pub fn canonical(base_url: &str, path: &str) -> String {
-    let path = path.strip_suffix("index.html").unwrap_or(path);
-    format!("{}/{}", base_url.trim_end_matches('/'), path)
 }
 
 /// Templates are minified once, keeping their `{{ }}` and `{% %}` syntax, instead of

@@ -53,6 +53,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/listing.html"),
     ),
     (
+        "templates/notice.html",
+        include_bytes!("../../themes/default/templates/notice.html"),
+    ),
+    (
         "templates/page.html",
         include_bytes!("../../themes/default/templates/page.html"),
     ),

@@ -7,7 +7,9 @@ pub mod format;
 mod home;
 mod lists;
 pub mod markdown;
+mod notice;
 mod procedure;
+mod qr;
 mod steps;
 
 use std::collections::HashMap;
@@ -51,7 +53,8 @@ pub struct FreeView {
 #[serde(untagged)]
 pub enum PageData {
     Home(home::HomeView),
-    Procedure(Box<ProcedureView>),
+    Procedure(Arc<ProcedureView>),
+    Notice(Box<notice::NoticeView>),
     List(lists::ListView),
     Terms(lists::TermsView),
     Free(FreeView),
@@ -187,16 +190,30 @@ pub fn by_code(records: &[Record]) -> ByCode<'_> {
 }
 
 impl Views<'_> {
-    /// The page of one procedure.
-    pub fn procedure_page(&self, record: &Record, by_code: &ByCode) -> Page {
-        Page {
-            path: urls::procedure(&record.slug),
-            template: "procedure.html",
-            title: record.title.clone(),
-            breadcrumbs: vec![self.home_crumb(), self.field_link(&record.field)],
-            data: PageData::Procedure(Box::new(self.procedure(record, by_code))),
-            in_sitemap: true,
-        }
+    /// The page of one procedure, and its printable notice beside it.
+    pub fn procedure_pages(&self, record: &Record, by_code: &ByCode) -> [Page; 2] {
+        let view = Arc::new(self.procedure(record, by_code));
+        let base_url = self.site.config.base_url.as_deref();
+        let notice = notice::NoticeView::of(view.clone(), &record.slug, base_url);
+        let breadcrumbs = vec![self.home_crumb(), self.field_link(&record.field)];
+        [
+            Page {
+                path: urls::procedure(&record.slug),
+                template: "procedure.html",
+                title: record.title.clone(),
+                breadcrumbs: breadcrumbs.clone(),
+                data: PageData::Procedure(view),
+                in_sitemap: true,
+            },
+            Page {
+                path: urls::notice(&record.slug),
+                template: "notice.html",
+                title: format!("{} – {}", self.strings.get("notice.title"), record.title),
+                breadcrumbs,
+                data: PageData::Notice(Box::new(notice)),
+                in_sitemap: false,
+            },
+        ]
     }
 }
 

@@ -8,8 +8,7 @@ use sotay::build::{BuildFailure, BuildOptions, BuildReport, CheckReport, build, 
 use sotay::diagnostics::{Format, render};
 use sotay::sources::Sources;
 
-pub const CONFIG: &str =
-    "title: \"Sổ tay thử nghiệm\"\norganisation:\n  name: \"UBND phường Thử Nghiệm\"\n";
+pub const CONFIG: &str = "title: \"Sổ tay thử nghiệm\"\nbase_url: \"https://thutuc.thunghiem.example.gov.vn\"\norganisation:\n  name: \"UBND phường Thử Nghiệm\"\n";
 
 /// The real records of the national database, beside the repository.
 pub fn shared_records() -> PathBuf {
