@@ -422,11 +422,7 @@ fn rebuilding_replaces_its_own_output() {
 
 #[test]
 fn the_864_real_records_build() {
-    let site = TestSite::new();
-    common::copy_dir(
-        &common::shared_records(),
-        &site.root().join("content/procedures"),
-    );
+    let site = TestSite::shared();
     let report = site.build_ok();
     assert!(report.pages > 864);
     let page = site.page("thu-tuc/2-000908-thu-tuc-cap-ban-sao-tu-so-goc/index.html");

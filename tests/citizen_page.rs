@@ -5,13 +5,12 @@
 
 mod common;
 
-use common::{Page, TestSite, shared_records};
+use common::{Page, TestSite};
 use sotay::model::record::Record;
 use sotay::text::fold;
 
 fn built_corpus() -> (TestSite, Vec<Record>) {
-    let site = TestSite::new();
-    common::copy_dir(&shared_records(), &site.root().join("content/procedures"));
+    let site = TestSite::shared();
     site.build_ok();
     let records = site.load().records().to_vec();
     assert!(records.len() >= 800, "{} records", records.len());

@@ -304,11 +304,7 @@ fn implausible_fees_and_times_are_warned_about_with_their_bound() {
 
 #[test]
 fn no_shared_record_is_implausible() {
-    let site = TestSite::new();
-    common::copy_dir(
-        &common::shared_records(),
-        &site.root().join("content/procedures"),
-    );
+    let site = TestSite::shared();
     let out = site.check_output();
     for bound in ["lớn hơn 1500000000", "lớn hơn 10000 USD", "dài hơn hai năm"] {
         assert!(!out.contains(bound), "{bound}: {out}");

@@ -115,13 +115,16 @@ fn without_base_url_notices_have_no_qr_code_and_check_says_so_once() {
 
 #[test]
 fn real_records_get_notices_with_their_fees_and_a_scannable_code() {
-    let site = TestSite::new();
-    common::copy_dir(
-        &common::shared_records(),
-        &site.root().join("content/procedures"),
-    );
+    let site = TestSite::shared();
     site.build_ok();
-    let base = "https://thutuc.thunghiem.example.gov.vn";
+    let config = site
+        .load()
+        .config()
+        .cloned()
+        .expect("the test configuration");
+    let base = config
+        .base_url
+        .expect("a base_url in the test configuration");
     let pages = site.root().join("public/thu-tuc");
     let mut slugs: Vec<String> = std::fs::read_dir(&pages)
         .unwrap()

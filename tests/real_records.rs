@@ -3,16 +3,10 @@
 
 mod common;
 
-use common::{TestSite, shared_records};
+use common::TestSite;
 use sotay::model::keyword::Keyword;
 use sotay::model::record::{Record, TimeUnit, Via};
 use yaml_serde::Value;
-
-fn corpus() -> TestSite {
-    let site = TestSite::new();
-    common::copy_dir(&shared_records(), &site.root().join("content/procedures"));
-    site
-}
 
 fn front_matter(text: &str) -> Value {
     let yaml = text
@@ -218,7 +212,7 @@ fn assert_same(record: &Record, file: &Value) {
 
 #[test]
 fn all_864_real_records_load_without_error_or_loss() {
-    let site = corpus();
+    let site = TestSite::shared();
     let loaded = site.load();
     assert_eq!(loaded.diagnostics().errors(), 0, "{}", site.check_output());
     let records = loaded.records();
@@ -236,7 +230,7 @@ fn all_864_real_records_load_without_error_or_loss() {
 
 #[test]
 fn a_known_record_reads_as_published() {
-    let site = corpus();
+    let site = TestSite::shared();
     let loaded = site.load();
     let records = loaded.records();
     let record = records.iter().find(|r| r.code == "2.000908").unwrap();
@@ -258,7 +252,7 @@ fn a_known_record_reads_as_published() {
 
 #[test]
 fn suspicious_real_values_are_warned_about() {
-    let site = corpus();
+    let site = TestSite::shared();
     let out = site.check_output();
     // A fee amount that the crawl put in the time column.
     assert!(

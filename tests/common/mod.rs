@@ -36,6 +36,13 @@ impl TestSite {
         site
     }
 
+    /// A site of the 864 real records of the national database.
+    pub fn shared() -> Self {
+        let site = TestSite::new();
+        copy_dir(&shared_records(), &site.root().join("content/procedures"));
+        site
+    }
+
     /// A copy of a folder under `tests/fixtures/`.
     pub fn fixture(name: &str) -> Self {
         let site = TestSite {
