@@ -12,12 +12,13 @@ pub const ONLINE: &str = "truc-tuyen";
 pub const AGENCIES: &str = "co-quan";
 pub const AZ: &str = "a-z";
 pub const CODES: &str = "ma-thu-tuc";
+pub const OFFICES: &str = "noi-nop";
 pub const PAGES: &str = "trang";
 pub const SEARCH: &str = "search";
 /// Every folder at the site's root: a 404 page served at any depth finds the root
 /// as the part of the address before the first of them.
-pub const SECTIONS: [&str; 10] = [
-    PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, AZ, CODES, PAGES, SEARCH,
+pub const SECTIONS: [&str; 11] = [
+    PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, OFFICES, AZ, CODES, PAGES, SEARCH,
 ];
 
 /// The page's address on the published site: `https://…/thu-tuc/x/`.
@@ -35,6 +36,43 @@ pub fn notice(slug: &str) -> String {
 pub fn notice_beside(page: &str) -> String {
     let folder = page.strip_suffix("index.html").unwrap_or(page);
     format!("{folder}niem-yet/index.html")
+}
+
+/// The list of procedures handled at an office of `content/offices.yaml`.
+pub fn office(id: &str) -> String {
+    term_list(OFFICES, id)
+}
+
+/// The printable poster of the list at `dir` (a field, an office) on `paper`:
+/// what an office pins on its board.
+pub fn poster(dir: &str, paper: Paper) -> String {
+    format!("{dir}/{}/index.html", paper.folder())
+}
+
+/// The sheets a poster is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    A3,
+}
+
+impl Paper {
+    pub const ALL: [Paper; 2] = [Paper::A4, Paper::A3];
+
+    fn folder(self) -> &'static str {
+        match self {
+            Paper::A4 => "niem-yet",
+            Paper::A3 => "niem-yet-a3",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::A3 => "A3",
+        }
+    }
 }
 
 /// A phone number as a `tel:` link wants it: digits and a leading +

@@ -357,3 +357,22 @@ fn an_unknown_filter_is_placed_in_its_template() {
     assert!(out.contains("--> templates/404.html:3:16"), "{out}");
     assert!(!out.contains("--> templates\n"), "{out}");
 }
+
+#[test]
+fn offices_whose_ids_share_a_page_address_are_refused() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    site.write(
+        "content/offices.yaml",
+        "- id: mot-cua\n  name: Một cửa phường\n- id: Một-Cửa\n  name: Một cửa xã\n",
+    );
+    let out = check_case(&site);
+    assert!(
+        out.contains("--> content/offices.yaml:3"),
+        "the second id is blamed: {out}"
+    );
+    assert!(
+        out.contains("`mot-cua` và `Một-Cửa` cho cùng một địa chỉ trang"),
+        "{out}"
+    );
+}

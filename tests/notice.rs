@@ -10,11 +10,15 @@ const TACH_HO: &str = "thu-tuc/1-010038-tach-ho";
 
 /// The example handbook, published at [`BASE`].
 fn published_example() -> TestSite {
+    published_example_at(BASE)
+}
+
+fn published_example_at(base: &str) -> TestSite {
     let site = TestSite {
         dir: common::example(),
     };
     let config = std::fs::read_to_string(site.root().join("sotay.yaml")).unwrap();
-    site.write("sotay.yaml", format!("base_url: \"{BASE}\"\n{config}"));
+    site.write("sotay.yaml", format!("base_url: \"{base}\"\n{config}"));
     site
 }
 
@@ -147,4 +151,137 @@ fn real_records_get_notices_with_their_fees_and_a_scannable_code() {
             "{slug}"
         );
     }
+}
+
+#[test]
+fn each_office_has_a_page_and_posters_of_the_procedures_it_handles() {
+    let base = format!("{BASE}/so-tay");
+    let site = published_example_at(&base);
+    site.build_ok();
+    let procedure = site.page(&format!("{TACH_HO}/index.html"));
+    let office = "noi-nop/cong-an-phuong/index.html";
+    assert_eq!(
+        procedure.text(&format!("a[href='../../{office}']")),
+        "Các thủ tục tiếp nhận tại đây"
+    );
+
+    let list = site.page(office);
+    assert!(list.text("h1").contains("Công an phường An Bình"));
+    assert!(list.text(".office-page").contains("Số 5 đường Trung Tâm"));
+    let codes = list.attrs(".procedures li", "data-code");
+    assert!(codes.contains(&"1.010038".to_string()), "{codes:?}");
+    assert_eq!(
+        list.attrs(".count a", "href"),
+        [
+            "../../noi-nop/cong-an-phuong/niem-yet/index.html",
+            "../../noi-nop/cong-an-phuong/niem-yet-a3/index.html"
+        ]
+    );
+
+    for (folder, paper) in [("niem-yet", "poster-a4"), ("niem-yet-a3", "poster-a3")] {
+        let poster = site.page(&format!("noi-nop/cong-an-phuong/{folder}/index.html"));
+        assert_eq!(poster.count(&format!("article.{paper}")), 1, "{folder}");
+        assert!(
+            poster
+                .text(".poster-office")
+                .contains("Số 5 đường Trung Tâm")
+        );
+        let printed: Vec<String> = poster.texts(".poster-code");
+        assert_eq!(printed, codes, "every procedure of the list, in its order");
+        let row = poster
+            .texts(".poster-table tbody tr")
+            .into_iter()
+            .find(|r| r.contains("1.010038"))
+            .unwrap();
+        for fact in ["Tách hộ", "5 ngày làm việc", "Toàn trình"] {
+            assert!(row.contains(fact), "{fact}: {row}");
+        }
+        // The same fee as the list line a citizen sees.
+        let fee = list.text("li[data-code='1.010038'] .fee");
+        assert!(row.contains(&fee), "{fee}: {row}");
+        assert_eq!(
+            scan(&poster.source),
+            format!("{base}/noi-nop/cong-an-phuong/")
+        );
+    }
+}
+
+#[test]
+fn each_field_has_posters_of_all_its_procedures() {
+    let site = published_example();
+    site.build_ok();
+    let fields = site.page("linh-vuc/index.html");
+    let links = fields.attrs("main li a", "href");
+    assert!(links.len() > 5, "{links:?}");
+    for link in links {
+        let dir = link
+            .trim_start_matches("../")
+            .trim_end_matches("index.html");
+        let list = site.page(&format!("{dir}index.html"));
+        let poster = site.page(&format!("{dir}niem-yet/index.html"));
+        let count: usize = list
+            .text(".count")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(poster.count(".poster-table tbody tr"), count, "{dir}");
+        assert_eq!(poster.text("h1"), list.text("h1"), "{dir}");
+        assert_eq!(scan(&poster.source), format!("{BASE}/{dir}"));
+    }
+}
+
+#[test]
+fn notices_posters_and_office_pages_speak_english_in_an_english_handbook() {
+    let site = published_example();
+    let config = std::fs::read_to_string(site.root().join("sotay.yaml")).unwrap();
+    site.write("sotay.yaml", config.replace("language: vi", "language: en"));
+    site.build_ok();
+
+    let notice = site.page(&format!("{TACH_HO}/niem-yet/index.html"));
+    assert_eq!(notice.attrs("html", "lang"), ["en"]);
+    assert_eq!(
+        notice.texts(".notice-sheet h2"),
+        [
+            "How to submit, time and fee",
+            "Documents to bring (3)",
+            "Requirements",
+            "Result",
+            "Where to apply",
+            "Legal basis"
+        ]
+    );
+    assert!(notice.text(".notice-foot").contains("Scan the QR code"));
+    assert!(
+        notice
+            .text(".notice-contact")
+            .starts_with("Questions and feedback: Hotline")
+    );
+
+    let poster = site.page("noi-nop/cong-an-phuong/niem-yet/index.html");
+    assert_eq!(
+        poster.texts(".poster-table thead th"),
+        [
+            "No.",
+            "Procedure code",
+            "Procedure",
+            "Processing time",
+            "Fee",
+            "Online service"
+        ]
+    );
+    assert!(
+        poster
+            .text(".poster-count")
+            .contains("procedures. Scan the QR code")
+    );
+    assert!(poster.text(".notice-screen").contains("Back to the list"));
+
+    let office = site.page("noi-nop/cong-an-phuong/index.html");
+    assert!(office.text("h1").starts_with("Where to apply:"));
+    assert_eq!(office.text(".office-count"), "Procedures handled here");
+    assert!(office.text(".count").contains("Print the list: A4, A3"));
+    let page = site.page(&format!("{TACH_HO}/index.html"));
+    assert!(page.text(".ask").starts_with("Questions? Hotline"));
 }

@@ -19,7 +19,7 @@ const FIELDS: &[&str] = &[
     "output",
     "notice",
 ];
-const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback"];
+const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback", "zalo"];
 
 pub fn decode_config(file: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let mut d = Decoder::new(file, text, 1);
@@ -115,5 +115,6 @@ fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Orga
         hotline: d.text(map.get("hotline"), &path.key("hotline")),
         email: d.text(map.get("email"), &path.key("email")),
         feedback,
+        zalo: d.https_url(map.get("zalo"), &path.key("zalo")),
     })
 }

@@ -10,6 +10,7 @@ mod plausible;
 mod record;
 pub mod shorthand;
 pub mod suggest;
+mod video;
 pub mod yaml;
 
 pub use record::{decode_record, locate_in_record};
@@ -422,6 +423,28 @@ impl<'a> Decoder<'a> {
             return None;
         }
         Some(text)
+    }
+
+    /// An absolute `https://` URL: for links a handbook sends citizens to on another
+    /// site (videos, Zalo), where a plain `http://` page can be altered on the way.
+    pub fn https_url(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+        let url = self.url(value, path)?;
+        if let Some(rest) = url.strip_prefix("http://") {
+            self.error(
+                path,
+                Part::Value,
+                tr!(
+                    "`{url}` is not a secure (https) address",
+                    "`{url}` không phải địa chỉ an toàn (https)"
+                ),
+                Some(tr!(
+                    "write `https://{rest}` if the site offers it, or link to a copy that does",
+                    "viết `https://{rest}` nếu trang có hỗ trợ, hoặc dẫn tới bản có https"
+                )),
+            );
+            return None;
+        }
+        Some(url)
     }
 }
 

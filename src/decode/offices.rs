@@ -1,6 +1,6 @@
 //! Decoding `content/offices.yaml` into [`Office`]s.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::yaml::{FieldPath, Value};
@@ -8,6 +8,7 @@ use super::{Decoder, Part};
 use crate::diagnostics::Diagnostic;
 use crate::model::office::Office;
 use crate::tr;
+use crate::urls;
 
 const FIELDS: &[&str] = &[
     "id",
@@ -17,6 +18,7 @@ const FIELDS: &[&str] = &[
     "phone",
     "email",
     "map_url",
+    "videos",
 ];
 
 pub fn decode_offices(file: &Path, text: &str) -> (Vec<Office>, Vec<Diagnostic>) {
@@ -42,19 +44,27 @@ pub fn decode_offices(file: &Path, text: &str) -> (Vec<Office>, Vec<Diagnostic>)
         }
         None => Vec::new(),
     };
-    let mut seen = HashSet::new();
+    // Each office gets a page at `noi-nop/<slug of id>/`: ids that differ only in
+    // case or marks would share it.
+    let mut seen: HashMap<String, &str> = HashMap::new();
     for (i, office) in offices.iter().enumerate() {
-        if !seen.insert(office.id.as_str()) {
+        let id = &office.id;
+        if let Some(first) = seen.insert(urls::term_slug(id), id) {
+            let message = if first == id {
+                tr!(
+                    "two offices have the id `{id}`",
+                    "hai cơ quan cùng có mã `{id}`"
+                )
+            } else {
+                tr!(
+                    "the ids `{first}` and `{id}` give the same page address",
+                    "mã `{first}` và `{id}` cho cùng một địa chỉ trang"
+                )
+            };
             d.error(
                 &root.index(i).key("id"),
                 Part::Value,
-                {
-                    let id = &office.id;
-                    tr!(
-                        "two offices have the id `{id}`",
-                        "hai cơ quan cùng có mã `{id}`"
-                    )
-                },
+                message,
                 Some(tr!(
                     "give each office its own id",
                     "đặt cho mỗi cơ quan một mã riêng"
@@ -77,5 +87,6 @@ fn office(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Office> {
         phone: d.text(map.get("phone"), &path.key("phone")),
         email: d.text(map.get("email"), &path.key("email")),
         map_url: d.url(map.get("map_url"), &path.key("map_url")),
+        videos: super::video::videos(d, map.get("videos"), &path.key("videos")),
     })
 }

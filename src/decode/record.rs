@@ -47,6 +47,7 @@ const RECORD_FIELDS: &[&str] = &[
     "extra",
     "description",
     "steps",
+    "videos",
 ];
 
 /// Decodes the text of a record file. `file` is the path shown in diagnostics.
@@ -190,6 +191,7 @@ fn decode_fields(
         updated: d.date(map.get("updated"), &root.key("updated")),
         description: text(d, "description"),
         steps: text(d, "steps"),
+        videos: super::video::videos(d, map.get("videos"), &root.key("videos")),
         body: body.to_string(),
         body_line,
         code: record_code?,

@@ -20,6 +20,9 @@ pub struct Organisation {
     pub email: Option<String>,
     /// Where to report a problem with a procedure page: an e-mail address or a web address.
     pub feedback: Option<String>,
+    /// The organisation's Zalo Official Account (`https://zalo.me/…`), where many
+    /// citizens ask their questions.
+    pub zalo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

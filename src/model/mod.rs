@@ -9,3 +9,4 @@ pub mod office;
 pub mod page;
 pub mod record;
 pub mod site;
+pub mod video;

@@ -10,4 +10,8 @@ pub struct Office {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub map_url: Option<String>,
+    /// Guides to this office: how to get there, how to take a number. Pages show
+    /// them through the office's view.
+    #[serde(skip)]
+    pub videos: Vec<crate::model::video::Video>,
 }

@@ -450,6 +450,8 @@ pub struct Record {
     pub description: Option<String>,
     /// Markdown: trình tự thực hiện (YAML records' `steps`).
     pub steps: Option<String>,
+    /// Video guides to this procedure (links, never embedded).
+    pub videos: Vec<crate::model::video::Video>,
     /// Markdown body of a `.md` record.
     pub body: String,
     /// 1-based line of the file where `body` starts.

@@ -57,8 +57,16 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/notice.html"),
     ),
     (
+        "templates/office.html",
+        include_bytes!("../../themes/default/templates/office.html"),
+    ),
+    (
         "templates/page.html",
         include_bytes!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/poster.html",
+        include_bytes!("../../themes/default/templates/poster.html"),
     ),
     (
         "templates/procedure.html",
@@ -67,6 +75,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "templates/search.html",
         include_bytes!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "templates/videos.html",
+        include_bytes!("../../themes/default/templates/videos.html"),
     ),
 ];
 

@@ -316,7 +316,7 @@ mod tests {
             "Miễn phí",
             Some("(Theo quy định của Luật phí và lệ phí và các văn bản hướng dẫn)"),
         );
-        assert_eq!(by_law.text, "Xem quy định về phí bên dưới");
+        assert_eq!(by_law.text, "Tùy trường hợp, xem quy định về phí");
         let exempt = shown("Miễn phí", Some("(Miễn phí)"));
         assert_eq!(exempt.text, "Miễn phí");
     }

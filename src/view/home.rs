@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::procedure::OfficeView;
 use super::{Link, Page, PageData, Views};
 use crate::model::keyword::Keyword;
 use crate::model::record::{Audience, Level, OnlineLevel, Record};
@@ -15,7 +16,7 @@ pub struct HomeView {
     pub online_levels: Vec<Link>,
     pub total: usize,
     pub full_online: usize,
-    pub offices: Vec<super::procedure::OfficeView>,
+    pub offices: Vec<OfficeView>,
     pub search_url: String,
 }
 
@@ -56,11 +57,19 @@ impl Views<'_> {
         let online_levels = self.keyword_counts("online", urls::ONLINE, |r, o: OnlineLevel| {
             r.online_level() == o
         });
+        // Only an office some record names has a page of its procedures.
+        let named: std::collections::HashSet<&str> = records
+            .iter()
+            .flat_map(|r| r.offices.iter().map(String::as_str))
+            .collect();
         let offices = self
             .site
             .offices
             .iter()
-            .map(|o| self.office_view(o))
+            .map(|o| OfficeView {
+                url: named.contains(o.id.as_str()).then(|| urls::office(&o.id)),
+                ..self.office_view(o)
+            })
             .collect();
         Page {
             path: "index.html".into(),

@@ -8,11 +8,14 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
+use super::procedure::OfficeView;
+use super::qr;
 use super::{Link, Page, PageData, ProcedureItem, Views};
 use crate::model::keyword::Keyword;
+use crate::model::office::Office;
 use crate::model::record::Record;
 use crate::text::collate::index_letter;
-use crate::urls;
+use crate::urls::{self, Paper};
 
 pub const PAGE_SIZE: usize = 100;
 
@@ -48,6 +51,29 @@ pub struct ListView {
     pub groups: Vec<Group>,
     pub letters: Vec<Link>,
     pub pagination: Option<Pagination>,
+    /// The office whose procedures these are: its address, hours and phone.
+    pub office: Option<Box<OfficeView>>,
+    /// The printable posters of this list, one per paper size.
+    pub posters: Vec<Link>,
+}
+
+/// A list printed for a notice board (bảng danh mục): every procedure of a field or
+/// an office with its code, time, fee and online level, and a QR code to the list.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct PosterView {
+    pub heading: String,
+    pub kind: Option<String>,
+    pub paper: Paper,
+    /// The list's first page, relative to the site root.
+    pub list: String,
+    /// The same poster on the other papers.
+    pub others: Vec<Link>,
+    pub items: Vec<Arc<ProcedureItem>>,
+    pub office: Option<OfficeView>,
+    /// The list's address on the published site; only with `base_url`.
+    pub url: Option<String>,
+    /// The QR code as SVG, encoding `url`.
+    pub qr: Option<String>,
 }
 
 /// An index of terms (all fields, all agencies) with their counts.
@@ -58,12 +84,16 @@ pub struct TermsView {
 }
 
 /// Records in one list, as indices into the site's records, already sorted.
-struct Listing {
+struct Listing<'a> {
     dir: String,
     heading: String,
     kind: Option<String>,
     members: Vec<usize>,
     by_letter: bool,
+    /// Printed as posters for a notice board: the lists an office pins up.
+    posters: bool,
+    /// The office whose procedures these are, shown above them.
+    office: Option<&'a Office>,
 }
 
 impl Views<'_> {
@@ -79,13 +109,16 @@ impl Views<'_> {
             vec![labels.label(&r.field).to_string()]
         });
         for (slug, (name, members)) in &fields {
-            listings.push(self.listing(
-                urls::FIELDS,
-                slug,
-                name.clone(),
-                "list.field",
-                members.clone(),
-            ));
+            listings.push(Listing {
+                posters: true,
+                ..self.listing(
+                    urls::FIELDS,
+                    slug,
+                    name.clone(),
+                    "list.field",
+                    members.clone(),
+                )
+            });
         }
         let levels = group_by(records, &order, |r| {
             r.levels.iter().map(|l| l.key().to_string()).collect()
@@ -124,12 +157,32 @@ impl Views<'_> {
                 members.clone(),
             ));
         }
+        // An office's list holds what its records name under `offices:`; an office
+        // no record names has no list (and nothing would link to it).
+        let offices = group_by(records, &order, |r| r.offices.clone());
+        for office in self.site.offices {
+            if let Some((_, members)) = offices.get(&urls::term_slug(&office.id)) {
+                listings.push(Listing {
+                    posters: true,
+                    office: Some(office),
+                    ..self.listing(
+                        urls::OFFICES,
+                        &urls::term_slug(&office.id),
+                        office.name.clone(),
+                        "list.office",
+                        members.clone(),
+                    )
+                });
+            }
+        }
         listings.push(Listing {
             dir: urls::AZ.into(),
             heading: self.strings.get("list.az").into(),
             kind: None,
             members: order.clone(),
             by_letter: true,
+            posters: false,
+            office: None,
         });
         let mut by_code: Vec<usize> = (0..records.len()).collect();
         by_code.sort_by(|a, b| records[*a].code.cmp(&records[*b].code));
@@ -139,12 +192,20 @@ impl Views<'_> {
             kind: None,
             members: by_code,
             by_letter: false,
+            posters: false,
+            office: None,
         });
 
         let mut pages: Vec<Page> = listings
             .iter()
             .flat_map(|l| self.list_pages(l, items))
             .collect();
+        pages.extend(
+            listings
+                .iter()
+                .filter(|l| l.posters)
+                .flat_map(|l| self.posters(l, items)),
+        );
         pages.push(self.terms_page(urls::FIELDS, "list.all_fields", &fields));
         pages.push(self.terms_page(urls::AGENCIES, "list.all_agencies", &agencies));
         pages
@@ -157,13 +218,15 @@ impl Views<'_> {
         heading: String,
         kind: &str,
         members: Vec<usize>,
-    ) -> Listing {
+    ) -> Listing<'_> {
         Listing {
             dir: format!("{base}/{slug}"),
             heading,
             kind: Some(self.strings.get(kind).into()),
             members,
             by_letter: false,
+            posters: false,
+            office: None,
         }
     }
 
@@ -195,6 +258,42 @@ impl Views<'_> {
             }),
             in_sitemap: true,
         }
+    }
+
+    /// The list printed whole, on each paper, with a QR code to its first page.
+    fn posters(&self, listing: &Listing, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
+        let base_url = self.site.config.base_url.as_deref();
+        let url = base_url.map(|base| urls::canonical(base, &urls::list_page(&listing.dir, 1)));
+        let qr = url.as_deref().and_then(qr::svg);
+        Paper::ALL
+            .into_iter()
+            .map(|paper| Page {
+                path: urls::poster(&listing.dir, paper),
+                template: "poster.html",
+                title: format!(
+                    "{} – {} ({})",
+                    self.strings.get("poster.title"),
+                    listing.heading,
+                    paper.label()
+                ),
+                breadcrumbs: vec![self.home_crumb()],
+                data: PageData::Poster(Box::new(PosterView {
+                    heading: listing.heading.clone(),
+                    kind: listing.kind.clone(),
+                    paper,
+                    list: urls::list_page(&listing.dir, 1),
+                    others: poster_links(&listing.dir)
+                        .into_iter()
+                        .filter(|l| l.label != paper.label())
+                        .collect(),
+                    items: listing.members.iter().map(|&i| items[i].clone()).collect(),
+                    office: listing.office.map(|o| self.office_view(o)),
+                    url: url.clone(),
+                    qr: qr.clone(),
+                })),
+                in_sitemap: false,
+            })
+            .collect()
     }
 
     fn list_pages(&self, listing: &Listing, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
@@ -258,12 +357,29 @@ impl Views<'_> {
                     groups,
                     letters: letters.clone(),
                     pagination: (total > 1).then(|| pagination(&listing.dir, number, total)),
+                    office: listing.office.map(|o| Box::new(self.office_view(o))),
+                    posters: if listing.posters {
+                        poster_links(&listing.dir)
+                    } else {
+                        Vec::new()
+                    },
                 }),
                 in_sitemap: true,
             });
         }
         pages
     }
+}
+
+fn poster_links(dir: &str) -> Vec<Link> {
+    Paper::ALL
+        .into_iter()
+        .map(|paper| Link {
+            label: paper.label().into(),
+            url: urls::poster(dir, paper),
+            count: None,
+        })
+        .collect()
 }
 
 fn letter_anchor(letter: &str) -> String {

@@ -11,6 +11,7 @@ mod notice;
 mod procedure;
 mod qr;
 mod steps;
+mod videos;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -56,6 +57,7 @@ pub enum PageData {
     Procedure(Arc<ProcedureView>),
     Notice(Box<notice::NoticeView>),
     List(lists::ListView),
+    Poster(Box<lists::PosterView>),
     Terms(lists::TermsView),
     Free(FreeView),
     Search(home::SearchView),

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::checklist::{self, Checklist};
 use super::fees::{self, ShownFee};
+use super::videos::{self, VideoView};
 use super::{Badge, Link, Views};
 use crate::model::keyword::Keyword;
 use crate::model::office::Office;
@@ -60,6 +61,9 @@ pub struct OfficeView {
     pub office: Office,
     /// The phone as a `tel:` number.
     pub tel: Option<String>,
+    /// The office's page: the procedures it handles; none when no record names it.
+    pub url: Option<String>,
+    pub videos: Vec<VideoView>,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -87,6 +91,7 @@ pub struct ProcedureView {
     pub body_html: Option<String>,
     pub results: Vec<String>,
     pub offices: Vec<OfficeView>,
+    pub videos: Vec<VideoView>,
     pub agency: Option<String>,
     pub authority: Option<String>,
     pub submission_address: Option<String>,
@@ -117,6 +122,8 @@ impl Views<'_> {
     pub(super) fn office_view(&self, office: &Office) -> OfficeView {
         OfficeView {
             tel: office.phone.as_deref().map(urls::tel),
+            url: Some(urls::office(&office.id)),
+            videos: videos::views(&office.videos),
             office: office.clone(),
         }
     }
@@ -262,6 +269,7 @@ impl Views<'_> {
                 .filter_map(|id| self.site.offices.iter().find(|o| &o.id == id))
                 .map(|o| self.office_view(o))
                 .collect(),
+            videos: videos::views(&record.videos),
             agency: record.agency.clone(),
             authority: record
                 .authority

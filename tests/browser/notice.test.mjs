@@ -71,3 +71,37 @@ test("a long notice continues cleanly: the title repeats and no row or item is c
   assert.ok(layout.qr >= (25 / 25.4) * 96, `QR code ${layout.qr} px wide`);
   await page.close();
 });
+
+/** The sheets of a printed poster and their size in points, from Chromium's PDF. */
+async function posterSheets(page, path) {
+  await page.goto(`file://${out}/${path}`);
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString("latin1");
+  const sheets = (pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  const box = pdf.match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/);
+  return { sheets, width: Math.round(Number(box[1])), height: Math.round(Number(box[2])) };
+}
+
+test("a field's posters print on A4 and A3 portrait, the column heads on every sheet", async () => {
+  const page = await browser.newPage();
+  // The biggest field of the real records: a poster of several sheets.
+  const fields = readdirSync(join(out, "linh-vuc")).filter((s) => !s.endsWith(".html"));
+  const rows = (f) => (readFileSync(join(out, "linh-vuc", f, "niem-yet/index.html"), "utf8").match(/<tr>/g) ?? []).length;
+  const field = fields.sort((a, b) => rows(b) - rows(a))[0];
+  const a4 = await posterSheets(page, `linh-vuc/${field}/niem-yet/index.html`);
+  assert.deepEqual([a4.width, a4.height], [595, 842]);
+  const a3 = await posterSheets(page, `linh-vuc/${field}/niem-yet-a3/index.html`);
+  assert.deepEqual([a3.width, a3.height], [842, 1191]);
+  console.log(`largest field poster (${field}, ${rows(field) - 1} procedures): ${a4.sheets} A4 sheets, ${a3.sheets} A3 sheets`);
+  assert.ok(a4.sheets >= 2, "a long list continues on more sheets");
+  await page.emulateMedia({ media: "print" });
+  const layout = await page.evaluate(() => ({
+    head: getComputedStyle(document.querySelector(".poster-table thead")).display,
+    rows: [...document.querySelectorAll(".poster-table tbody tr")].map((r) => getComputedStyle(r).breakInside),
+    qr: document.querySelector("svg.qr").getBoundingClientRect().width,
+  }));
+  // A table head repeats on every printed sheet.
+  assert.equal(layout.head, "table-header-group");
+  assert.ok(layout.rows.every((b) => b === "avoid"));
+  assert.ok(layout.qr >= (25 / 25.4) * 96, `QR code ${layout.qr} px wide`);
+  await page.close();
+});

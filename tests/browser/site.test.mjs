@@ -83,6 +83,22 @@ describe("navigation", () => {
     assert.ok((await page.locator(".procedures > li").count()) >= 4);
     await context.close();
   });
+
+  test("an office's page and its poster work with JavaScript turned off", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await follow(page, "Công an phường An Bình – Tổ tiếp nhận hồ sơ cư trú, căn cước");
+    assert.match(await page.locator(".office-page").innerText(), /Số 5 đường Trung Tâm/);
+    const listed = await page.locator(".procedures > li").count();
+    assert.ok(listed >= 5, `${listed} procedures`);
+    await follow(page, "A4");
+    assert.equal(page.url(), server.url + "noi-nop/cong-an-phuong/niem-yet/index.html");
+    assert.equal(await page.locator(".poster-table tbody tr").count(), listed);
+    await follow(page, "Khổ A3");
+    assert.equal(await page.locator("article.poster-a3 .poster-table tbody tr").count(), listed);
+    await context.close();
+  });
 });
 
 describe("accessibility (axe-core)", () => {
@@ -98,6 +114,10 @@ describe("accessibility (axe-core)", () => {
     "search results": "search/index.html?q=giay+phep+lai+xe",
     "free page": "trang/gioi-thieu/index.html",
     404: "404.html",
+    notice: "thu-tuc/1-010038-tach-ho/niem-yet/index.html",
+    "office page": "noi-nop/mot-cua-phuong/index.html",
+    "field poster (A4)": "linh-vuc/ho-tich/niem-yet/index.html",
+    "office poster (A3)": "noi-nop/cong-an-phuong/niem-yet-a3/index.html",
   };
   for (const [name, path] of Object.entries(pages)) {
     test(`${name} has no violations`, async () => {
