@@ -12,6 +12,8 @@ pub const CONTENT_DIR: &str = "content";
 pub const PROCEDURES_DIR: &str = "content/procedures";
 /// The municipality's offices.
 pub const OFFICES_FILE: &str = "content/offices.yaml";
+/// Everyday names of documents and procedures, for search.
+pub const SYNONYMS_FILE: &str = "content/synonyms.yaml";
 /// Free pages shown in the menu.
 pub const PAGES_DIR: &str = "content/pages";
 /// Themes, each a folder: `themes/<name>/`.
@@ -41,6 +43,7 @@ pub enum SourceKind {
     Config,
     Records,
     Offices,
+    Synonyms,
     FreePages,
     /// Anything else under `content/`: possibly a form, by its path under `content/`.
     Content(String),
@@ -54,6 +57,8 @@ pub fn kind_of(relative: &Path) -> Option<SourceKind> {
         SourceKind::Records
     } else if relative == Path::new(OFFICES_FILE) {
         SourceKind::Offices
+    } else if relative == Path::new(SYNONYMS_FILE) {
+        SourceKind::Synonyms
     } else if relative.starts_with(PAGES_DIR) {
         SourceKind::FreePages
     } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {

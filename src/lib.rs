@@ -24,7 +24,7 @@ pub(crate) mod output;
 pub mod preview;
 pub(crate) mod render;
 pub mod scaffold;
-pub(crate) mod search;
+pub mod search;
 pub mod sources;
 pub mod text;
 pub(crate) mod theme;

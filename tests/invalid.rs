@@ -376,3 +376,19 @@ fn offices_whose_ids_share_a_page_address_are_refused() {
         "{out}"
     );
 }
+
+#[test]
+fn a_synonym_that_stands_for_nothing_is_an_error_at_its_line() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    site.write(
+        "content/synonyms.yaml",
+        "\"sổ đỏ\": \"quyền sử dụng đất\"\n\"sổ xanh\":\n",
+    );
+    let out = check_case(&site);
+    assert!(out.contains("--> content/synonyms.yaml:2"), "{out}");
+    assert!(
+        out.contains("`sổ xanh` chưa ứng với tên chính thức nào"),
+        "{out}"
+    );
+}

@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 use common::{TestSite, record, shared_records};
-use sotay::text::{fold, words};
+use sotay::search::spelling::key;
+use sotay::text::words;
 use unicode_normalization::UnicodeNormalization;
 
 /// Every line of every shared record, once: all their words, in context.
@@ -21,7 +22,8 @@ fn shared_lines() -> Vec<String> {
     lines.into_iter().collect()
 }
 
-/// The folded words of each line, as the theme's search.js computes them in Node.
+/// The index keys of each line's words (folded and respelled), as the theme's
+/// search.js computes them in Node.
 fn folded_by_javascript(lines: &[String]) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("lines.json");
@@ -33,9 +35,9 @@ fn folded_by_javascript(lines: &[String]) -> Vec<Vec<String>> {
     let program = r#"
         const fs = require("fs");
         require("vm").runInThisContext(fs.readFileSync(process.argv[1], "utf8"));
-        const { fold, words } = globalThis.sotaySearch;
+        const { key, words } = globalThis.sotaySearch;
         const lines = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-        process.stdout.write(JSON.stringify(lines.map((l) => words(l).map(fold))));
+        process.stdout.write(JSON.stringify(lines.map((l) => words(l).map(key))));
     "#;
     let output = Command::new("node")
         .args(["-e", program, script, input.to_str().unwrap()])
@@ -50,7 +52,7 @@ fn folded_by_javascript(lines: &[String]) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn rust_and_javascript_fold_every_word_of_the_shared_records_alike() {
+fn rust_and_javascript_key_every_word_of_the_shared_records_alike() {
     let mut lines = shared_lines();
     // And what people type: capitals, decomposed marks, old and new tone placement.
     lines.extend(
@@ -60,6 +62,7 @@ fn rust_and_javascript_fold_every_word_of_the_shared_records_alike() {
             "hòa hoà HOÀ",
             "Σίσυφος ΣΑΣ",
             "İstanbul",
+            "kí ký KÝ quý quí QUY tuy thủy xây Y",
         ]
         .map(String::from),
     );
@@ -68,7 +71,7 @@ fn rust_and_javascript_fold_every_word_of_the_shared_records_alike() {
     let mut words_compared = 0;
     let mut differences = Vec::new();
     for (line, js) in lines.iter().zip(&javascript) {
-        let rust: Vec<String> = words(line).map(fold).collect();
+        let rust: Vec<String> = words(line).map(key).collect();
         words_compared += rust.len();
         if &rust != js {
             differences.push(format!("{line:?}\n  rust: {rust:?}\n  js:   {js:?}"));
@@ -81,7 +84,8 @@ fn rust_and_javascript_fold_every_word_of_the_shared_records_alike() {
         differences.len(),
         differences[..differences.len().min(5)].join("\n")
     );
-    assert_eq!(fold("hòa"), fold("hoà"));
+    assert_eq!(key("hòa"), key("hoà"));
+    assert_eq!(key("ký"), key("kí"));
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod plausible;
 mod record;
 pub mod shorthand;
 pub mod suggest;
+pub mod synonyms;
 mod video;
 pub mod yaml;
 

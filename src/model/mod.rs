@@ -9,4 +9,5 @@ pub mod office;
 pub mod page;
 pub mod record;
 pub mod site;
+pub mod synonyms;
 pub mod video;

@@ -8,6 +8,7 @@ use crate::model::fields::FieldLabels;
 use crate::model::office::Office;
 use crate::model::page::FreePage;
 use crate::model::record::Record;
+use crate::model::synonyms::Synonym;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Site<'a> {
@@ -20,6 +21,8 @@ pub struct Site<'a> {
     pub free_pages: &'a [FreePage],
     /// The label each field is shown with, derived from `records`.
     pub field_labels: &'a FieldLabels,
+    /// The handbook's own everyday names, beside the built-in ones.
+    pub synonyms: &'a [Synonym],
 }
 
 impl<'a> Site<'a> {

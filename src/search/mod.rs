@@ -14,6 +14,8 @@
 //! `file://` too, where the browser refuses `fetch`.
 
 mod encode;
+pub mod spelling;
+mod synonyms;
 mod terms;
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +33,7 @@ use crate::text::collate;
 use crate::urls;
 use crate::view::{ProcedureItem, Views};
 
+use synonyms::Table;
 pub use terms::{Class, code_key};
 
 /// Target size of one index file before compression.
@@ -77,6 +80,7 @@ const TEXT: &[&str] = &[
     "none",
     "missing",
     "closest",
+    "filtered",
     "did_you_mean",
     "more",
     "code",
@@ -159,14 +163,14 @@ impl Entry {
 
 type Keys = HashMap<String, Entry, FastHash>;
 
-fn add_record(mut keys: Keys, id: u32, record: &Record) -> Keys {
-    let terms = terms::doc_terms(record);
+fn add_record(mut keys: Keys, id: u32, record: &Record, synonyms: &Table) -> Keys {
+    let terms = terms::doc_terms(record, synonyms);
     let mut folded = String::new();
     for (word, class) in terms.words {
         if class == Class::Title {
             continue; // in `title_forms`
         }
-        crate::text::fold_into(word, &mut folded);
+        spelling::key_into(word, &mut folded);
         // Look up by &str first: only a new key costs an allocation.
         let entry = match keys.get_mut(folded.as_str()) {
             Some(entry) => entry,
@@ -182,6 +186,15 @@ fn add_record(mut keys: Keys, id: u32, record: &Record) -> Keys {
             .or_default()
             .title
             .push((String::new(), id));
+    }
+    for (alias, class) in &terms.aliases {
+        for word in alias.iter() {
+            let entry = keys.entry(word.clone()).or_default();
+            match class {
+                Class::Title => entry.title.push((word.clone(), id)),
+                other => entry.other[*other as usize - 1].push(id),
+            }
+        }
     }
     keys.entry(code_key(&record.code)).or_default().code = Some(id);
     keys
@@ -219,11 +232,12 @@ pub fn build(
     let items: Vec<&ProcedureItem> = order.iter().map(|(_, _, _, item)| *item).collect();
     let total = records.len();
 
+    let synonyms = Table::new(views.site.synonyms);
     let keys: Keys = records
         .par_iter()
         .enumerate()
         .fold(Keys::default, |keys, (id, record)| {
-            add_record(keys, id as u32, record)
+            add_record(keys, id as u32, record, &synonyms)
         })
         .reduce(Keys::default, merge);
     let mut keys: Vec<(String, Entry)> = keys.into_iter().collect();

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::spelling::key;
+use super::synonyms::Table;
 use crate::model::record::Record;
 use crate::text::{fold, nfc, words};
 
@@ -33,9 +35,23 @@ pub struct DocTerms<'r> {
     pub title_pairs: HashSet<String>,
     /// Number of words in the title.
     pub title_len: usize,
+    /// Everyday names (index keys) of official wordings found in the record, with
+    /// the class they were found in.
+    pub aliases: Vec<(&'r [String], Class)>,
 }
 
 impl<'r> DocTerms<'r> {
+    /// The everyday names of the official wordings in `text`, unless already found
+    /// in a better class.
+    fn add_aliases(&mut self, synonyms: &'r Table, text: &str, class: Class) {
+        let keys: Vec<String> = words(text).map(key).collect();
+        for alias in synonyms.found_in(&keys) {
+            if !self.aliases.iter().any(|(a, _)| *a == alias) {
+                self.aliases.push((alias, class));
+            }
+        }
+    }
+
     fn add(&mut self, text: &'r str, class: Class) {
         for word in words(text) {
             self.words
@@ -46,11 +62,11 @@ impl<'r> DocTerms<'r> {
     }
 }
 
-pub fn doc_terms(record: &Record) -> DocTerms<'_> {
+pub fn doc_terms<'r>(record: &'r Record, synonyms: &'r Table) -> DocTerms<'r> {
     let mut terms = DocTerms::default();
     let mut previous: Option<String> = None;
     for word in words(&record.title) {
-        let folded = fold(word);
+        let folded = key(word);
         if let Some(previous) = previous {
             terms.title_pairs.insert(format!("{previous} {folded}"));
         }
@@ -61,6 +77,13 @@ pub fn doc_terms(record: &Record) -> DocTerms<'_> {
         previous = Some(folded);
     }
     terms.add(&record.title, Class::Title);
+    // An everyday name found in the title counts as title words, phrase included.
+    terms.add_aliases(synonyms, &record.title, Class::Title);
+    for (alias, _) in &terms.aliases {
+        for pair in alias.windows(2) {
+            terms.title_pairs.insert(format!("{} {}", pair[0], pair[1]));
+        }
+    }
 
     let agencies = [
         &record.agency,
@@ -69,18 +92,22 @@ pub fn doc_terms(record: &Record) -> DocTerms<'_> {
         &record.coordinating_agency,
     ];
     terms.add(&record.field, Class::Field);
+    terms.add_aliases(synonyms, &record.field, Class::Field);
     for text in agencies.into_iter().flatten().chain(&record.keywords) {
         terms.add(text, Class::Field);
+        terms.add_aliases(synonyms, text, Class::Field);
     }
 
     for document in &record.documents {
         terms.add(&document.name, Class::Documents);
+        terms.add_aliases(synonyms, &document.name, Class::Documents);
         for form in &document.forms {
             terms.add(&form.title, Class::Documents);
         }
     }
     for result in &record.results {
         terms.add(&result.name, Class::Documents);
+        terms.add_aliases(synonyms, &result.name, Class::Documents);
     }
 
     let body = [

@@ -18,6 +18,7 @@ use crate::decode::config::decode_config;
 use crate::decode::decode_record;
 use crate::decode::offices::decode_offices;
 use crate::decode::page::decode_page;
+use crate::decode::synonyms::decode_synonyms;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{self, SourceKind, is_record_path, kind_of, relative};
 use crate::model::config::{Config, Language};
@@ -26,6 +27,7 @@ use crate::model::office::Office;
 use crate::model::page::FreePage;
 use crate::model::record::{Code, Record};
 use crate::model::site::Site;
+use crate::model::synonyms::Synonym;
 use crate::theme::Theme;
 use crate::theme::strings::Strings;
 use crate::tr;
@@ -38,6 +40,7 @@ pub struct Sources {
     /// The last configuration that could be read.
     config: Option<Config>,
     offices: Vec<Office>,
+    synonyms: Vec<Synonym>,
     /// Sorted by file path, so builds are reproducible.
     records: Vec<Record>,
     free_pages: Vec<FreePage>,
@@ -59,6 +62,7 @@ struct RecordFile {
 struct Problems {
     config: Vec<Diagnostic>,
     offices: Vec<Diagnostic>,
+    synonyms: Vec<Diagnostic>,
     pages: Vec<Diagnostic>,
     discovery: Vec<Diagnostic>,
     theme: Vec<Diagnostic>,
@@ -145,6 +149,7 @@ impl Sources {
             root: root.to_path_buf(),
             config: None,
             offices: Vec::new(),
+            synonyms: Vec::new(),
             records: Vec::new(),
             free_pages: Vec::new(),
             field_labels: FieldLabels::default(),
@@ -155,6 +160,7 @@ impl Sources {
         };
         sources.read_config();
         sources.read_offices();
+        sources.read_synonyms();
         sources.read_pages();
         sources.read_theme();
         sources.rediscover(&[], &mut Changes::default());
@@ -188,6 +194,7 @@ impl Sources {
             records: &self.records,
             free_pages: &self.free_pages,
             field_labels: &self.field_labels,
+            synonyms: &self.synonyms,
         })
     }
 
@@ -212,6 +219,7 @@ impl Sources {
         for part in [
             &p.config,
             &p.offices,
+            &p.synonyms,
             &p.discovery,
             &p.pages,
             &p.theme,
@@ -278,6 +286,11 @@ impl Sources {
         }
         if has(|k| matches!(k, SourceKind::Offices)) {
             self.read_offices();
+            changes.full = true;
+        }
+        if has(|k| matches!(k, SourceKind::Synonyms)) {
+            // Only the search index uses them, but it is rebuilt with every page.
+            self.read_synonyms();
             changes.full = true;
         }
         if has(|k| matches!(k, SourceKind::FreePages)) {
@@ -360,6 +373,25 @@ impl Sources {
         };
         self.offices = offices;
         self.problems.offices = problems;
+    }
+
+    fn read_synonyms(&mut self) {
+        let path = Path::new(layout::SYNONYMS_FILE);
+        let (synonyms, problems) = if !self.root.join(path).exists() {
+            (Vec::new(), Vec::new())
+        } else {
+            match read::text(&self.root, path) {
+                Ok(text) => {
+                    let (text, characters) = read::checked(path, text);
+                    let (synonyms, mut problems) = decode_synonyms(path, &text);
+                    problems.extend(characters);
+                    (synonyms, problems)
+                }
+                Err(problem) => (Vec::new(), vec![*problem]),
+            }
+        };
+        self.synonyms = synonyms;
+        self.problems.synonyms = problems;
     }
 
     fn read_pages(&mut self) {

@@ -79,6 +79,16 @@ const exampleTable = [
   ["điều chỉnh thông tin cư trú", "1.010039", 1],
   ["phong chay chua chay", "3.000509", 1],
   ["ban nha o cu", "1.012893", 1],
+  // kí/ký, lí/lý written either way.
+  ["dang ki khai sinh", "1.000689", 2],
+  // Everyday names: the official words they stand for, in titles first.
+  ["cccd", "1.014064", 3],
+  ["bang lai xe", "3.000346", 2],
+  // The handbook's own everyday names (content/synonyms.yaml).
+  ["tach khau", "1.010038", 1],
+  ["ct07", "1.010041", 1],
+  // A slip of typing without Telex in a long query ("tuc" for "thực").
+  ["cap lai chung nhan dang ky xe bien so xe tuc hien", "1.013082", 1],
 ];
 
 const realTable = [
@@ -132,6 +142,20 @@ const realTable = [
   ["neo đậu", "1.009448", 1],
   ["tai nhap hang hoá tam quan", "1.008616", 1],
   ["ma ngan hang", "2.000630", 1],
+  // kí/ký, lí/lý, kĩ/kỹ written either way.
+  ["dang ki ket hon", "1.000894", 1],
+  ["đăng kí kết hôn", "1.000894", 1],
+  // Everyday names and abbreviations.
+  ["cccd", "1.014064", 3],
+  ["cap lai cccd", "1.014064", 1],
+  ["bang lai xe", "3.000346", 2],
+  ["gplx quoc te", "3.000353", 1],
+  ["so do", "1.011441", 5],
+  // One slip in a long query: an h dropped ("tong" for "thông", "tuong" for
+  // "thương", "nge" for "nghề"), even where the slip is itself a word.
+  ["dang ky thay doi tong tin su dung chung tu dien tu", "1.011042", 2],
+  ["chap thuan ngan hang tuong mai lam ngan hang thanh toan", "1.014842", 1],
+  ["cong nhan lang nge", "1.003695", 1],
 ];
 
 function runTable(name, site, table) {
@@ -241,6 +265,33 @@ describe("filters", () => {
     assert.equal(await page.locator("#f-field").inputValue(), "");
     assert.equal(found(await read(page)), found(all));
     await page.close();
+  });
+
+  test("when the filters leave nothing, it says the filters did, not the words", async () => {
+    const page = await browser.newPage();
+    const { status, codes } = await search(page, example, q("tach ho") + "&online=none");
+    assert.deepEqual(codes, []);
+    assert.match(status, /có đủ các từ bạn tìm nhưng không khớp bộ lọc/);
+    assert.doesNotMatch(status, /chứa tất cả các từ/);
+    await page.close();
+  });
+
+  test("on a 360 px phone the filters are full width, tall enough to tap, and the page stays 360 px", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await search(page, real, q("giay phep"));
+    await page.getByText("Lọc kết quả").click();
+    const sizes = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      selects: [...document.querySelectorAll(".filters select")].map((s) => s.getBoundingClientRect()),
+    }));
+    assert.equal(sizes.page, 360);
+    assert.ok(sizes.selects.length === 4);
+    for (const box of sizes.selects) {
+      assert.ok(box.height >= 44, `a select ${box.height} px tall`);
+      assert.ok(box.right <= 360 - 8 && box.width >= 300, `a select ${box.width} px wide`);
+    }
+    await context.close();
   });
 
   test("level, audience and online filters keep only matching records", async () => {

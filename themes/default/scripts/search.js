@@ -14,13 +14,19 @@
   function fold(s) {
     return s.normalize('NFD').replace(MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase();
   }
+  // The index key of one word (src/search/spelling.rs): folded, and a final y after
+  // a consonant or "qu" written i, so kí/ký, lí/lý, quí/quý are one word.
+  var FINAL_Y = /([bcdghklmnpqrstvx]|qu)y$/;
+  function key(w) {
+    return fold(w).replace(FINAL_Y, '$1i');
+  }
   function words(s) {
     return s.match(WORD) || [];
   }
 
   if (typeof document === 'undefined') {
     // Loaded by the tests under Node: expose the folding, nothing else.
-    globalThis.sotaySearch = { fold: fold, words: words };
+    globalThis.sotaySearch = { fold: fold, key: key, words: words };
     return;
   }
 
@@ -131,7 +137,7 @@
     var typed = words(q.normalize('NFC'));
     var typing = !/\s$/.test(q);
     return typed.map(function (w, i) {
-      var f = fold(w);
+      var f = key(w);
       var token = { raw: w.toLowerCase(), f: f, marked: f !== w.toLowerCase(), cands: [{ t: f, kind: 0 }] };
       var letters = LETTERS.test(f);
       if (letters && !vocabSet.has(f)) {
@@ -157,10 +163,52 @@
     });
   }
 
+  // Slips of typing without Telex and of regional speech: an h dropped after t, n,
+  // c, g, k or p ("tong" for "thong"), and tr/ch, s/x, d/gi/r, l/n at a word's start.
+  var SWAPS = [['tr', 'ch'], ['ch', 'tr'], ['s', 'x'], ['x', 's'], ['gi', 'd'], ['gi', 'r'],
+    ['d', 'gi'], ['d', 'r'], ['r', 'd'], ['r', 'gi'], ['l', 'n'], ['n', 'l']];
+  function slips(f) {
+    var out = [];
+    for (var i = 0; i < f.length; i++) {
+      if ('tncgkp'.indexOf(f[i]) >= 0 && f[i + 1] !== 'h') out.push(f.slice(0, i + 1) + 'h' + f.slice(i + 1));
+    }
+    SWAPS.forEach(function (swap) {
+      if (f.startsWith(swap[0])) out.push(swap[1] + f.slice(swap[0].length));
+    });
+    return out;
+  }
+
+  // When no title has every word: each word may also stand for its slips and the
+  // words one letter away, even when it is itself a word of the index ("tong" is
+  // "tổng", but a citizen typing "tong tin" meant "thông tin"). True if any was added.
+  function widen(tokens) {
+    var added = false;
+    tokens.forEach(function (token) {
+      if (!LETTERS.test(token.f)) return;
+      var has = function (t) { return token.cands.some(function (c) { return c.t === t; }); };
+      var add = function (t) {
+        if (t !== token.f && vocabSet.has(t) && !has(t)) { token.cands.push({ t: t, kind: 2 }); added = true; }
+      };
+      slips(token.f).forEach(add);
+      if (token.f.length >= 4) vocab.forEach(function (v) { if (oneEdit(token.f, v)) add(v); });
+    });
+    return added;
+  }
+
+  // The index files of every word's candidates, without the pairs: enough to count
+  // how many words each procedure has.
+  function wordFiles(tokens) {
+    var shards = new Set();
+    tokens.forEach(function (token) {
+      token.cands.forEach(function (c) { if (!c.pair) shards.add('i' + shardOf(c.t)); });
+    });
+    return Array.from(shards);
+  }
+
   function codeKey(q) {
     if (!/\d/.test(q)) return null;
-    var key = fold(q).replace(/[^\p{Alphabetic}\p{N}]/gu, '');
-    return key.length >= 5 ? '#' + key : null;
+    var digits = fold(q).replace(/[^\p{Alphabetic}\p{N}]/gu, '');
+    return digits.length >= 5 ? '#' + digits : null;
   }
 
   function pairKeys(a, b) {
@@ -318,21 +366,32 @@
       var codeDoc = codeEntry && codeEntry.c !== undefined ? codeEntry.c : -1;
       var keep = function (id) { return !filtered || passes(id, filters); };
       var out = { tokens: tokens, ranked: [], partial: null, missing: [], codeDoc: codeDoc };
-      if (tokens.length) {
-        rankQuery(out, tokens, codeDoc, keep);
-      } else {
-        for (var id = 0; id < data.records; id++) out.ranked.push({ id: id, m: [] });
-      }
-      out.hits = out.ranked.filter(function (d) { return keep(d.id); });
-      // What a filter's options would leave, with the other filters applied.
-      out.all = function (except) {
-        return out.ranked.filter(function (d) { return !filtered || passes(d.id, filters, except); });
+      var finish = function () {
+        out.hits = out.ranked.filter(function (d) { return keep(d.id); });
+        // What a filter's options would leave, with the other filters applied.
+        out.all = function (except) {
+          return out.ranked.filter(function (d) { return !filtered || passes(d.id, filters, except); });
+        };
+        return out;
       };
-      return out;
+      if (!tokens.length) {
+        for (var id = 0; id < data.records; id++) out.ranked.push({ id: id, m: [] });
+        return finish();
+      }
+      rankQuery(out, tokens, codeDoc, keep);
+      // Every word in some title: the query says what it means. Otherwise a slip
+      // may hide the title it was typed for ("ky that" for "kỹ thuật").
+      var titled = out.ranked.length && out.ranked[0].key[0] <= 3;
+      if (titled || !widen(tokens)) return finish();
+      return load(wordFiles(tokens)).then(function () {
+        rankQuery(out, tokens, codeDoc, keep);
+        return finish();
+      });
     });
   }
 
   function rankQuery(out, tokens, codeDoc, keep) {
+    out.partial = null;
     var per = tokens.map(function (t, i) { return matches(t, tokens[i - 1]); });
     var pairs = [];
     for (var i = 1; i < tokens.length; i++) pairs.push(pairSet(tokens[i - 1], tokens[i]));
@@ -402,7 +461,7 @@
     var last = 0, m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(s))) {
-      if (matched.has(fold(m[0]))) {
+      if (matched.has(key(m[0]))) {
         parent.appendChild(document.createTextNode(s.slice(last, m.index)));
         parent.appendChild(el('mark', '', m[0]));
         last = m.index + m[0].length;
@@ -473,6 +532,9 @@
       var parts = [];
       if (out.hits.length) {
         status.textContent = fmt(text.results, { n: out.hits.length });
+      } else if (out.ranked.length) {
+        // The words were found; the filters left nothing.
+        status.textContent = fmt(text.filtered, { n: out.ranked.length });
       } else {
         status.textContent = text.none;
         var missing = out.missing.map(function (t) { return '“' + t.raw + '”'; }).join(', ');
