@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use crate::assemble::{Stopwatch, assemble};
 use crate::diagnostics::{Diagnostics, Language};
-use crate::output::{check_output, tidy, write_site};
+use crate::output::{check_output, tidy, write_site, write_zip};
 use crate::sources::Sources;
 
 #[derive(Debug, Default)]
 pub struct BuildOptions {
     /// Where to write, instead of the `output` of sotay.yaml.
     pub output: Option<PathBuf>,
+    /// Also write the whole site as one zip here.
+    pub zip: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -87,12 +89,32 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         return Err(fail(diagnostics));
     };
     let files = assembly.files();
-    match write_site(&output, &files) {
-        Ok(warnings) => diagnostics.extend(warnings),
-        Err(failed) => {
+    // The zip is written first and put in place with the site: both or neither.
+    let zip = match options
+        .zip
+        .as_deref()
+        .map(|z| write_zip(z, &output, &files))
+    {
+        Some(Err(failed)) => {
             diagnostics.push(failed.diagnostic());
             return Err(fail(diagnostics));
         }
+        Some(Ok(zip)) => Some(zip),
+        None => None,
+    };
+    match write_site(&output, &files) {
+        Ok(warnings) => diagnostics.extend(warnings),
+        Err(failed) => {
+            if let Some(zip) = zip {
+                zip.discard();
+            }
+            diagnostics.push(failed.diagnostic());
+            return Err(fail(diagnostics));
+        }
+    }
+    if let Some(Err(failed)) = zip.map(|z| z.keep()) {
+        diagnostics.push(failed.diagnostic());
+        return Err(fail(diagnostics));
     }
     clock.lap("write");
     Ok(BuildReport {

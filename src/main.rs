@@ -34,6 +34,10 @@ enum Command {
         /// Write here instead of the `output` set in sotay.yaml.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Also write the whole site as one zip (for USB sticks and intranets): it
+        /// unpacks to a folder whose index.html opens from disk.
+        #[arg(long)]
+        zip: Option<PathBuf>,
     },
     /// Preview the handbook: build it into memory, serve it, rebuild and reload on save.
     Serve {
@@ -147,7 +151,7 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             }
             said
         }
-        Command::Build { output } => build(&cli.root, output.clone()),
+        Command::Build { output, zip } => build(&cli.root, output.clone(), zip.clone()),
         Command::Serve {
             port,
             bind,
@@ -196,8 +200,11 @@ fn exit(success: bool) -> ExitCode {
     }
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>) -> Said {
-    let options = sotay::build::BuildOptions { output };
+fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) -> Said {
+    let options = sotay::build::BuildOptions {
+        output,
+        zip: zip.clone(),
+    };
     match sotay::build::build(root, &options) {
         Ok(report) => {
             let mut said = Said::new(ExitCode::SUCCESS);
@@ -218,6 +225,14 @@ fn build(root: &std::path::Path, output: Option<PathBuf>) -> Said {
                 stages.join(", "),
                 report.output.display()
             ));
+            if let Some(zip) = zip {
+                let size = std::fs::metadata(&zip).map_or(0, |m| m.len());
+                said.err.push_str(&format!(
+                    "wrote {} ({:.1} MB)\n",
+                    zip.display(),
+                    size as f64 / 1e6
+                ));
+            }
             said
         }
         Err(failure) => {

@@ -369,6 +369,7 @@ fn refuses_output_folders_that_would_destroy_sources() {
     ] {
         let options = sotay::build::BuildOptions {
             output: Some(output.clone()),
+            ..Default::default()
         };
         let failure = sotay::build::build(root, &options).unwrap_err();
         let refusal: Vec<_> = failure
@@ -392,6 +393,7 @@ fn refuses_output_folders_that_would_destroy_sources() {
     site.write("elsewhere/important.txt", "do not delete");
     let options = sotay::build::BuildOptions {
         output: Some(root.join("elsewhere")),
+        ..Default::default()
     };
     let failure = sotay::build::build(root, &options).unwrap_err();
     let error = sotay::diagnostics::render(

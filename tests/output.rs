@@ -214,3 +214,85 @@ fn a_build_killed_at_any_moment_leaves_one_whole_site_and_the_next_build_tidies(
     assert_eq!(leftovers(&site), Vec::<String>::new());
     assert!(tree(&site.root().join("public")) == sites[1]);
 }
+
+/// The files of a zip, by name, with their bytes.
+fn unzip(file: &Path) -> BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn the_zip_holds_the_whole_site_under_one_folder_and_is_the_same_each_time() {
+    let site = TestSite {
+        dir: common::example(),
+    };
+    let zip = site.root().join("so-tay-an-binh.zip");
+    let options = sotay::build::BuildOptions {
+        zip: Some(zip.clone()),
+        ..Default::default()
+    };
+    sotay::build::build(site.root(), &options).unwrap();
+    let public = tree(&site.root().join("public"));
+    let zipped = unzip(&zip);
+    // Every file of the site, byte for byte, under so-tay-an-binh/; not the marker.
+    let expected: BTreeMap<String, Vec<u8>> = public
+        .iter()
+        .filter(|(path, _)| !path.ends_with(".sotay-output"))
+        .map(|(path, bytes)| (format!("so-tay-an-binh/{}", path.display()), bytes.clone()))
+        .collect();
+    assert_eq!(
+        zipped.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert!(zipped == expected);
+    for page in [
+        "index.html",
+        "thu-tuc/1-010038-tach-ho/index.html",
+        "search/index.html",
+    ] {
+        assert!(
+            zipped.contains_key(&format!("so-tay-an-binh/{page}")),
+            "{page}"
+        );
+    }
+    let first = std::fs::read(&zip).unwrap();
+    sotay::build::build(site.root(), &options).unwrap();
+    assert!(
+        std::fs::read(&zip).unwrap() == first,
+        "the same site makes the same zip"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".sotay-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_zip_inside_the_output_folder_is_refused_before_anything_is_written() {
+    let site = TestSite {
+        dir: common::example(),
+    };
+    let options = sotay::build::BuildOptions {
+        zip: Some(site.root().join("public/so-tay.zip")),
+        ..Default::default()
+    };
+    let failure = sotay::build::build(site.root(), &options).unwrap_err();
+    let out = sotay::diagnostics::render(
+        &failure.diagnostics,
+        sotay::diagnostics::Format::Human,
+        failure.language,
+    );
+    assert!(out.contains("tệp zip sẽ nằm trong thư mục xuất"), "{out}");
+    assert!(out.contains("--zip so-tay.zip"), "{out}");
+    assert!(!site.root().join("public").exists());
+}

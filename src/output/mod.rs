@@ -2,11 +2,13 @@
 //! only when everything succeeded, and never over a folder sotay did not create.
 //! A reader sees one whole build, old or new, even after `kill -9` at any moment.
 
+mod bundle;
 mod leftovers;
 mod swap;
 
 use std::path::{Path, PathBuf};
 
+pub use bundle::write_zip;
 pub use leftovers::tidy;
 pub use swap::write_site;
 
@@ -30,6 +32,13 @@ pub enum OutputError {
     Tilde(PathBuf),
     #[error("{0} cannot be changed, so the previous site could not be replaced")]
     ReadOnly(PathBuf),
+    #[error("the zip {0} would be inside the output folder, which each build replaces")]
+    ZipInOutput(PathBuf),
+    #[error("cannot write the zip {path}: {source}")]
+    Zip {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -97,6 +106,31 @@ impl OutputError {
                 "make it writable (for example `chmod -R u+w` on the output folder) and build again",
                 "cho phép ghi thư mục này (ví dụ `chmod -R u+w` trên thư mục xuất) rồi build lại"
             )),
+            OutputError::ZipInOutput(file) => Diagnostic::error(
+                file,
+                tr!(
+                    "the zip would be inside the output folder, which each build replaces",
+                    "tệp zip sẽ nằm trong thư mục xuất, thư mục bị thay mới mỗi lần build"
+                ),
+            )
+            .help(tr!(
+                "write it beside the output folder, for example `--zip so-tay.zip`",
+                "ghi nó bên cạnh thư mục xuất, ví dụ `--zip so-tay.zip`"
+            )),
+            OutputError::Zip { path, source } => {
+                let reason = source.to_string();
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "cannot write the zip: {reason}",
+                        "không ghi được tệp zip: {reason}"
+                    ),
+                )
+                .help(tr!(
+                    "check the disk space and that this folder may be written, then build again",
+                    "kiểm tra dung lượng đĩa và quyền ghi thư mục này rồi build lại"
+                ))
+            }
             OutputError::Io { path, source } => {
                 let reason = source.to_string();
                 Diagnostic::error(

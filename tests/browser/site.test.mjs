@@ -3,7 +3,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { axeViolations, buildSite, launch, serve } from "./harness.mjs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { axeViolations, buildSite, launch, repo, serve } from "./harness.mjs";
 
 let out, server, browser;
 
@@ -172,6 +176,31 @@ describe("print", () => {
       const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
       assert.equal(pages, 1, `the checklist fits on one A4 page (${font ?? "theme fonts"})`);
     }
+    await page.close();
+  });
+});
+
+describe("the zip for USB sticks and intranets", () => {
+  test("unpacked, it opens from disk: home, a procedure, search results", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sotay-zip-"));
+    const zip = join(dir, "so-tay-an-binh.zip");
+    const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
+    const built = spawnSync(bin, ["--root", repo, "build", "--output", join(dir, "public"), "--zip", zip], { encoding: "utf8" });
+    assert.equal(built.status, 0, built.stderr);
+    assert.match(built.stderr, /so-tay-an-binh\.zip \(\d+\.\d MB\)/);
+    // Python's zipfile, as any computer's "extract all" would.
+    const unpacked = spawnSync("python3", ["-m", "zipfile", "-e", zip, join(dir, "usb")], { encoding: "utf8" });
+    assert.equal(unpacked.status, 0, unpacked.stderr);
+    const root = join(dir, "usb", "so-tay-an-binh");
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(join(root, "index.html")).href);
+    await follow(page, "Hộ tịch");
+    await follow(page, "Thủ tục đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài");
+    await expectProcedurePage(page);
+    await page.goto(pathToFileURL(join(root, "search/index.html")).href + "?q=tach+ho");
+    await page.waitForFunction(() => window.sotaySearchDone);
+    await page.evaluate(() => window.sotaySearchDone);
+    assert.equal(await page.locator("#search-results li").first().getAttribute("data-code"), "1.010038");
     await page.close();
   });
 });
