@@ -133,6 +133,27 @@ impl Identity {
     }
 }
 
+/// A decoder of a list file: the items it could read and every problem.
+type Decode<T> = fn(&Path, &str) -> (Vec<T>, Vec<Diagnostic>);
+
+/// A list file of `content/` that a handbook may leave out: absent, it is empty and
+/// no problem.
+fn read_optional<T>(root: &Path, file: &str, decode: Decode<T>) -> (Vec<T>, Vec<Diagnostic>) {
+    let path = Path::new(file);
+    if !root.join(path).exists() {
+        return (Vec::new(), Vec::new());
+    }
+    match read::text(root, path) {
+        Ok(text) => {
+            let (text, characters) = read::checked(path, text);
+            let (items, mut problems) = decode(path, &text);
+            problems.extend(characters);
+            (items, problems)
+        }
+        Err(problem) => (Vec::new(), vec![*problem]),
+    }
+}
+
 /// The language of the handbook at `root`, from its configuration alone: for
 /// commands that need nothing else (`sotay new`).
 pub fn language_of(root: &Path) -> Language {
@@ -356,42 +377,13 @@ impl Sources {
     }
 
     fn read_offices(&mut self) {
-        let path = Path::new(layout::OFFICES_FILE);
-        if !self.root.join(path).exists() {
-            self.offices = Vec::new();
-            self.problems.offices = Vec::new();
-            return;
-        }
-        let (offices, problems) = match read::text(&self.root, path) {
-            Ok(text) => {
-                let (text, characters) = read::checked(path, text);
-                let (offices, mut problems) = decode_offices(path, &text);
-                problems.extend(characters);
-                (offices, problems)
-            }
-            Err(problem) => (Vec::new(), vec![*problem]),
-        };
-        self.offices = offices;
-        self.problems.offices = problems;
+        (self.offices, self.problems.offices) =
+            read_optional(&self.root, layout::OFFICES_FILE, decode_offices);
     }
 
     fn read_synonyms(&mut self) {
-        let path = Path::new(layout::SYNONYMS_FILE);
-        let (synonyms, problems) = if !self.root.join(path).exists() {
-            (Vec::new(), Vec::new())
-        } else {
-            match read::text(&self.root, path) {
-                Ok(text) => {
-                    let (text, characters) = read::checked(path, text);
-                    let (synonyms, mut problems) = decode_synonyms(path, &text);
-                    problems.extend(characters);
-                    (synonyms, problems)
-                }
-                Err(problem) => (Vec::new(), vec![*problem]),
-            }
-        };
-        self.synonyms = synonyms;
-        self.problems.synonyms = problems;
+        (self.synonyms, self.problems.synonyms) =
+            read_optional(&self.root, layout::SYNONYMS_FILE, decode_synonyms);
     }
 
     fn read_pages(&mut self) {
