@@ -178,13 +178,20 @@
     return out;
   }
 
-  // When no title has every word: each word may also stand for its slips and the
-  // words one letter away, even when it is itself a word of the index ("tong" is
-  // "tổng", but a citizen typing "tong tin" meant "thông tin"). True if any was added.
+  // When no title has every word: the words that some title has all the others
+  // of may be slips, and may also stand for their slips and for the words one letter
+  // away, even when they are words of the index themselves ("tong" is "tổng", but a
+  // citizen typing "tong tin" meant "thông tin"). Only those words are widened, so a
+  // long query fetches a few more index files, not dozens. True if any was added.
   function widen(tokens) {
+    var titles = tokens.map(function (t, i) {
+      var ids = new Set();
+      matches(t, tokens[i - 1]).forEach(function (m, id) { if (m.cls === 0) ids.add(id); });
+      return ids;
+    });
     var added = false;
-    tokens.forEach(function (token) {
-      if (!LETTERS.test(token.f)) return;
+    tokens.forEach(function (token, i) {
+      if (!LETTERS.test(token.f) || !othersShareATitle(titles, i)) return;
       var has = function (t) { return token.cands.some(function (c) { return c.t === t; }); };
       var add = function (t) {
         if (t !== token.f && vocabSet.has(t) && !has(t)) { token.cands.push({ t: t, kind: 2 }); added = true; }
@@ -193,6 +200,14 @@
       if (token.f.length >= 4) vocab.forEach(function (v) { if (oneEdit(token.f, v)) add(v); });
     });
     return added;
+  }
+  // Whether some title has every word but the i-th.
+  function othersShareATitle(titles, i) {
+    var others = titles.filter(function (_, j) { return j !== i; });
+    if (!others.length) return true;
+    var smallest = others.reduce(function (a, b) { return b.size < a.size ? b : a; });
+    for (var id of smallest) if (others.every(function (set) { return set.has(id); })) return true;
+    return false;
   }
 
   // The index files of every word's candidates, without the pairs: enough to count
