@@ -240,8 +240,10 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) 
             let mut said = Said::new(ExitCode::FAILURE);
             said.err = diagnostics::render(&failure.diagnostics, Format::Human, language);
             said.err.push_str(match language {
-                Language::Vi => "lỗi: nội dung có lỗi; chưa ghi gì cả\n",
-                Language::En => "error: the content has errors; nothing was written\n",
+                Language::Vi => "lỗi: build dừng ở các lỗi trên; chưa ghi gì cả\n",
+                Language::En => {
+                    "error: the build stopped at the errors above; nothing was written\n"
+                }
             });
             said
         }

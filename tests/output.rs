@@ -296,3 +296,41 @@ fn a_zip_inside_the_output_folder_is_refused_before_anything_is_written() {
     assert!(out.contains("--zip so-tay.zip"), "{out}");
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn the_zip_goes_into_a_new_folder_and_a_failure_names_the_zip() {
+    let site = TestSite {
+        dir: common::example(),
+    };
+    let elsewhere = tempfile::tempdir().unwrap();
+    let zip = elsewhere.path().join("usb/so-tay.zip");
+    let options = sotay::build::BuildOptions {
+        zip: Some(zip.clone()),
+        ..Default::default()
+    };
+    sotay::build::build(site.root(), &options).unwrap();
+    assert!(unzip(&zip).contains_key("so-tay/index.html"));
+
+    // A folder where the zip should be: the error names the zip, and nothing is written.
+    let blocked = elsewhere.path().join("blocked.zip");
+    std::fs::create_dir(&blocked).unwrap();
+    let options = sotay::build::BuildOptions {
+        output: Some(elsewhere.path().join("public")),
+        zip: Some(blocked.clone()),
+    };
+    let failure = sotay::build::build(site.root(), &options).unwrap_err();
+    let out = sotay::diagnostics::render(
+        &failure.diagnostics,
+        sotay::diagnostics::Format::Human,
+        failure.language,
+    );
+    assert!(out.contains(&format!("--> {}", blocked.display())), "{out}");
+    assert!(out.contains("không ghi được tệp zip"), "{out}");
+    assert!(!elsewhere.path().join("public").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".sotay-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

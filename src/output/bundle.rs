@@ -39,9 +39,16 @@ pub fn write_zip(file: &Path, output: &Path, files: &Files) -> Result<Partial, O
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "so-tay".into());
+    // A folder in its place would only refuse the rename, once the site is written.
+    if file.is_dir() {
+        return Err(zip_io(&file)(std::io::ErrorKind::IsADirectory.into()));
+    }
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent).map_err(zip_io(&file))?;
+    }
     let partial = partial_name(&file);
     let zip = Partial { partial, file };
-    match write_entries(&zip.partial, &folder, files) {
+    match write_entries(&zip.partial, &zip.file, &folder, files) {
         Ok(()) => Ok(zip),
         Err(e) => {
             zip.discard();
@@ -50,8 +57,14 @@ pub fn write_zip(file: &Path, output: &Path, files: &Files) -> Result<Partial, O
     }
 }
 
-fn write_entries(partial: &Path, folder: &str, files: &Files) -> Result<(), OutputError> {
-    let out = std::fs::File::create(partial).map_err(zip_io(partial))?;
+/// Writes the zip into `partial`; problems name `file`, the zip staff asked for.
+fn write_entries(
+    partial: &Path,
+    file: &Path,
+    folder: &str,
+    files: &Files,
+) -> Result<(), OutputError> {
+    let out = std::fs::File::create(partial).map_err(zip_io(file))?;
     let mut zip = ZipWriter::new(std::io::BufWriter::new(out));
     // A fixed date: the same site makes the same zip.
     let options = SimpleFileOptions::default()
@@ -62,15 +75,15 @@ fn write_entries(partial: &Path, folder: &str, files: &Files) -> Result<(), Outp
     paths.sort_unstable();
     for path in paths {
         zip.start_file(format!("{folder}/{path}"), options)
-            .map_err(|e| zip_error(partial, e))?;
-        zip.write_all(&files[path]).map_err(zip_io(partial))?;
+            .map_err(|e| zip_error(file, e))?;
+        zip.write_all(&files[path]).map_err(zip_io(file))?;
     }
-    let mut out = zip.finish().map_err(|e| zip_error(partial, e))?;
-    out.flush().map_err(zip_io(partial))?;
+    let mut out = zip.finish().map_err(|e| zip_error(file, e))?;
+    out.flush().map_err(zip_io(file))?;
     out.into_inner()
-        .map_err(|e| zip_io(partial)(e.into_error()))?
+        .map_err(|e| zip_io(file)(e.into_error()))?
         .sync_all()
-        .map_err(zip_io(partial))
+        .map_err(zip_io(file))
 }
 
 fn partial_name(file: &Path) -> PathBuf {
