@@ -183,10 +183,11 @@
   // away, even when they are words of the index themselves ("tong" is "tổng", but a
   // citizen typing "tong tin" meant "thông tin"). Only those words are widened, so a
   // long query fetches a few more index files, not dozens. True if any was added.
-  function widen(tokens) {
-    var titles = tokens.map(function (t, i) {
+  // `per`: each word's matches, as the first ranking found them.
+  function widen(tokens, per) {
+    var titles = per.map(function (found) {
       var ids = new Set();
-      matches(t, tokens[i - 1]).forEach(function (m, id) { if (m.cls === 0) ids.add(id); });
+      found.forEach(function (m, id) { if (m.cls === 0) ids.add(id); });
       return ids;
     });
     var added = false;
@@ -397,7 +398,7 @@
       // Every word in some title: the query says what it means. Otherwise a slip
       // may hide the title it was typed for ("ky that" for "kỹ thuật").
       var titled = out.ranked.length && out.ranked[0].key[0] <= 3;
-      if (titled || !widen(tokens)) return finish();
+      if (titled || !widen(tokens, out.per)) return finish();
       return load(wordFiles(tokens)).then(function () {
         rankQuery(out, tokens, codeDoc, keep);
         return finish();
@@ -408,6 +409,7 @@
   function rankQuery(out, tokens, codeDoc, keep) {
     out.partial = null;
     var per = tokens.map(function (t, i) { return matches(t, tokens[i - 1]); });
+    out.per = per;
     var pairs = [];
     for (var i = 1; i < tokens.length; i++) pairs.push(pairSet(tokens[i - 1], tokens[i]));
     var smallest = per.reduce(function (a, b) { return b.size < a.size ? b : a; });
