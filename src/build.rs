@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::assemble::{Stopwatch, assemble};
+use crate::assemble::{OfflineReport, Stopwatch, assemble};
 use crate::diagnostics::{Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
 use crate::sources::Sources;
@@ -27,6 +27,8 @@ pub struct BuildReport {
     pub language: Language,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the offline copy costs, when the site has one.
+    pub offline: Option<OfflineReport>,
 }
 
 /// Why nothing was written: every problem, in the handbook's language.
@@ -124,5 +126,6 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         warnings: diagnostics,
         language,
         timings: clock.laps().to_vec(),
+        offline: assembly.offline().cloned(),
     })
 }

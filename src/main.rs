@@ -200,6 +200,23 @@ fn exit(success: bool) -> ExitCode {
     }
 }
 
+/// What the offline copy costs each visitor, and what storing it all adds.
+fn offline_line(offline: &sotay::assemble::OfflineReport, language: Language) -> String {
+    use sotay::assemble::megabytes;
+    let first = megabytes(offline.precache_bytes);
+    let budget = megabytes(offline.budget);
+    let all = megabytes(offline.all_bytes);
+    let (n, m) = (offline.precache_files, offline.all_files);
+    match language {
+        Language::Vi => format!(
+            "ngoại tuyến: lần xem đầu lưu {first} đã nén ({n} tệp; ngân sách {budget}); lưu cả sổ tay thêm khoảng {all} ({m} tệp)\n"
+        ),
+        Language::En => format!(
+            "offline: the first visit stores {first} gzipped ({n} files; budget {budget}); storing the whole handbook adds about {all} ({m} files)\n"
+        ),
+    }
+}
+
 fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) -> Said {
     let options = sotay::build::BuildOptions {
         output,
@@ -225,6 +242,9 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) 
                 stages.join(", "),
                 report.output.display()
             ));
+            if let Some(offline) = &report.offline {
+                said.err.push_str(&offline_line(offline, report.language));
+            }
             if let Some(zip) = zip {
                 let size = std::fs::metadata(&zip).map_or(0, |m| m.len());
                 said.err.push_str(&format!(

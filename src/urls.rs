@@ -15,16 +15,24 @@ pub const CODES: &str = "ma-thu-tuc";
 pub const OFFICES: &str = "noi-nop";
 pub const PAGES: &str = "trang";
 pub const SEARCH: &str = "search";
+/// What the service worker shows for a page not stored (`offline:` in sotay.yaml).
+pub const OFFLINE: &str = "ngoai-tuyen";
 /// Every folder at the site's root: a 404 page served at any depth finds the root
 /// as the part of the address before the first of them.
-pub const SECTIONS: [&str; 11] = [
+pub const SECTIONS: [&str; 12] = [
     PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, OFFICES, AZ, CODES, PAGES, SEARCH,
+    OFFLINE,
 ];
 
 /// The page's address on the published site: `https://…/thu-tuc/x/`.
 pub fn canonical(base_url: &str, path: &str) -> String {
     let path = path.strip_suffix("index.html").unwrap_or(path);
     format!("{}/{}", base_url.trim_end_matches('/'), path)
+}
+
+/// The page shown offline in place of a page not stored.
+pub fn offline_page() -> String {
+    format!("{OFFLINE}/index.html")
 }
 
 /// The printable notice of a procedure (niêm yết), beside its page.

@@ -15,6 +15,7 @@
 mod crawlers;
 mod files;
 pub mod links;
+mod offline;
 mod problems;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub use files::Files;
+pub use offline::{MANIFEST, OfflineReport, WORKER, megabytes};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::record::Code;
@@ -73,6 +75,10 @@ pub struct Assembly {
     statics: Vec<String>,
     forms: Vec<String>,
     index: Vec<String>,
+    /// The index's version, which its files' addresses carry.
+    index_version: String,
+    /// What the offline copy costs, when the site has one.
+    offline: Option<OfflineReport>,
     /// The search index and page are older than the pages.
     index_stale: bool,
     /// The search page failed to render since the last change: wait for the next one.
@@ -109,8 +115,25 @@ pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, 
     let Some((site, theme, strings)) = ready else {
         return (None, with_template_problems(sources, diagnostics));
     };
+    let offline = site.config.offline.clone();
+    let retire = site.config.retire_offline;
     match full(sources, site, theme, strings, None, clock) {
-        Ok((assembly, _)) => (Some(assembly), diagnostics),
+        Ok((mut assembly, _)) => {
+            if retire {
+                assembly.add_retiring_worker(theme);
+            }
+            // The worker lists every file of the finished site: built and checked,
+            // never in the preview, where stored pages would hide the edits.
+            if let Some(offline) = offline
+                && let Err(problem) = assembly.add_worker(&offline, theme)
+            {
+                diagnostics.push(*problem);
+                diagnostics.sort();
+                return (None, diagnostics);
+            }
+            clock.lap("offline");
+            (Some(assembly), diagnostics)
+        }
         Err(problems) => {
             diagnostics.extend(problems);
             diagnostics.sort();
@@ -219,6 +242,7 @@ fn full(
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
     let index_paths = index.files.iter().map(|f| f.path.clone()).collect();
+    let index_version = index.manifest.version.clone();
     update.insert_all(index.files);
     clock.lap("render and index");
 
@@ -229,6 +253,7 @@ fn full(
     for path in &forms {
         update.insert(read_form(sources, path)?);
     }
+    update.insert_all(offline::page_files(&site, theme));
     update.insert_all(crawlers::files(
         &site,
         procedures
@@ -256,6 +281,8 @@ fn full(
         statics: static_paths,
         forms,
         index: index_paths,
+        index_version,
+        offline: None,
         index_stale: false,
         index_failed: false,
         pages,
@@ -272,6 +299,34 @@ impl Assembly {
     /// Every file of the site.
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
+    }
+
+    /// What the offline copy costs, when the site has one.
+    pub fn offline(&self) -> Option<&OfflineReport> {
+        self.offline.as_ref()
+    }
+
+    /// Adds the service worker and its list of every file; an error when the first
+    /// visit would store more than the budget.
+    fn add_worker(
+        &mut self,
+        offline: &crate::model::config::Offline,
+        theme: &Theme,
+    ) -> Result<(), Box<Diagnostic>> {
+        let (files, report) =
+            offline::worker_files(&self.files, offline, &self.index_version, theme)?;
+        let site = Arc::make_mut(&mut self.files);
+        for file in files {
+            site.insert(file.path.into(), Arc::new(file.bytes));
+        }
+        self.offline = Some(report);
+        Ok(())
+    }
+
+    /// Adds a worker that removes itself and its caches from visitors' browsers.
+    fn add_retiring_worker(&mut self, theme: &Theme) {
+        let file = offline::retiring_worker(theme);
+        Arc::make_mut(&mut self.files).insert(file.path.into(), Arc::new(file.bytes));
     }
 
     /// How many pages the site has.
@@ -324,6 +379,7 @@ impl Assembly {
             files.remove(&path);
         }
         self.index = index.files.iter().map(|f| f.path.clone()).collect();
+        self.index_version = index.manifest.version.clone();
         files.insert_all(index.files);
         files.insert(page);
         let (files, changed) = files.finish();
@@ -462,6 +518,7 @@ impl Assembly {
                     .map(|p| p.path.clone()),
             )
             .collect();
+        files.insert_all(offline::page_files(&site, theme));
         files.insert_all(crawlers::files(&site, sitemap.iter().map(String::as_str)));
         problems::broken_links(sources, &files, &checked)?;
         clock.lap("check links");

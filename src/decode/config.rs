@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::yaml::{FieldPath, Value};
 use super::{Decoder, Part};
 use crate::diagnostics::Diagnostic;
-use crate::model::config::{Config, Language, Organisation};
+use crate::model::config::{Config, Language, Offline, Organisation};
 use crate::tr;
 
 const FIELDS: &[&str] = &[
@@ -18,7 +18,9 @@ const FIELDS: &[&str] = &[
     "theme",
     "output",
     "notice",
+    "offline",
 ];
+const OFFLINE_FIELDS: &[&str] = &["budget"];
 const ORGANISATION_FIELDS: &[&str] = &["name", "address", "hotline", "email", "feedback", "zalo"];
 
 pub fn decode_config(file: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
@@ -69,6 +71,8 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
             .unwrap_or_else(|| "default".into()),
         output: PathBuf::from(output),
         notice: d.text(map.get("notice"), &root.key("notice")),
+        offline: offline(d, map.get("offline"), &root.key("offline")),
+        retire_offline: matches!(map.get("offline"), Some(Value::Bool(false))),
     };
     if config.base_url.is_none() && !map.contains_key("base_url") {
         // Said once, here: every notice would otherwise lack its QR code silently.
@@ -117,4 +121,84 @@ fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Orga
         feedback,
         zalo: d.https_url(map.get("zalo"), &path.key("zalo")),
     })
+}
+
+/// `offline: true`, or `offline:` with a `budget:` such as "3 MB".
+fn offline(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<Offline> {
+    let position = d.position(path, Part::Key);
+    let budget = match value? {
+        Value::Null | Value::Bool(false) => return None,
+        Value::Bool(true) => Offline::DEFAULT_BUDGET,
+        value @ Value::Mapping(_) => {
+            let map = d.mapping(value, path, OFFLINE_FIELDS)?;
+            let path = path.key("budget");
+            match d.text(map.get("budget"), &path) {
+                None => Offline::DEFAULT_BUDGET,
+                Some(text) => match bytes(&text) {
+                    Some(budget) => budget,
+                    None => {
+                        d.error(
+                            &path,
+                            Part::Value,
+                            tr!(
+                                "`{text}` is not a size",
+                                "`{text}` không phải là một dung lượng"
+                            ),
+                            Some(tr!(
+                                "write a number and a unit, such as 3 MB or 800 KB",
+                                "viết một số và đơn vị, ví dụ 3 MB hoặc 800 KB"
+                            )),
+                        );
+                        return None;
+                    }
+                },
+            }
+        }
+        _ => {
+            d.error(
+                path,
+                Part::Value,
+                tr!(
+                    "`offline` is either true, false or a `budget:`",
+                    "`offline` chỉ nhận true, false hoặc một `budget:` (dung lượng)"
+                ),
+                Some(tr!(
+                    "write `offline: true`, or `offline:` with `budget: 3 MB` on the next line",
+                    "viết `offline: true`, hoặc `offline:` với `budget: 3 MB` ở dòng dưới"
+                )),
+            );
+            return None;
+        }
+    };
+    Some(Offline { budget, position })
+}
+
+/// "3 MB", "800 KB", "2,5 MB" (a Vietnamese decimal comma) → bytes; 1 MB = 10⁶ bytes.
+fn bytes(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.trim().replace(',', ".").parse().ok()?;
+    let scale = match unit.trim().to_lowercase().as_str() {
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        _ => return None,
+    };
+    (number.is_finite() && number > 0.0).then(|| (number * scale).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes;
+
+    #[test]
+    fn sizes_are_read_with_their_unit() {
+        assert_eq!(bytes("3 MB"), Some(3_000_000));
+        assert_eq!(bytes("800kb"), Some(800_000));
+        assert_eq!(bytes("2,5 MB"), Some(2_500_000));
+        assert_eq!(bytes("3"), None);
+        assert_eq!(bytes("3 MiB"), None);
+        assert_eq!(bytes("0 MB"), None);
+    }
 }

@@ -39,4 +39,24 @@ pub struct Config {
     pub output: PathBuf,
     /// A line for every page's footer (e.g. that local details are an example).
     pub notice: Option<String>,
+    /// The site keeps working without a connection (a service worker), when set.
+    pub offline: Option<Offline>,
+    /// `offline: false`: the site had a worker and it should remove itself from
+    /// visitors' browsers (a worker whose file is gone stays installed).
+    pub retire_offline: bool,
+}
+
+/// `offline:` of sotay.yaml: what the reader's phone stores on the first visit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Offline {
+    /// The most the first visit may store, in bytes as a server sends them gzipped.
+    pub budget: u64,
+    /// Where `offline:` is written, for the budget's error.
+    #[serde(skip)]
+    pub position: Option<crate::diagnostics::Position>,
+}
+
+impl Offline {
+    /// 2 MB: what a rural 3G connection fetches in under a minute.
+    pub const DEFAULT_BUDGET: u64 = 2_000_000;
 }

@@ -21,8 +21,24 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/i18n/vi.yaml"),
     ),
     (
+        "scripts/offline.js",
+        include_bytes!("../../themes/default/scripts/offline.js"),
+    ),
+    (
         "scripts/search.js",
         include_bytes!("../../themes/default/scripts/search.js"),
+    ),
+    (
+        "scripts/sw-retired.js",
+        include_bytes!("../../themes/default/scripts/sw-retired.js"),
+    ),
+    (
+        "scripts/sw.js",
+        include_bytes!("../../themes/default/scripts/sw.js"),
+    ),
+    (
+        "static/icon.svg",
+        include_bytes!("../../themes/default/static/icon.svg"),
     ),
     (
         "static/style.css",
@@ -59,6 +75,14 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "templates/office.html",
         include_bytes!("../../themes/default/templates/office.html"),
+    ),
+    (
+        "templates/offline-save.html",
+        include_bytes!("../../themes/default/templates/offline-save.html"),
+    ),
+    (
+        "templates/offline.html",
+        include_bytes!("../../themes/default/templates/offline.html"),
     ),
     (
         "templates/page.html",

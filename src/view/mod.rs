@@ -62,6 +62,8 @@ pub enum PageData {
     Free(FreeView),
     Search(home::SearchView),
     NotFound,
+    /// Shown offline in place of a page not stored; the template holds its text.
+    Offline,
 }
 
 #[derive(Debug, PartialEq)]
@@ -91,6 +93,8 @@ pub struct SiteView {
     pub notice: Option<String>,
     /// The hotline as a `tel:` number: digits and a leading +.
     pub hotline_tel: Option<String>,
+    /// The pages link the offline script and the web manifest.
+    pub offline: bool,
 }
 
 /// Turns loaded data into views, with the interface strings at hand.
@@ -163,6 +167,7 @@ impl Views<'_> {
                 .replace("{organisation}", &config.organisation.name),
             notice: config.notice.clone(),
             hotline_tel: config.organisation.hotline.as_deref().map(urls::tel),
+            offline: config.offline.is_some(),
         }
     }
 
@@ -243,6 +248,16 @@ pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>])
                 ),
             }),
             in_sitemap: true,
+        });
+    }
+    if site.config.offline.is_some() {
+        pages.push(Page {
+            path: urls::offline_page(),
+            template: "offline.html",
+            title: strings.get("offline.title").into(),
+            breadcrumbs: vec![views.home_crumb()],
+            data: PageData::Offline,
+            in_sitemap: false,
         });
     }
     pages.push(Page {
