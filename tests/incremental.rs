@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::example;
-use sotay::assemble::{Outcome, Stopwatch, assemble};
+use sotay::assemble::{BUILD_ONLY, Outcome, Stopwatch, assemble};
 use sotay::diagnostics::{Format, Language, render};
 use sotay::preview::Session;
 use sotay::sources::Sources;
@@ -21,9 +21,11 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
             render(&problems, Format::Human, Language::En)
         );
     };
+    // The preview has no service worker (tests/offline.rs).
     assembly
         .files()
         .iter()
+        .filter(|(p, _)| !BUILD_ONLY.contains(&&***p))
         .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect()
 }

@@ -12,6 +12,11 @@ fn example_with(offline: &str) -> TestSite {
         dir: common::example(),
     };
     let config = std::fs::read_to_string(site.root().join("sotay.yaml")).unwrap();
+    let config: String = config
+        .lines()
+        .filter(|l| !l.starts_with("offline:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     site.write("sotay.yaml", format!("{config}{offline}"));
     site
 }

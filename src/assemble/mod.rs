@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub use files::Files;
-pub use offline::{MANIFEST, OfflineReport, WORKER, megabytes};
+pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::record::Code;

@@ -31,6 +31,8 @@ pub const WORKER: &str = "sw.js";
 pub const MANIFEST: &str = "manifest.webmanifest";
 /// Everything "store the whole handbook" fetches.
 const ALL_LIST: &str = "ngoai-tuyen/tat-ca.json";
+/// What `build` and `check` add to the assembly and the preview does not.
+pub const BUILD_ONLY: [&str; 2] = [WORKER, ALL_LIST];
 const THEME_SCRIPT: &str = "scripts/offline.js";
 const THEME_WORKER: &str = "scripts/sw.js";
 const THEME_RETIRING: &str = "scripts/sw-retired.js";

@@ -1,4 +1,4 @@
-// `offline: true`: the example handbook keeps working when the connection drops.
+// `offline: true` (as the example sets it): the handbook keeps working when the connection drops.
 // Chromium on a local server (a subfolder), the browser context switched offline the
 // way a phone loses its signal.
 import assert from "node:assert/strict";
@@ -48,7 +48,7 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), "sotay-offline-"));
   cpSync(join(repo, "content"), join(root, "content"), { recursive: true });
   cpSync(join(repo, "sotay.yaml"), join(root, "sotay.yaml"));
-  appendFileSync(join(root, "sotay.yaml"), "offline: true\n");
+  assert.match(readFileSync(join(root, "sotay.yaml"), "utf8"), /^offline: true$/m, "the example works offline");
   out = join(root, "public");
   build();
   server = await serve(out, "/so-tay/");
