@@ -45,6 +45,14 @@ pub struct CheckReport {
     pub records: usize,
 }
 
+/// [`check`], with incomplete records (stubs of `sotay import list`) as errors: for
+/// CI, once a handbook is meant to be complete.
+pub fn check_strict(root: &Path) -> CheckReport {
+    let mut report = check(root);
+    report.diagnostics.escalate(crate::check::INCOMPLETE);
+    report
+}
+
 /// Loads and assembles the handbook at `root` in memory, writing nothing. The
 /// configured output folder is checked as `build` would before writing to it.
 pub fn check(root: &Path) -> CheckReport {

@@ -31,6 +31,7 @@ pub fn validate<'a>(
     references(&mut problems, records, offices);
     form_files(&mut problems, records);
     where_to_go(&mut problems, records);
+    incomplete(&mut problems, records);
     field_variants(&mut problems, records);
     problems.found
 }
@@ -65,7 +66,8 @@ fn where_to_go(problems: &mut Problems, records: &[Record]) {
     for record in records {
         // About the whole record, so no line: locating one would read the file again,
         // for what can be most records of a handbook just imported.
-        if record.offices.is_empty() && record.submission_address.is_none() {
+        let said = !record.offices.is_empty() || record.submission_address.is_some();
+        if !said && !record.incomplete {
             problems.found.push(
                 Diagnostic::warning(
                     &record.file,
@@ -82,6 +84,49 @@ fn where_to_go(problems: &mut Problems, records: &[Record]) {
             );
         }
     }
+}
+
+/// The field every warning about incomplete records names: `check --strict` makes
+/// those warnings errors.
+pub const INCOMPLETE: &str = "incomplete";
+
+/// Stubs imported from the portal's list, counted in one warning: a handbook just
+/// imported has hundreds, and one line per stub would bury every other problem.
+fn incomplete(problems: &mut Problems, records: &[Record]) {
+    let stubs: Vec<&Record> = records.iter().filter(|r| r.incomplete).collect();
+    let Some(first) = stubs.first() else {
+        return;
+    };
+    let n = stubs.len();
+    let examples: Vec<String> = stubs
+        .iter()
+        .skip(1)
+        .take(3)
+        .map(|r| r.file.display().to_string())
+        .collect();
+    let more = if examples.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({}{})",
+            examples.join(", "),
+            if n > 4 { ", …" } else { "" }
+        )
+    };
+    problems.found.push(
+        Diagnostic::warning(
+            &first.file,
+            tr!(
+                "{n} records are incomplete (`incomplete: true`): their pages say the details are not published yet; this one and others{more}",
+                "{n} hồ sơ chưa đủ thông tin (`incomplete: true`): trang của chúng báo chi tiết chưa được công bố; hồ sơ này và các hồ sơ khác{more}"
+            ),
+        )
+        .field(INCOMPLETE)
+        .help(tr!(
+            "fill in levels, channels and documents, then remove `incomplete: true`; `sotay check --strict` makes this an error",
+            "bổ sung levels, channels và documents rồi xóa dòng `incomplete: true`; `sotay check --strict` coi đây là lỗi"
+        )),
+    );
 }
 
 /// "Ho tich" beside "Hộ tịch": one field, shown as most records write it.

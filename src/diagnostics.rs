@@ -209,6 +209,16 @@ impl Diagnostics {
         self.items.iter()
     }
 
+    /// Makes the warnings about `field` errors (as `check --strict` does).
+    pub fn escalate(&mut self, field: &str) {
+        for d in &mut self.items {
+            if d.field.as_deref() == Some(field) {
+                d.severity = Severity::Error;
+            }
+        }
+        self.sort();
+    }
+
     /// Errors before warnings, then by file and position, so output is stable across runs.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {

@@ -18,6 +18,7 @@ pub mod build;
 pub(crate) mod check;
 pub(crate) mod decode;
 pub mod diagnostics;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub(crate) mod output;

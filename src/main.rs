@@ -28,6 +28,9 @@ enum Command {
     Check {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
+        /// Treat incomplete records (imported stubs) as errors, for CI.
+        #[arg(long)]
+        strict: bool,
     },
     /// Build the handbook website into the output folder (default: public/).
     Build {
@@ -53,6 +56,11 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Create records from a spreadsheet.
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Write a new, commented procedure record to fill in.
     New {
         /// Title of the procedure, e.g. "Đăng ký khai sinh".
@@ -63,6 +71,19 @@ enum Command {
         /// Procedure code, if known (e.g. "1.001193").
         #[arg(long)]
         code: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// A record stub for each procedure of the national portal's list export
+    /// ("DANH SÁCH THỦ TỤC HÀNH CHÍNH", .xlsx or .csv) the handbook does not have.
+    /// Existing records are never changed.
+    List {
+        file: PathBuf,
+        /// Say what would be created, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -127,8 +148,12 @@ fn say(said: Said, language: Language) -> ExitCode {
 /// library; the command only says it and ends with an exit code.
 fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
     match &cli.command {
-        Command::Check { format } => {
-            let report = sotay::build::check(&cli.root);
+        Command::Check { format, strict } => {
+            let report = if *strict {
+                sotay::build::check_strict(&cli.root)
+            } else {
+                sotay::build::check(&cli.root)
+            };
             let format = match format {
                 OutputFormat::Human => Format::Human,
                 OutputFormat::Json => Format::Json,
@@ -173,6 +198,9 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
                 }
             }
         }
+        Command::Import {
+            what: Import::List { file, dry_run },
+        } => import_list(&cli.root, file, *dry_run, language()),
         Command::New { title, field, code } => {
             match sotay::scaffold::new_record(&cli.root, title, field.as_deref(), code.as_deref()) {
                 Ok(path) => {
@@ -190,6 +218,73 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             }
         }
     }
+}
+
+/// What `sotay import list` created, found and skipped, in the handbook's language.
+fn import_list(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    dry_run: bool,
+    language: Language,
+) -> Said {
+    let report = match sotay::import::import_list(root, file, dry_run) {
+        Ok(report) => report,
+        Err(problems) => {
+            let mut said = Said::new(ExitCode::FAILURE);
+            said.err = diagnostics::render(&problems, Format::Human, language);
+            said.err.push_str(match language {
+                Language::Vi => "lỗi: chưa nhập gì cả\n",
+                Language::En => "error: nothing was imported\n",
+            });
+            return said;
+        }
+    };
+    let mut said = Said::new(ExitCode::SUCCESS);
+    if report.warnings.warnings() > 0 {
+        said.err = diagnostics::render(&report.warnings, Format::Human, language);
+    }
+    let vi = language == Language::Vi;
+    let (created, existing, absent) = (
+        report.created.len(),
+        report.existing.len(),
+        report.not_in_list.len(),
+    );
+    let mut out = String::new();
+    for (path, listed) in &report.created {
+        let verb = match (vi, dry_run) {
+            (true, true) => "sẽ tạo",
+            (true, false) => "đã tạo",
+            (false, true) => "would create",
+            (false, false) => "created",
+        };
+        out.push_str(&format!(
+            "{verb} {} ({} {})\n",
+            path.display(),
+            listed.code,
+            listed.title
+        ));
+    }
+    for (path, code) in &report.not_in_list {
+        out.push_str(&if vi {
+            format!(
+                "không có trong danh sách: {} ({code}) — đã bãi bỏ, hay thuộc danh sách khác?\n",
+                path.display()
+            )
+        } else {
+            format!(
+                "not in the list: {} ({code}) — repealed, or from another list?\n",
+                path.display()
+            )
+        });
+    }
+    out.push_str(&match (vi, dry_run) {
+        (true, true) => format!("thử (--dry-run): sẽ tạo {created} hồ sơ chưa đủ thông tin; {existing} thủ tục đã có hồ sơ; {absent} hồ sơ không có trong danh sách; chưa ghi gì cả\n"),
+        (true, false) => format!("đã tạo {created} hồ sơ chưa đủ thông tin (incomplete: true); {existing} thủ tục đã có hồ sơ, giữ nguyên; {absent} hồ sơ không có trong danh sách\n"),
+        (false, true) => format!("dry run: would create {created} incomplete records; {existing} procedures already have a record; {absent} records are not in the list; nothing was written\n"),
+        (false, false) => format!("created {created} incomplete records (incomplete: true); {existing} procedures already have a record, left as they are; {absent} records are not in the list\n"),
+    });
+    said.out = out;
+    said
 }
 
 fn exit(success: bool) -> ExitCode {

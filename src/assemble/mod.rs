@@ -131,7 +131,9 @@ pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, 
                 diagnostics.sort();
                 return (None, diagnostics);
             }
-            clock.lap("offline");
+            if assembly.offline.is_some() {
+                clock.lap("offline");
+            }
             (Some(assembly), diagnostics)
         }
         Err(problems) => {

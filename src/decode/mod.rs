@@ -358,6 +358,28 @@ impl<'a> Decoder<'a> {
         })
     }
 
+    /// `true` or `false`; absent is false.
+    pub fn flag(&mut self, value: Option<&Value>, path: &FieldPath) -> bool {
+        match value {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                let found = describe(other);
+                self.error(
+                    path,
+                    Part::Value,
+                    tr!(
+                        "expected true or false, found {}",
+                        "cần true hoặc false, nhưng gặp {}";
+                        found
+                    ),
+                    None,
+                );
+                false
+            }
+        }
+    }
+
     /// A whole number ≥ 0.
     pub fn count(&mut self, value: Option<&Value>, path: &FieldPath) -> Option<u64> {
         match value? {

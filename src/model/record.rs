@@ -444,6 +444,9 @@ pub struct Record {
     pub offices: Vec<String>,
     pub updated: Option<Date>,
     pub status: Status,
+    /// Only what the portal's list says (`sotay import list`): the page says the
+    /// details are not published yet.
+    pub incomplete: bool,
     /// Free-form data for site-specific templates.
     pub extra: yaml_serde::Mapping,
     /// Markdown: an introduction (YAML records' `description`).
@@ -467,6 +470,8 @@ impl Record {
         match self.online {
             Some(level) => level,
             None if self.has_online_channel() => OnlineLevel::Unstated,
+            // A stub says nothing of channels: not knowing is not "in person only".
+            None if self.incomplete => OnlineLevel::Unstated,
             None => OnlineLevel::None,
         }
     }

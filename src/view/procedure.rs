@@ -26,6 +26,8 @@ pub struct ProcedureItem {
     /// Every channel's fee: one, a range, or the different ones side by side.
     pub fee: String,
     pub online: Badge,
+    /// A stub of `sotay import list`: the line says the details are not published.
+    pub incomplete: bool,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -74,6 +76,8 @@ pub struct ProcedureView {
     pub code: String,
     pub replaced_by: Option<Link>,
     pub repealed: bool,
+    /// Only what the portal's list says: the page says the details are not published.
+    pub incomplete: bool,
     pub field: Link,
     pub levels: Vec<Link>,
     pub audience: Vec<Link>,
@@ -164,6 +168,7 @@ impl Views<'_> {
             },
             fee: fees::list_line(&fees, self.strings),
             online: self.badge(record.online_level()),
+            incomplete: record.incomplete,
         }
     }
 
@@ -239,6 +244,7 @@ impl Views<'_> {
                 _ => None,
             },
             repealed: record.status == Status::Repealed,
+            incomplete: record.incomplete,
             field: self.field_link(&record.field),
             levels: record.levels.iter().map(|l| self.level_link(*l)).collect(),
             audience: record

@@ -1,0 +1,170 @@
+//! A spreadsheet as rows of text: the first sheet of an .xlsx (or .xls, .ods) file,
+//! or a CSV file in UTF-8 (with or without a byte-order mark) or Windows-1258, the
+//! Vietnamese code page older Windows programs still write.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+
+use super::ImportError;
+
+/// The cells of one sheet, as text; `rows[0]` is the sheet's first row.
+#[derive(Debug)]
+pub struct Table {
+    /// The sheet's name; `None` for CSV.
+    pub sheet: Option<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Set when the file was not UTF-8 and was read as Windows-1258.
+    pub legacy_encoding: bool,
+}
+
+pub fn read(path: &Path) -> Result<Table, ImportError> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "csv" => read_csv(path),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(path),
+        _ => Err(ImportError::Kind(path.to_path_buf())),
+    }
+}
+
+fn read_sheet(path: &Path) -> Result<Table, ImportError> {
+    let unreadable = |reason: String| ImportError::Unreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let Some(sheet) = workbook.sheet_names().first().cloned() else {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+            sheet: None,
+        });
+    };
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| unreadable(e.to_string()))?;
+    // The range starts at its first used cell; rows and columns are numbered as in
+    // the spreadsheet program, so pad what lies before it.
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); top as usize];
+    for row in range.rows() {
+        let mut cells = vec![String::new(); left as usize];
+        cells.extend(row.iter().map(cell_text));
+        rows.push(cells);
+    }
+    Ok(Table {
+        sheet: Some(sheet),
+        rows,
+        legacy_encoding: false,
+    })
+}
+
+/// A cell as the sheet shows it; a code typed as a number ("1.000689" read as
+/// 1.000689) keeps the digits it was written with as far as the float allows.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn read_csv(path: &Path) -> Result<Table, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let (text, legacy_encoding) = decode(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ImportError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Table {
+        sheet: None,
+        rows,
+        legacy_encoding,
+    })
+}
+
+/// UTF-8 (a byte-order mark dropped), else Windows-1258. Any byte sequence decodes
+/// in Windows-1258, so the caller says which was used.
+fn decode(bytes: &[u8]) -> (String, bool) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => {
+            // Windows-1258 writes most tone marks as combining characters.
+            let (text, _, _) = encoding_rs::WINDOWS_1258.decode(bytes);
+            (crate::text::nfc(&text), true)
+        }
+    }
+}
+
+/// Excel in a Vietnamese locale saves "CSV" with semicolons: whichever of `;` and
+/// `,` the first line has more of.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The column's letters as spreadsheet programs show them: 0 → A, 27 → AB.
+pub fn column_name(mut index: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII letters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_named_as_spreadsheets_name_them() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(4), "E");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+    }
+
+    #[test]
+    fn windows_1258_text_is_read_when_it_is_not_utf8() {
+        // "Mã sô" in Windows-1258: ã is a then a combining tilde (0xDE), ô is 0xF4.
+        let (text, legacy) = decode(b"Ma\xDE s\xF4");
+        assert!(legacy);
+        assert_eq!(text, "Mã sô");
+        let (text, legacy) = decode("\u{feff}Mã số".as_bytes());
+        assert!(!legacy);
+        assert_eq!(text, "Mã số");
+    }
+
+    #[test]
+    fn semicolon_csv_is_recognised() {
+        assert_eq!(delimiter("Mã số;Tên;Lĩnh vực\n"), b';');
+        assert_eq!(delimiter("Mã số,Tên,Lĩnh vực\n"), b',');
+    }
+}
