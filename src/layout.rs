@@ -14,6 +14,9 @@ pub const PROCEDURES_DIR: &str = "content/procedures";
 pub const OFFICES_FILE: &str = "content/offices.yaml";
 /// Everyday names of documents and procedures, for search.
 pub const SYNONYMS_FILE: &str = "content/synonyms.yaml";
+/// The municipality's table of local facts per code (online level, link, offices,
+/// status, note): one of these.
+pub const LOCAL_FILES: [&str; 2] = ["content/local.csv", "content/local.xlsx"];
 /// Free pages shown in the menu.
 pub const PAGES_DIR: &str = "content/pages";
 /// Themes, each a folder: `themes/<name>/`.
@@ -44,6 +47,7 @@ pub enum SourceKind {
     Records,
     Offices,
     Synonyms,
+    Local,
     FreePages,
     /// Anything else under `content/`: possibly a form, by its path under `content/`.
     Content(String),
@@ -59,6 +63,8 @@ pub fn kind_of(relative: &Path) -> Option<SourceKind> {
         SourceKind::Offices
     } else if relative == Path::new(SYNONYMS_FILE) {
         SourceKind::Synonyms
+    } else if LOCAL_FILES.iter().any(|f| relative == Path::new(f)) {
+        SourceKind::Local
     } else if relative.starts_with(PAGES_DIR) {
         SourceKind::FreePages
     } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {

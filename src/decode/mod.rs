@@ -4,6 +4,7 @@
 mod channel;
 pub mod config;
 pub mod frontmatter;
+pub mod local;
 pub mod offices;
 pub mod page;
 mod plausible;

@@ -210,6 +210,8 @@ fn decode_fields(
         source,
         status,
         incomplete,
+        local_note: None,
+        written: None,
         extra,
     };
     lint(d, &record);

@@ -5,7 +5,7 @@
 //! touched: importing the same list twice changes nothing.
 
 mod list;
-mod table;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -15,8 +15,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, PROCEDURES_DIR};
 use crate::text::slugify;
 use crate::tr;
-pub use list::{Listed, normalise_code};
-use list::{Problem, ProblemKind, cell_ref};
+pub use list::{Listed, cell_ref, normalise_code};
+use list::{Problem, ProblemKind};
+pub use table::{Table, column_name};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -32,7 +33,7 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    fn diagnostic(&self) -> Diagnostic {
+    pub(crate) fn diagnostic(&self) -> Diagnostic {
         match self {
             ImportError::Kind(path) => Diagnostic::error(
                 path,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
 use super::ImportError;
 
@@ -19,23 +19,33 @@ pub struct Table {
 }
 
 pub fn read(path: &Path) -> Result<Table, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    parse(path, bytes)
+}
+
+/// The table in `bytes`, read as the extension of `path` says.
+pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Table, ImportError> {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match extension.as_str() {
-        "csv" => read_csv(path),
-        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(path),
+        "csv" => parse_csv(path, &bytes),
+        "xlsx" | "xlsm" | "xls" | "ods" => parse_sheet(path, bytes),
         _ => Err(ImportError::Kind(path.to_path_buf())),
     }
 }
 
-fn read_sheet(path: &Path) -> Result<Table, ImportError> {
+fn parse_sheet(path: &Path, bytes: Vec<u8>) -> Result<Table, ImportError> {
     let unreadable = |reason: String| ImportError::Unreadable {
         path: path.to_path_buf(),
         reason,
     };
-    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut workbook = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
     let Some(sheet) = workbook.sheet_names().first().cloned() else {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
@@ -74,12 +84,8 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn read_csv(path: &Path) -> Result<Table, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let (text, legacy_encoding) = decode(&bytes);
+fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Table, ImportError> {
+    let (text, legacy_encoding) = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod fields;
 pub mod keyword;
+pub mod local;
 pub mod office;
 pub mod page;
 pub mod record;

@@ -447,6 +447,11 @@ pub struct Record {
     /// Only what the portal's list says (`sotay import list`): the page says the
     /// details are not published yet.
     pub incomplete: bool,
+    /// The note of the local table's row (`content/local.csv`), shown on the page.
+    pub local_note: Option<String>,
+    /// What the record itself says of the fields the local table set.
+    #[serde(skip)]
+    pub written: Option<Box<crate::model::local::Written>>,
     /// Free-form data for site-specific templates.
     pub extra: yaml_serde::Mapping,
     /// Markdown: an introduction (YAML records' `description`).

@@ -3,6 +3,7 @@
 //! [`Sources::reload`] reads again only the paths it is given and says what changed.
 //! Checks work on what is here and never read a file again to find a position.
 
+mod local;
 mod read;
 pub mod text;
 
@@ -16,6 +17,7 @@ pub use read::leaves_site;
 use crate::check::validate;
 use crate::decode::config::decode_config;
 use crate::decode::decode_record;
+use crate::decode::local::decode_local;
 use crate::decode::offices::decode_offices;
 use crate::decode::page::decode_page;
 use crate::decode::synonyms::decode_synonyms;
@@ -23,6 +25,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{self, SourceKind, is_record_path, kind_of, relative};
 use crate::model::config::{Config, Language};
 use crate::model::fields::FieldLabels;
+use crate::model::local::LocalTable;
 use crate::model::office::Office;
 use crate::model::page::FreePage;
 use crate::model::record::{Code, Record};
@@ -41,6 +44,8 @@ pub struct Sources {
     config: Option<Config>,
     offices: Vec<Office>,
     synonyms: Vec<Synonym>,
+    /// The local table, applied to `records` as they are read.
+    local: Option<LocalTable>,
     /// Sorted by file path, so builds are reproducible.
     records: Vec<Record>,
     free_pages: Vec<FreePage>,
@@ -63,6 +68,9 @@ struct Problems {
     config: Vec<Diagnostic>,
     offices: Vec<Diagnostic>,
     synonyms: Vec<Diagnostic>,
+    local: Vec<Diagnostic>,
+    /// What applying the local table to the records found.
+    applied: Vec<Diagnostic>,
     pages: Vec<Diagnostic>,
     discovery: Vec<Diagnostic>,
     theme: Vec<Diagnostic>,
@@ -171,6 +179,7 @@ impl Sources {
             config: None,
             offices: Vec::new(),
             synonyms: Vec::new(),
+            local: None,
             records: Vec::new(),
             free_pages: Vec::new(),
             field_labels: FieldLabels::default(),
@@ -185,6 +194,8 @@ impl Sources {
         sources.read_pages();
         sources.read_theme();
         sources.rediscover(&[], &mut Changes::default());
+        sources.read_local();
+        sources.apply_local();
         sources.field_labels = FieldLabels::of(&sources.records);
         sources
     }
@@ -241,6 +252,8 @@ impl Sources {
             &p.config,
             &p.offices,
             &p.synonyms,
+            &p.local,
+            &p.applied,
             &p.discovery,
             &p.pages,
             &p.theme,
@@ -318,6 +331,12 @@ impl Sources {
             self.read_pages();
             changes.full = true;
         }
+        // The table sets values on records: every page may show one of them.
+        let local = has(|k| matches!(k, SourceKind::Local));
+        if local {
+            self.read_local();
+            changes.full = true;
+        }
         if has(|k| matches!(k, SourceKind::Theme)) {
             self.reload_theme(&mut changes);
         }
@@ -326,8 +345,12 @@ impl Sources {
             .filter(|(_, k)| matches!(k, SourceKind::Records))
             .map(|(p, _)| p)
             .collect();
-        if !records.is_empty() {
-            self.reload_records(&records, &mut changes);
+        let offices = has(|k| matches!(k, SourceKind::Offices));
+        if local || offices || !records.is_empty() {
+            if !records.is_empty() {
+                self.reload_records(&records, &mut changes);
+            }
+            self.apply_local();
             let labels = FieldLabels::of(&self.records);
             // A field's label can change with any record of that field (the most
             // common form wins): then every page that shows the field is out of date.
@@ -379,6 +402,45 @@ impl Sources {
     fn read_offices(&mut self) {
         (self.offices, self.problems.offices) =
             read_optional(&self.root, layout::OFFICES_FILE, decode_offices);
+    }
+
+    /// `content/local.csv` or `content/local.xlsx`; both is an error.
+    fn read_local(&mut self) {
+        let present: Vec<&str> = layout::LOCAL_FILES
+            .iter()
+            .copied()
+            .filter(|f| self.root.join(f).exists())
+            .collect();
+        (self.local, self.problems.local) = match present.as_slice() {
+            [] => (None, Vec::new()),
+            [file] => match read::bytes(&self.root, Path::new(file)) {
+                Ok(bytes) => decode_local(Path::new(file), bytes),
+                Err(problem) => (None, vec![*problem]),
+            },
+            [first, second, ..] => {
+                let both = Diagnostic::error(
+                    *second,
+                    tr!(
+                        "there are two local tables, {first} and {second}",
+                        "có hai bảng thông tin địa phương, {first} và {second}"
+                    ),
+                )
+                .help(tr!("keep one of them", "chỉ giữ một trong hai tệp"));
+                (None, vec![both])
+            }
+        };
+    }
+
+    /// Sets the local table's values on the records as read.
+    fn apply_local(&mut self) {
+        let files = &self.record_files;
+        let texts = |file: &Path| files.get(file).and_then(|f| f.text.as_deref());
+        self.problems.applied = local::apply(
+            &mut self.records,
+            self.local.as_ref(),
+            &self.offices,
+            &texts,
+        );
     }
 
     fn read_synonyms(&mut self) {

@@ -106,6 +106,22 @@ pub fn text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     read_text(&full).map_err(|error| Box::new(read_error(&full, path, error)))
 }
 
+/// The bytes of `path` (relative to `root`), for spreadsheets; the same rule as
+/// [`text`] for files resolving outside the site.
+pub fn bytes(root: &Path, path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let full = root.join(path);
+    if full.exists() && !layout::resolves_inside(root, &full) {
+        return Err(Box::new(leaves_site(path.to_path_buf())));
+    }
+    std::fs::read(&full).map_err(|e| {
+        let reason = e.to_string();
+        Box::new(Diagnostic::error(
+            path,
+            tr!("cannot read: {reason}", "không đọc được: {reason}"),
+        ))
+    })
+}
+
 /// The text to decode and the problems of its characters (see [`characters`]).
 pub fn checked(path: &Path, text: String) -> (String, Vec<Diagnostic>) {
     let problems = characters(path, &text);

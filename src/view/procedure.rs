@@ -78,6 +78,8 @@ pub struct ProcedureView {
     pub repealed: bool,
     /// Only what the portal's list says: the page says the details are not published.
     pub incomplete: bool,
+    /// The local table's note for this procedure.
+    pub local_note: Option<String>,
     pub field: Link,
     pub levels: Vec<Link>,
     pub audience: Vec<Link>,
@@ -245,6 +247,7 @@ impl Views<'_> {
             },
             repealed: record.status == Status::Repealed,
             incomplete: record.incomplete,
+            local_note: record.local_note.clone(),
             field: self.field_link(&record.field),
             levels: record.levels.iter().map(|l| self.level_link(*l)).collect(),
             audience: record
