@@ -332,6 +332,13 @@ fn incomplete_records_are_marked_and_strict_check_refuses_them() {
         "ket-hon.md",
         "---\ncode: \"2.000779\"\ntitle: \"Đăng ký kết hôn\"\nfield: \"Hộ tịch\"\nincomplete: true\n---\n",
     );
+    let config = std::fs::read_to_string(site.root().join("sotay.yaml")).unwrap();
+    site.write(
+        "sotay.yaml",
+        format!(
+            "{config}portal_search: \"https://dichvucong.example.gov.vn/tim?keyword={{code}}\"\n"
+        ),
+    );
     site.build_ok();
     let list = site.page("linh-vuc/ho-tich/index.html");
     assert_eq!(list.texts(".meta .incomplete"), ["Chưa đủ thông tin"]);
@@ -339,6 +346,10 @@ fn incomplete_records_are_marked_and_strict_check_refuses_them() {
     assert!(
         page.text(".before.incomplete")
             .contains("Sổ tay chưa có hồ sơ cần nộp, phí, thời hạn")
+    );
+    assert_eq!(
+        page.attrs(".before.incomplete a[href^='https']", "href"),
+        ["https://dichvucong.example.gov.vn/tim?keyword=2.000779"]
     );
     // Not knowing the channels is not "in person only".
     assert_eq!(page.count(".badge-none"), 0);

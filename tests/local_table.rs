@@ -76,6 +76,16 @@ fn a_table_of_online_levels_makes_exactly_those_badges_and_counts() {
         .find(|t| t.starts_with("Toàn trình"))
         .unwrap();
     assert_eq!(count, format!("Toàn trình ({full})"));
+    for (key, n) in [
+        ("full", full),
+        (
+            "partial",
+            expected.values().filter(|k| *k == "partial").count(),
+        ),
+    ] {
+        let list = site.page(&format!("truc-tuyen/{key}/index.html"));
+        assert_eq!(list.text("p.count"), format!("{n} thủ tục"), "{key}");
+    }
 }
 
 #[test]

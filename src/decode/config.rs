@@ -15,6 +15,7 @@ const FIELDS: &[&str] = &[
     "base_url",
     "organisation",
     "portal_url",
+    "portal_search",
     "theme",
     "output",
     "notice",
@@ -66,6 +67,7 @@ fn fields(d: &mut Decoder, value: &Value) -> Option<Config> {
             .map(|u| u.trim_end_matches('/').to_string()),
         organisation: organisation.unwrap_or_default(),
         portal_url: d.url(map.get("portal_url"), &root.key("portal_url")),
+        portal_search: portal_search(d, map.get("portal_search"), &root.key("portal_search")),
         theme: d
             .text(map.get("theme"), &root.key("theme"))
             .unwrap_or_else(|| "default".into()),
@@ -121,6 +123,27 @@ fn organisation(d: &mut Decoder, value: &Value, path: &FieldPath) -> Option<Orga
         feedback,
         zalo: d.https_url(map.get("zalo"), &path.key("zalo")),
     })
+}
+
+/// An https address with `{code}` where the procedure code goes.
+fn portal_search(d: &mut Decoder, value: Option<&Value>, path: &FieldPath) -> Option<String> {
+    let url = d.https_url(value, path)?;
+    if url.contains("{code}") {
+        return Some(url);
+    }
+    d.error(
+        path,
+        Part::Value,
+        tr!(
+            "the search address has no `{{code}}` for the procedure code",
+            "địa chỉ tra cứu chưa có `{{code}}` để điền mã thủ tục"
+        ),
+        Some(tr!(
+            "write where the code goes, e.g. `…?keyword={{code}}`",
+            "ghi chỗ điền mã, ví dụ `…?keyword={{code}}`"
+        )),
+    );
+    None
 }
 
 /// `offline: true`, or `offline:` with a `budget:` such as "3 MB".

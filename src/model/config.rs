@@ -35,6 +35,9 @@ pub struct Config {
     pub organisation: Organisation,
     /// The national or provincial public service portal.
     pub portal_url: Option<String>,
+    /// The portal's search for one procedure code, with `{code}` in it: where the
+    /// page of an incomplete record sends citizens.
+    pub portal_search: Option<String>,
     pub theme: String,
     pub output: PathBuf,
     /// A line for every page's footer (e.g. that local details are an example).

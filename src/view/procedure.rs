@@ -80,6 +80,8 @@ pub struct ProcedureView {
     pub incomplete: bool,
     /// The local table's note for this procedure.
     pub local_note: Option<String>,
+    /// The portal's search for this code (`portal_search` of sotay.yaml).
+    pub portal_search: Option<String>,
     pub field: Link,
     pub levels: Vec<Link>,
     pub audience: Vec<Link>,
@@ -248,6 +250,12 @@ impl Views<'_> {
             repealed: record.status == Status::Repealed,
             incomplete: record.incomplete,
             local_note: record.local_note.clone(),
+            portal_search: self
+                .site
+                .config
+                .portal_search
+                .as_ref()
+                .map(|url| url.replace("{code}", &query_value(record.code.as_str()))),
             field: self.field_link(&record.field),
             levels: record.levels.iter().map(|l| self.level_link(*l)).collect(),
             audience: record
@@ -413,4 +421,18 @@ fn distinct_vias(channels: &[Channel]) -> Vec<Via> {
         }
     }
     vias
+}
+
+/// `text` as a URL's query value: letters, digits and `.-_~` kept, the rest
+/// percent-encoded.
+fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b".-_~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }

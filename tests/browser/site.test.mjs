@@ -204,3 +204,26 @@ describe("the zip for USB sticks and intranets", () => {
     await page.close();
   });
 });
+
+describe("records imported from the portal's list", () => {
+  test("an incomplete record's page says so plainly, fits a phone and passes axe", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sotay-stub-"));
+    const list = join(repo, "../shared/data/import/toa-an-nhan-dan.xlsx");
+    spawnSync("cp", ["-r", join(repo, "content"), join(repo, "sotay.yaml"), root]);
+    const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
+    const imported = spawnSync(bin, ["--root", root, "import", "list", list], { encoding: "utf8" });
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stdout, /đã tạo 3 hồ sơ chưa đủ thông tin/);
+    const out = buildSite(root);
+    const stubServer = await serve(out, "/so-tay/");
+    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(stubServer.url + "thu-tuc/3-000164-dang-ky-nhan-cac-thong-bao-van-ban-to-tung/index.html");
+    assert.equal(await page.locator(".before h2").innerText(), "Thông tin chi tiết chưa được công bố");
+    assert.match(await page.locator(".before").innerText(), /Tra cứu trên Cổng Dịch vụ công theo mã thủ tục 3\.000164/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.equal(overflow, 0);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.close();
+    await stubServer.close();
+  });
+});
