@@ -54,19 +54,7 @@ pub fn decode_local(path: &Path, bytes: Vec<u8>) -> (Option<LocalTable>, Vec<Dia
         found: Vec::new(),
     };
     if table.legacy_encoding {
-        d.found.push(
-            Diagnostic::warning(
-                path,
-                tr!(
-                    "this file is not UTF-8; it was read as Windows-1258",
-                    "tệp này không phải UTF-8; sotay đã đọc theo bảng mã Windows-1258"
-                ),
-            )
-            .help(tr!(
-                "save the table as \"CSV UTF-8\"",
-                "lưu bảng dạng \"CSV UTF-8\""
-            )),
-        );
+        d.found.push(crate::import::table::legacy_warning(path));
     }
     let rows = rows(&mut d, &table);
     let local = LocalTable {

@@ -137,19 +137,7 @@ pub fn import_list(root: &Path, file: &Path, dry_run: bool) -> Result<ImportRepo
         return Err(errors);
     }
     if table.legacy_encoding {
-        report.warnings.push(
-            Diagnostic::warning(
-                file,
-                tr!(
-                    "this file is not UTF-8; it was read as Windows-1258",
-                    "tệp này không phải UTF-8; sotay đã đọc theo bảng mã Windows-1258"
-                ),
-            )
-            .help(tr!(
-                "check the Vietnamese letters of the new records; save the table as \"CSV UTF-8\" to be sure",
-                "hãy kiểm tra chữ tiếng Việt trong các hồ sơ mới; lưu bảng dạng \"CSV UTF-8\" để chắc chắn"
-            )),
-        );
+        report.warnings.push(table::legacy_warning(file));
     }
 
     let have = existing_codes(root);

@@ -106,6 +106,22 @@ fn parse_csv(path: &Path, bytes: &[u8]) -> Result<Table, ImportError> {
     })
 }
 
+/// The warning for a table read as Windows-1258: its letters are worth a look.
+pub fn legacy_warning(path: &Path) -> crate::diagnostics::Diagnostic {
+    use crate::tr;
+    crate::diagnostics::Diagnostic::warning(
+        path,
+        tr!(
+            "this file is not UTF-8; it was read as Windows-1258",
+            "tệp này không phải UTF-8; sotay đã đọc theo bảng mã Windows-1258"
+        ),
+    )
+    .help(tr!(
+        "check the Vietnamese letters it gave; save the table as \"CSV UTF-8\" to be sure",
+        "hãy kiểm tra chữ tiếng Việt đọc được; lưu bảng dạng \"CSV UTF-8\" để chắc chắn"
+    ))
+}
+
 /// UTF-8 (a byte-order mark dropped), else Windows-1258. Any byte sequence decodes
 /// in Windows-1258, so the caller says which was used.
 fn decode(bytes: &[u8]) -> (String, bool) {
