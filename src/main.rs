@@ -264,6 +264,14 @@ fn import_list(
             listed.title
         ));
     }
+    for (path, listed) in &report.existing {
+        let verb = if vi {
+            "đã có, giữ nguyên"
+        } else {
+            "already there, left as it is"
+        };
+        out.push_str(&format!("{verb}: {} ({})\n", path.display(), listed.code));
+    }
     for (path, code) in &report.not_in_list {
         out.push_str(&if vi {
             format!(

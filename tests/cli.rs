@@ -336,3 +336,30 @@ fn an_io_error_says_the_system_s_reason_once() {
     let (_, stderr) = run(&site, &["build", "--output", "sotay.yaml/public"], 1);
     assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
 }
+
+#[test]
+fn import_list_says_what_it_created_then_what_it_left_alone() {
+    let site = TestSite::new();
+    let list = common::shared_records().join("../import/toa-an-nhan-dan.xlsx");
+    let list = list.to_str().unwrap();
+    let (stdout, _) = run(&site, &["import", "list", list, "--dry-run"], 0);
+    assert!(
+        stdout.contains("sẽ tạo content/procedures/3-000164-dang-ky-nhan-cac-thong-bao-van-ban-to-tung.md (3.000164 Đăng ký nhận các thông báo"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("chưa ghi gì cả\n"), "{stdout}");
+    let (stdout, _) = run(&site, &["import", "list", list], 0);
+    assert!(
+        stdout.contains("đã tạo 3 hồ sơ chưa đủ thông tin"),
+        "{stdout}"
+    );
+    let (stdout, _) = run(&site, &["import", "list", list], 0);
+    assert!(
+        stdout.contains("đã có, giữ nguyên: content/procedures/3-000164-dang-ky-nhan-cac-thong-bao-van-ban-to-tung.md (3.000164)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("đã tạo 0 hồ sơ"), "{stdout}");
+    let (_, stderr) = run(&site, &["check", "--strict"], 1);
+    assert!(stderr.contains("3 hồ sơ chưa đủ thông tin"), "{stderr}");
+    run(&site, &["check"], 0);
+}

@@ -57,6 +57,11 @@ fn snapshot(site: &TestSite) -> Vec<(PathBuf, Vec<u8>)> {
 /// A one-sheet .xlsx with `rows` as text cells: the smallest file spreadsheet
 /// programs and calamine read.
 fn xlsx(site: &TestSite, name: &str, rows: &[&[&str]]) -> PathBuf {
+    xlsx_merged(site, name, rows, &[])
+}
+
+/// The same, with merged cells ("A4:A6").
+fn xlsx_merged(site: &TestSite, name: &str, rows: &[&[&str]], merged: &[&str]) -> PathBuf {
     let mut sheet = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     );
@@ -72,7 +77,15 @@ fn xlsx(site: &TestSite, name: &str, rows: &[&[&str]]) -> PathBuf {
         }
         sheet.push_str("</row>");
     }
-    sheet.push_str("</sheetData></worksheet>");
+    sheet.push_str("</sheetData>");
+    if !merged.is_empty() {
+        sheet.push_str(&format!("<mergeCells count=\"{}\">", merged.len()));
+        for m in merged {
+            sheet.push_str(&format!("<mergeCell ref=\"{m}\"/>"));
+        }
+        sheet.push_str("</mergeCells>");
+    }
+    sheet.push_str("</worksheet>");
     let parts = [
         (
             "[Content_Types].xml",
@@ -249,6 +262,37 @@ fn rows_merge_by_code_and_codes_are_read_as_typed() {
         warnings.contains("Danh sách!A8: `không mã` không phải mã thủ tục"),
         "{warnings}"
     );
+}
+
+#[test]
+fn a_merged_cell_counts_for_every_row_it_covers() {
+    let site = TestSite::new();
+    // Lĩnh vực and Cơ quan ban hành written once for three rows, as lists are laid out.
+    let file = xlsx_merged(
+        &site,
+        "merged.xlsx",
+        &[
+            HEADER,
+            &[
+                "1.000689",
+                "Đăng ký khai sinh",
+                "Bộ Tư pháp",
+                "UBND cấp xã",
+                "Hộ tịch",
+            ],
+            &["1.000894", "Đăng ký kết hôn", "", "UBND cấp xã", ""],
+            &["1.000656", "Đăng ký khai tử", "", "UBND cấp xã", ""],
+        ],
+        &["C2:C4", "E2:E4"],
+    );
+    let report = import(&site, &file);
+    assert_eq!(report.warnings.warnings(), 0, "{}", text(&report.warnings));
+    let fields: Vec<(&str, Option<&str>)> = report
+        .created
+        .iter()
+        .map(|(_, l)| (l.field.as_str(), l.issuer.as_deref()))
+        .collect();
+    assert_eq!(fields, [("Hộ tịch", Some("Bộ Tư pháp")); 3]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::ImportError;
 
@@ -64,11 +64,38 @@ fn parse_sheet(path: &Path, bytes: Vec<u8>) -> Result<Table, ImportError> {
         cells.extend(row.iter().map(cell_text));
         rows.push(cells);
     }
+    // A merged cell (one field for several rows, say) holds its text in its first
+    // cell only: every cell it covers gets that text.
+    if let Sheets::Xlsx(xlsx) = &mut workbook
+        && let Ok(merged) = xlsx.merge_cells_by_sheet_name(&sheet)
+    {
+        for region in merged {
+            spread(&mut rows, region.start, region.end);
+        }
+    }
     Ok(Table {
         sheet: Some(sheet),
         rows,
         legacy_encoding: false,
     })
+}
+
+/// Copies the text of the cell at `start` to every cell up to `end` (inclusive).
+fn spread(rows: &mut [Vec<String>], start: (u32, u32), end: (u32, u32)) {
+    let (top, left) = (start.0 as usize, start.1 as usize);
+    let Some(text) = rows.get(top).and_then(|r| r.get(left)).cloned() else {
+        return;
+    };
+    for row in rows.iter_mut().take(end.0 as usize + 1).skip(top) {
+        if row.len() <= end.1 as usize {
+            row.resize(end.1 as usize + 1, String::new());
+        }
+        for cell in &mut row[left..=end.1 as usize] {
+            if cell.is_empty() {
+                cell.clone_from(&text);
+            }
+        }
+    }
 }
 
 /// A cell as the sheet shows it; a code typed as a number ("1.000689" read as
