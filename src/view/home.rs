@@ -18,6 +18,8 @@ pub struct HomeView {
     pub full_online: usize,
     pub offices: Vec<OfficeView>,
     pub search_url: String,
+    /// schema.org JSON-LD of the publishing organisation, safe inside `<script>`.
+    pub json_ld: String,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -88,6 +90,7 @@ impl Views<'_> {
                     .count(),
                 offices,
                 search_url: urls::list_page(urls::SEARCH, 1),
+                json_ld: super::structured::organisation(self.site.config),
             }),
             in_sitemap: true,
         }

@@ -11,6 +11,7 @@ mod notice;
 mod procedure;
 mod qr;
 mod steps;
+mod structured;
 mod videos;
 
 use std::collections::HashMap;

@@ -82,6 +82,8 @@ pub struct ProcedureView {
     pub local_note: Option<String>,
     /// The portal's search for this code (`portal_search` of sotay.yaml).
     pub portal_search: Option<String>,
+    /// schema.org JSON-LD of the page, safe inside its `<script>`.
+    pub json_ld: String,
     pub field: Link,
     pub levels: Vec<Link>,
     pub audience: Vec<Link>,
@@ -250,6 +252,7 @@ impl Views<'_> {
             repealed: record.status == Status::Repealed,
             incomplete: record.incomplete,
             local_note: record.local_note.clone(),
+            json_ld: String::new(),
             portal_search: self
                 .site
                 .config
@@ -313,6 +316,13 @@ impl Views<'_> {
             sections: Vec::new(),
         };
         view.sections = self.sections(&view);
+        let config = &self.site.config;
+        let canonical = config
+            .base_url
+            .as_deref()
+            .map(|base| urls::canonical(base, &urls::procedure(&record.slug)));
+        view.json_ld =
+            super::structured::procedure(record, &view, &config.organisation.name, canonical);
         view
     }
 
