@@ -125,16 +125,14 @@ pub(super) fn worker_files(
 ) -> Result<(Vec<OutputFile>, OfflineReport), Box<Diagnostic>> {
     let mut paths: Vec<&str> = files.keys().map(|p| &**p).collect();
     paths.sort_unstable();
-    let precache: Vec<&str> = paths
-        .iter()
-        .copied()
-        .filter(|p| role(p) == Role::Precache)
-        .collect();
-    let later: Vec<&str> = paths
-        .iter()
-        .copied()
-        .filter(|p| role(p) == Role::Later)
-        .collect();
+    let (mut precache, mut later) = (Vec::new(), Vec::new());
+    for path in &paths {
+        match role(path) {
+            Role::Precache => precache.push(*path),
+            Role::Later => later.push(*path),
+            Role::Never => {}
+        }
+    }
 
     let sizes: Vec<u64> = precache.par_iter().map(|p| gzipped(&files[*p])).collect();
     let precache_bytes = sizes.iter().sum();

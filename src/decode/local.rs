@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Text};
-use crate::import::{Table, cell_ref, normalise_code};
+use crate::import::{Table, cell_ref, clean, normalise_code};
 use crate::model::keyword::Keyword;
 use crate::model::local::{Cell, LocalRow, LocalTable};
 use crate::model::record::{Code, OnlineLevel, StatusKind};
@@ -86,10 +86,7 @@ fn rows(d: &mut Problems, table: &Table) -> Vec<LocalRow> {
         .take(HEADER_SEARCH)
         .enumerate()
         .find_map(|(i, cells)| {
-            let folded: Vec<String> = cells
-                .iter()
-                .map(|c| fold(c.split_whitespace().collect::<Vec<_>>().join(" ").as_str()))
-                .collect();
+            let folded: Vec<String> = cells.iter().map(|c| fold(&clean(c))).collect();
             let find = |names: &[&str]| folded.iter().position(|c| names.contains(&c.as_str()));
             let code = find(CODE)?;
             Some((
@@ -176,7 +173,7 @@ fn rows(d: &mut Problems, table: &Table) -> Vec<LocalRow> {
             }),
             status: cell(status).and_then(|(t, c)| status_kind(d, row, c, &t)),
             note: cell(note).map(|(t, c)| Cell {
-                value: t.split_whitespace().collect::<Vec<_>>().join(" "),
+                value: clean(&t),
                 column: c,
             }),
         });

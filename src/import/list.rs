@@ -206,7 +206,7 @@ fn header(table: &Table) -> Option<(usize, [Option<usize>; 5])> {
 }
 
 /// A cell's text on one line: lines joined, spaces collapsed.
-fn clean(cell: &str) -> String {
+pub fn clean(cell: &str) -> String {
     cell.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

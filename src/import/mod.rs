@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, PROCEDURES_DIR};
 use crate::text::slugify;
 use crate::tr;
-pub use list::{Listed, cell_ref, normalise_code};
+pub use list::{Listed, cell_ref, clean, normalise_code};
 use list::{Problem, ProblemKind};
 pub use table::{Table, column_name};
 

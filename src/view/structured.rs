@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::procedure::ProcedureView;
 use crate::model::config::Config;
+use crate::model::keyword::Keyword;
 use crate::model::record::{Channel, FeeKind, Record, TimeUnit, Via};
 
 /// The JSON-LD of a procedure page, safe inside `<script type="application/ld+json">`.
@@ -144,10 +145,7 @@ fn offer(channel: &Channel, via: &str, shown: &str) -> Value {
         };
         if let Some(price) = price {
             offer.insert("price".into(), json!(price));
-            let currency = fee.currency.map_or("VND", |c| match c {
-                crate::model::record::Currency::Usd => "USD",
-                crate::model::record::Currency::Vnd => "VND",
-            });
+            let currency = fee.currency.map_or("VND", |c| c.key());
             offer.insert("priceCurrency".into(), json!(currency));
         }
     }
