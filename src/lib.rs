@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod import;
 pub mod layout;
 pub mod model;
+pub mod open_data;
 pub(crate) mod output;
 pub mod preview;
 pub(crate) mod render;

@@ -17,11 +17,15 @@ pub const PAGES: &str = "trang";
 pub const SEARCH: &str = "search";
 /// What the service worker shows for a page not stored (`offline:` in sotay.yaml).
 pub const OFFLINE: &str = "ngoai-tuyen";
+/// Open data: the catalogue as JSON and CSV, and the page describing them.
+pub const DATA: &str = "data";
+/// Counts of the catalogue, drawn as charts.
+pub const STATISTICS: &str = "thong-ke";
 /// Every folder at the site's root: a 404 page served at any depth finds the root
 /// as the part of the address before the first of them.
-pub const SECTIONS: [&str; 12] = [
+pub const SECTIONS: [&str; 14] = [
     PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, OFFICES, AZ, CODES, PAGES, SEARCH,
-    OFFLINE,
+    OFFLINE, DATA, STATISTICS,
 ];
 
 /// The page's address on the published site: `https://…/thu-tuc/x/`.
@@ -90,6 +94,22 @@ pub fn tel(phone: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect()
+}
+
+/// The open data of one procedure, beside its page.
+pub fn procedure_data(slug: &str) -> String {
+    format!("{PROCEDURES}/{slug}/index.json")
+}
+
+/// The open data beside a procedure page at `page` (`thu-tuc/x/index.html`).
+pub fn data_beside(page: &str) -> String {
+    let folder = page.strip_suffix("index.html").unwrap_or(page);
+    format!("{folder}index.json")
+}
+
+/// A file of the open data (`data/procedures.json`).
+pub fn data_file(name: &str) -> String {
+    format!("{DATA}/{name}")
 }
 
 pub fn procedure(slug: &str) -> String {

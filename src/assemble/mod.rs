@@ -31,6 +31,7 @@ pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::record::Code;
 use crate::model::site::Site;
+use crate::open_data::{self, DataRecord};
 use crate::render::Renderer;
 use crate::search;
 use crate::sources::{Changes, SEARCH_SCRIPT, Sources};
@@ -70,6 +71,8 @@ pub struct Assembly {
     renderer: Renderer,
     /// List lines by record file.
     items: HashMap<PathBuf, Arc<ProcedureItem>>,
+    /// Open data by record file.
+    data: HashMap<PathBuf, Arc<DataRecord>>,
     /// Every page but the procedures', as planned, to see which changed.
     others: HashMap<String, Page>,
     statics: Vec<String>,
@@ -223,6 +226,12 @@ fn full(
         strings,
     };
     let items = views.items();
+    let data: Vec<Arc<DataRecord>> = site
+        .records
+        .par_iter()
+        .zip(&items)
+        .map(|(record, item)| Arc::new(open_data::of(&site, strings, record, item)))
+        .collect();
     let by_code = view::by_code(site.records);
     let procedures: Vec<Page> = site
         .records
@@ -246,6 +255,7 @@ fn full(
     let index_paths = index.files.iter().map(|f| f.path.clone()).collect();
     let index_version = index.manifest.version.clone();
     update.insert_all(index.files);
+    update.insert_all(data_files(&site, strings, &data, &others));
     clock.lap("render and index");
 
     let statics = static_files(theme);
@@ -278,6 +288,12 @@ fn full(
             .iter()
             .map(|r| r.file.clone())
             .zip(items)
+            .collect(),
+        data: site
+            .records
+            .iter()
+            .map(|r| r.file.clone())
+            .zip(data)
             .collect(),
         others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
         statics: static_paths,
@@ -384,6 +400,12 @@ impl Assembly {
         self.index_version = index.manifest.version.clone();
         files.insert_all(index.files);
         files.insert(page);
+        let data: Vec<Arc<DataRecord>> = site
+            .records
+            .iter()
+            .map(|r| self.data[&r.file].clone())
+            .collect();
+        files.insert_all(open_data::catalogue_files(&site, strings, &data));
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
         self.index_stale = false;
@@ -423,6 +445,12 @@ impl Assembly {
             .par_iter()
             .filter(|r| changes.records.contains_key(&r.file))
             .map(|r| (r.file.clone(), Arc::new(views.item(r))))
+            .collect();
+        let fresh_data: Vec<(&crate::model::record::Record, Arc<DataRecord>)> = site
+            .records
+            .iter()
+            .filter_map(|r| Some((r, fresh.get(&r.file)?)))
+            .map(|(r, item)| (r, Arc::new(open_data::of(&site, strings, r, item))))
             .collect();
         let item_list: Vec<Arc<ProcedureItem>> = site
             .records
@@ -477,7 +505,12 @@ impl Assembly {
         for old in changes.records.values().flatten() {
             files.remove(&old.page);
             files.remove(&urls::notice_beside(&old.page));
+            files.remove(&urls::data_beside(&old.page));
         }
+        for (record, data) in &fresh_data {
+            files.insert(open_data::procedure_file(&record.slug, data));
+        }
+        files.insert_all(statistics_csv(&others));
         let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
         for path in self.others.keys() {
             if !planned.contains(path.as_str()) {
@@ -531,6 +564,11 @@ impl Assembly {
             self.items.remove(file);
         }
         self.items.extend(fresh);
+        for file in changes.records.keys() {
+            self.data.remove(file);
+        }
+        self.data
+            .extend(fresh_data.into_iter().map(|(r, d)| (r.file.clone(), d)));
         self.pages = site.records.len() + others.len() + 1;
         self.others = others.into_iter().map(|p| (p.path.clone(), p)).collect();
         if let Some(renderer) = renderer {
@@ -552,6 +590,35 @@ impl Assembly {
             timings: clock.laps().to_vec(),
         })
     }
+}
+
+/// The open data: the catalogue, one file per procedure, the statistics as CSV.
+fn data_files(
+    site: &Site,
+    strings: &Strings,
+    data: &[Arc<DataRecord>],
+    others: &[Page],
+) -> Vec<OutputFile> {
+    let mut files = open_data::catalogue_files(site, strings, data);
+    files.extend(
+        site.records
+            .iter()
+            .zip(data)
+            .map(|(record, data)| open_data::procedure_file(&record.slug, data)),
+    );
+    files.extend(statistics_csv(others));
+    files
+}
+
+/// The statistics page's numbers as CSV, beside it.
+fn statistics_csv(others: &[Page]) -> Option<OutputFile> {
+    others.iter().find_map(|page| match &page.data {
+        view::PageData::Statistics(stats) => Some(OutputFile {
+            path: view::statistics::csv_path(),
+            bytes: stats.csv.clone().into_bytes(),
+        }),
+        _ => None,
+    })
 }
 
 /// A file of the site being assembled, relative to the output folder.

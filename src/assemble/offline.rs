@@ -204,8 +204,10 @@ enum Role {
 
 fn role(path: &str) -> Role {
     let printed = path.contains("/niem-yet/") || path.contains("/niem-yet-a3/");
+    // Open data is for other programs, and its page links to files of megabytes.
+    let data = path.ends_with(".json") || path.ends_with(".csv") || path.starts_with("data/");
     let never = ["404.html", "robots.txt", "sitemap.xml", WORKER, ALL_LIST];
-    if printed || never.contains(&path) {
+    if printed || data || never.contains(&path) {
         return Role::Never;
     }
     match path.split_once('/') {
@@ -367,6 +369,8 @@ mod tests {
         assert_eq!(role("a-z/index.html"), Role::Later);
         assert_eq!(role("bieu-mau/to-khai.docx"), Role::Later);
         assert_eq!(role("thu-tuc/x/niem-yet/index.html"), Role::Never);
+        assert_eq!(role("thu-tuc/x/index.json"), Role::Never);
+        assert_eq!(role("data/index.html"), Role::Never);
         assert_eq!(role("linh-vuc/ho-tich/niem-yet-a3/index.html"), Role::Never);
         assert_eq!(role("sw.js"), Role::Never);
         assert_eq!(role("ngoai-tuyen/tat-ca.json"), Role::Never);

@@ -85,6 +85,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/offline.html"),
     ),
     (
+        "templates/open-data.html",
+        include_bytes!("../../themes/default/templates/open-data.html"),
+    ),
+    (
         "templates/page.html",
         include_bytes!("../../themes/default/templates/page.html"),
     ),
@@ -99,6 +103,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "templates/search.html",
         include_bytes!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "templates/statistics.html",
+        include_bytes!("../../themes/default/templates/statistics.html"),
     ),
     (
         "templates/videos.html",

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::procedure::OfficeView;
 use super::qr;
+use super::statistics;
 use super::{Link, Page, PageData, ProcedureItem, Views};
 use crate::model::keyword::Keyword;
 use crate::model::office::Office;
@@ -18,6 +19,9 @@ use crate::text::collate::index_letter;
 use crate::urls::{self, Paper};
 
 pub const PAGE_SIZE: usize = 100;
+
+/// Which band of a statistics chart a record falls in.
+type Band<'a> = dyn Fn(&Record) -> &'static str + 'a;
 
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Group {
@@ -146,6 +150,27 @@ impl Views<'_> {
         for (key, (_, members)) in &online {
             let name = self.strings.get(&format!("online.{key}")).to_string();
             listings.push(self.listing(urls::ONLINE, key, name, "list.online", members.clone()));
+        }
+        // The statistics page's bars link to these.
+        let s = self.strings;
+        let bands: [(&str, &str, &Band); 3] = [
+            ("phi", "fee", &|r| statistics::fee_band(r, s)),
+            ("thoi-han", "time", &statistics::time_band),
+            ("bieu-mau", "form", &statistics::form_band),
+        ];
+        for (chart, strings_key, band) in bands {
+            for (key, (_, members)) in group_by(records, &order, |r| vec![band(r).to_string()]) {
+                let name = s.get(&format!("stats.{strings_key}.{key}")).to_string();
+                listings.push(Listing {
+                    dir: statistics::band_dir(chart, &key),
+                    heading: name,
+                    kind: Some(s.get(&format!("stats.{strings_key}_kind")).into()),
+                    members,
+                    by_letter: false,
+                    posters: false,
+                    office: None,
+                });
+            }
         }
         let agencies = group_by(records, &order, |r| r.agency.iter().cloned().collect());
         for (slug, (name, members)) in &agencies {

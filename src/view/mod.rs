@@ -2,7 +2,7 @@
 //! before anything is rendered. Templates receive these views as they are.
 
 pub(crate) mod checklist;
-mod fees;
+pub(crate) mod fees;
 pub mod format;
 mod home;
 mod lists;
@@ -10,6 +10,7 @@ pub mod markdown;
 mod notice;
 mod procedure;
 mod qr;
+pub mod statistics;
 mod steps;
 mod structured;
 mod videos;
@@ -45,6 +46,15 @@ pub struct Badge {
     pub long: String,
 }
 
+/// The page of `data/`: what each open data file holds.
+#[derive(Debug, PartialEq, Serialize)]
+pub struct OpenDataView {
+    pub count: usize,
+    pub format: u32,
+    /// With `base_url`: where the files are on the published site.
+    pub base: Option<String>,
+}
+
 #[derive(Debug, PartialEq, Serialize)]
 pub struct FreeView {
     pub title: String,
@@ -62,6 +72,8 @@ pub enum PageData {
     Terms(lists::TermsView),
     Free(FreeView),
     Search(home::SearchView),
+    Statistics(Box<statistics::StatisticsView>),
+    OpenData(OpenDataView),
     NotFound,
     /// Shown offline in place of a page not stored; the template holds its text.
     Offline,
@@ -251,6 +263,23 @@ pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>])
             in_sitemap: true,
         });
     }
+    pages.push(views.statistics());
+    pages.push(Page {
+        path: urls::list_page(urls::DATA, 1),
+        template: "open-data.html",
+        title: strings.get("data.title").into(),
+        breadcrumbs: vec![views.home_crumb()],
+        data: PageData::OpenData(OpenDataView {
+            count: site.records.len(),
+            format: crate::open_data::FORMAT,
+            base: site
+                .config
+                .base_url
+                .as_ref()
+                .map(|b| format!("{}/", b.trim_end_matches('/'))),
+        }),
+        in_sitemap: true,
+    });
     if site.config.offline.is_some() {
         pages.push(Page {
             path: urls::offline_page(),

@@ -122,6 +122,9 @@ describe("accessibility (axe-core)", () => {
     "office page": "noi-nop/mot-cua-phuong/index.html",
     "field poster (A4)": "linh-vuc/ho-tich/niem-yet/index.html",
     "office poster (A3)": "noi-nop/cong-an-phuong/niem-yet-a3/index.html",
+    statistics: "thong-ke/index.html",
+    "open data": "data/index.html",
+    "statistics band list": "thong-ke/phi/mien-phi/index.html",
   };
   for (const [name, path] of Object.entries(pages)) {
     test(`${name} has no violations`, async () => {
@@ -225,5 +228,48 @@ describe("records imported from the portal's list", () => {
     assert.deepEqual(await axeViolations(page), []);
     await page.close();
     await stubServer.close();
+  });
+});
+
+describe("statistics and open data", () => {
+  test("the charts fit a phone, name themselves, and a bar leads to its procedures", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(server.url + "index.html");
+    await follow(page, "Thống kê: trực tuyến, phí, thời hạn");
+    assert.equal(await page.locator("h1").innerText(), "Thống kê thủ tục");
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
+    const charts = page.locator("svg.chart");
+    assert.equal(await charts.count(), 4);
+    for (let i = 0; i < 4; i++) {
+      const title = await charts.nth(i).locator(":scope > title").textContent();
+      assert.ok(title.length > 5, title);
+    }
+    // The bar of the partly online procedures, and the list it opens.
+    const bar = page.locator("section[aria-labelledby='truc-tuyen'] svg a").filter({ hasText: "Một phần" });
+    const count = Number(await bar.locator("text.count").textContent());
+    assert.ok(count > 0);
+    await Promise.all([page.waitForLoadState("load"), bar.locator("rect").click()]);
+    assert.equal(await page.locator("h1").innerText(), "Mức độ trực tuyến: Một phần");
+    assert.match(await page.locator("p.count").innerText(), new RegExp(`^${count} thủ tục`));
+    // Printed, the charts stay whole: no chart is cut between two sheets.
+    await page.goBack();
+    await page.emulateMedia({ media: "print" });
+    const fill = await page.locator("svg.chart rect").first().evaluate((r) => getComputedStyle(r).fill);
+    assert.equal(fill, "rgb(0, 0, 0)");
+    await page.close();
+  });
+
+  test("the open data page's files download and parse", async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url + "index.html");
+    await follow(page, "Dữ liệu mở (JSON, CSV)");
+    const json = await page.evaluate(async () => (await fetch("procedures.json")).json());
+    assert.equal(json.format, 1);
+    assert.equal(json.procedures.length, json.count);
+    const khaiSinh = json.procedures.find((p) => p.code === "1.001695");
+    assert.ok(khaiSinh.documents.length > 5);
+    const csv = await page.evaluate(async () => new Uint8Array(await (await fetch("procedures.csv")).arrayBuffer()));
+    assert.deepEqual([...Object.values(csv).slice(0, 3)], [0xef, 0xbb, 0xbf]);
+    await page.close();
   });
 });

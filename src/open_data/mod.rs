@@ -1,0 +1,138 @@
+//! Open data: the catalogue as files other agencies, journalists and tools can read
+//! (`data/procedures.json` with its schema, `data/procedures.csv`) and one JSON file
+//! beside each procedure page. Built from the same list lines as the pages, so a fee
+//! or a time reads the same everywhere.
+
+mod record;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use record::{
+    DataChannel, DataDocument, DataForm, DataLaw, DataOffice, DataRecord, DataResult, FORMAT,
+    fee_range, number, of,
+};
+
+use crate::assemble::OutputFile;
+use crate::model::site::Site;
+use crate::theme::strings::Strings;
+use crate::urls;
+
+/// The JSON Schema of both kinds of data file.
+pub const SCHEMA: &str = include_str!("schema.json");
+
+#[derive(Serialize)]
+struct Catalogue<'a> {
+    format: u32,
+    title: &'a str,
+    publisher: &'a str,
+    count: usize,
+    procedures: &'a [Arc<DataRecord>],
+}
+
+#[derive(Serialize)]
+struct One<'a> {
+    format: u32,
+    procedure: &'a DataRecord,
+}
+
+/// The JSON file beside a procedure's page.
+pub fn procedure_file(slug: &str, data: &DataRecord) -> OutputFile {
+    let one = One {
+        format: FORMAT,
+        procedure: data,
+    };
+    OutputFile {
+        path: urls::procedure_data(slug),
+        bytes: json(&one),
+    }
+}
+
+/// `data/procedures.json`, `data/schema.json` and `data/procedures.csv`, records in
+/// the order of `data` (by file, as the site's records are).
+pub fn catalogue_files(
+    site: &Site,
+    strings: &Strings,
+    data: &[Arc<DataRecord>],
+) -> Vec<OutputFile> {
+    let catalogue = Catalogue {
+        format: FORMAT,
+        title: &site.config.title,
+        publisher: &site.config.organisation.name,
+        count: data.len(),
+        procedures: data,
+    };
+    vec![
+        OutputFile {
+            path: urls::data_file("procedures.json"),
+            bytes: json(&catalogue),
+        },
+        OutputFile {
+            path: urls::data_file("schema.json"),
+            bytes: SCHEMA.as_bytes().to_vec(),
+        },
+        OutputFile {
+            path: urls::data_file("procedures.csv"),
+            bytes: csv(strings, data),
+        },
+    ]
+}
+
+fn json(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("data records serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The CSV columns, as a spreadsheet shows them.
+pub const CSV_HEADER: [&str; 12] = [
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Cấp thực hiện",
+    "Cơ quan thực hiện",
+    "Mức độ trực tuyến",
+    "Phí, lệ phí",
+    "Thời hạn giải quyết",
+    "Phí thấp nhất",
+    "Phí cao nhất",
+    "Đơn vị tiền",
+    "Địa chỉ trang",
+];
+
+/// One row per procedure. UTF-8 with a byte order mark: without it Excel reads
+/// the file in the machine's code page and mangles every diacritic.
+fn csv(strings: &Strings, data: &[Arc<DataRecord>]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = ::csv::Writer::from_writer(&mut out);
+        writer.write_record(CSV_HEADER).expect("writes to memory");
+        for d in data {
+            let levels: Vec<String> = d
+                .levels
+                .iter()
+                .map(|l| strings.get(&format!("level.{l}")).to_string())
+                .collect();
+            let amount = |a: Option<f64>| a.map(|a| a.to_string()).unwrap_or_default();
+            writer
+                .write_record([
+                    d.code.as_str(),
+                    &d.title,
+                    &d.field,
+                    &levels.join("; "),
+                    d.agency.as_deref().unwrap_or(""),
+                    strings.get(&format!("online.{}", d.online_level)),
+                    &d.fee_shown,
+                    &d.time_shown,
+                    &amount(d.fee_min),
+                    &amount(d.fee_max),
+                    d.fee_currency.as_deref().unwrap_or(""),
+                    &d.url,
+                ])
+                .expect("writes to memory");
+        }
+        writer.flush().expect("writes to memory");
+    }
+    out
+}
