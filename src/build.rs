@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::assemble::{OfflineReport, Stopwatch, assemble};
-use crate::diagnostics::{Diagnostics, Language};
+use crate::changes::{Entry, History};
+use crate::diagnostics::{Diagnostic, Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
 use crate::sources::Sources;
+use crate::tr;
 
 #[derive(Debug, Default)]
 pub struct BuildOptions {
@@ -16,6 +18,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Also write the whole site as one zip here.
     pub zip: Option<PathBuf>,
+    /// Tell what changed since this git revision, instead of since the last build
+    /// (`sotay changes --since`).
+    pub since: Option<String>,
 }
 
 #[derive(Debug)]
@@ -29,6 +34,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// What the offline copy costs, when the site has one.
     pub offline: Option<OfflineReport>,
+    /// The changes this build found, newest log entries first.
+    pub changes: Vec<Entry>,
 }
 
 /// Why nothing was written: every problem, in the handbook's language.
@@ -74,12 +81,38 @@ pub fn check(root: &Path) -> CheckReport {
 /// Builds the site at `root`. On any error the previous output is left untouched.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Stopwatch::start();
-    let sources = Sources::load(root);
+    let mut sources = Sources::load(root);
     let language = sources.language();
     let fail = |diagnostics| BuildFailure {
         diagnostics,
         language,
     };
+    // What changed is told against the folder written to, or the revision asked for.
+    if let (Some(output), Some(_)) = (&options.output, sources.config()) {
+        *sources.history_mut() = History::read(output);
+    }
+    if let Some(revision) = &options.since {
+        match crate::changes::git::procedures_at(root, revision) {
+            Ok(procedures) => sources.history_mut().compare_with(procedures),
+            Err(problem) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(
+                    Diagnostic::error(
+                        revision.as_str(),
+                        tr!(
+                            "cannot read the handbook at this revision: {problem}",
+                            "không đọc được sổ tay ở phiên bản này: {problem}"
+                        ),
+                    )
+                    .help(tr!(
+                        "give a commit, tag or branch of the handbook's git repository, e.g. `--since HEAD~1`",
+                        "ghi một commit, tag hoặc nhánh của kho git chứa sổ tay, ví dụ `--since HEAD~1`"
+                    )),
+                );
+                return Err(fail(diagnostics));
+            }
+        }
+    }
     let (assembly, mut diagnostics) = assemble(&sources, &mut clock);
     let Some(config) = sources.config() else {
         return Err(fail(diagnostics));
@@ -135,5 +168,6 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         language,
         timings: clock.laps().to_vec(),
         offline: assembly.offline().cloned(),
+        changes: assembly.fresh_changes().to_vec(),
     })
 }

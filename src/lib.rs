@@ -15,6 +15,7 @@
 
 pub mod assemble;
 pub mod build;
+pub mod changes;
 pub(crate) mod check;
 pub(crate) mod decode;
 pub mod diagnostics;

@@ -42,6 +42,17 @@ enum Command {
         #[arg(long)]
         zip: Option<PathBuf>,
     },
+    /// Build the handbook, telling what changed for citizens since a git revision
+    /// (a tag of the last publication, say) instead of since the last build; prints
+    /// the changes and records them on the changes page and in its feed.
+    Changes {
+        /// A commit, tag or branch, e.g. `v2026-11` or `HEAD~3`.
+        #[arg(long)]
+        since: String,
+        /// Write here instead of the `output` set in sotay.yaml.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Preview the handbook: build it into memory, serve it, rebuild and reload on save.
     Serve {
         #[arg(long, default_value_t = 1111)]
@@ -176,7 +187,10 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             }
             said
         }
-        Command::Build { output, zip } => build(&cli.root, output.clone(), zip.clone()),
+        Command::Build { output, zip } => build(&cli.root, output.clone(), zip.clone(), None),
+        Command::Changes { since, output } => {
+            build(&cli.root, output.clone(), None, Some(since.clone()))
+        }
         Command::Serve {
             port,
             bind,
@@ -320,10 +334,54 @@ fn offline_line(offline: &sotay::assemble::OfflineReport, language: Language) ->
     }
 }
 
-fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) -> Said {
+/// How many procedures changed for citizens, and where that is told.
+fn changes_line(count: usize, language: Language) -> String {
+    match language {
+        Language::Vi if count == 0 => "thay đổi: không có thay đổi nào với người dân\n".into(),
+        Language::Vi => {
+            format!("thay đổi: {count} thủ tục, ghi ở thay-doi/ và thay-doi/atom.xml\n")
+        }
+        Language::En if count == 0 => "changes: nothing changed for citizens\n".into(),
+        Language::En => {
+            format!("changes: {count} procedures, told in thay-doi/ and thay-doi/atom.xml\n")
+        }
+    }
+}
+
+/// Each change on its lines, as the changes page words it.
+fn changes_list(changes: &[sotay::changes::Entry], language: Language) -> String {
+    let mut out = String::new();
+    for entry in changes {
+        let kind = match (language, entry.kind.as_str()) {
+            (Language::Vi, "new") => "thủ tục mới",
+            (Language::Vi, "removed") => "không còn trong sổ tay",
+            (Language::Vi, _) => "thay đổi",
+            (Language::En, "new") => "new procedure",
+            (Language::En, "removed") => "no longer in the handbook",
+            (Language::En, _) => "changed",
+        };
+        out.push_str(&format!("{} ({}): {kind}\n", entry.title, entry.code));
+        if let Some(note) = &entry.note {
+            out.push_str(&format!("  {note}\n"));
+        }
+        for item in &entry.items {
+            out.push_str(&format!("  - {item}\n"));
+        }
+    }
+    out
+}
+
+fn build(
+    root: &std::path::Path,
+    output: Option<PathBuf>,
+    zip: Option<PathBuf>,
+    since: Option<String>,
+) -> Said {
+    let listed = since.is_some();
     let options = sotay::build::BuildOptions {
         output,
         zip: zip.clone(),
+        since,
     };
     match sotay::build::build(root, &options) {
         Ok(report) => {
@@ -347,6 +405,12 @@ fn build(root: &std::path::Path, output: Option<PathBuf>, zip: Option<PathBuf>) 
             ));
             if let Some(offline) = &report.offline {
                 said.err.push_str(&offline_line(offline, report.language));
+            }
+            said.err
+                .push_str(&changes_line(report.changes.len(), report.language));
+            if listed {
+                said.out
+                    .push_str(&changes_list(&report.changes, report.language));
             }
             if let Some(zip) = zip {
                 let size = std::fs::metadata(&zip).map_or(0, |m| m.len());

@@ -21,11 +21,13 @@ pub const OFFLINE: &str = "ngoai-tuyen";
 pub const DATA: &str = "data";
 /// Counts of the catalogue, drawn as charts.
 pub const STATISTICS: &str = "thong-ke";
+/// What changed for citizens, and its feed.
+pub const CHANGES: &str = "thay-doi";
 /// Every folder at the site's root: a 404 page served at any depth finds the root
 /// as the part of the address before the first of them.
-pub const SECTIONS: [&str; 14] = [
+pub const SECTIONS: [&str; 15] = [
     PROCEDURES, FIELDS, LEVELS, AUDIENCES, ONLINE, AGENCIES, OFFICES, AZ, CODES, PAGES, SEARCH,
-    OFFLINE, DATA, STATISTICS,
+    OFFLINE, DATA, STATISTICS, CHANGES,
 ];
 
 /// The page's address on the published site: `https://…/thu-tuc/x/`.

@@ -112,12 +112,19 @@ fn record_edits_render_what_a_full_build_renders() {
     let dir = example();
     let root = dir.path();
     let edit = Edit { root };
+    // A published build: the preview tells the edits since as changes.
+    sotay::build::build(root, &Default::default()).expect("the example builds");
     let mut session = open(root);
     assert_same(&mut session, &[], "first build");
 
     edit.replace(TACH_HO, "10,000 Việt Nam Đồng", "12,000 Việt Nam Đồng");
     let path = edit.replace(TACH_HO, "amount: 10000", "amount: 12000");
     let changed = assert_same(&mut session, &[path], "fee");
+    let told = String::from_utf8(served(&session)["thay-doi/index.html"].clone()).unwrap();
+    assert!(
+        told.contains("5.000 – 10.000 đồng → 5.000 – 12.000 đồng"),
+        "{told}"
+    );
     assert!(
         changed.contains(&"thu-tuc/1-010038-tach-ho/index.html".to_string()),
         "{changed:?}"

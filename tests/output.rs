@@ -317,6 +317,7 @@ fn the_zip_goes_into_a_new_folder_and_a_failure_names_the_zip() {
     let options = sotay::build::BuildOptions {
         output: Some(elsewhere.path().join("public")),
         zip: Some(blocked.clone()),
+        ..Default::default()
     };
     let failure = sotay::build::build(site.root(), &options).unwrap_err();
     let out = sotay::diagnostics::render(

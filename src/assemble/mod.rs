@@ -28,8 +28,9 @@ use rayon::prelude::*;
 pub use files::Files;
 pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 
+use crate::changes::{self, ChangeLog};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::record::Code;
+use crate::model::record::{Code, Date};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
 use crate::render::Renderer;
@@ -82,6 +83,8 @@ pub struct Assembly {
     index_version: String,
     /// What the offline copy costs, when the site has one.
     offline: Option<OfflineReport>,
+    /// What changed for citizens, with this assembly's findings first.
+    changes: ChangeLog,
     /// The search index and page are older than the pages.
     index_stale: bool,
     /// The search page failed to render since the last change: wait for the next one.
@@ -221,24 +224,26 @@ fn full(
     old: Option<&Files>,
     clock: &mut Stopwatch,
 ) -> Result<(Assembly, Built), Diagnostics> {
-    let views = Views {
-        site: &site,
-        strings,
-    };
-    let items = views.items();
+    let items = Views::new(&site, strings).items();
     let data: Vec<Arc<DataRecord>> = site
         .records
         .par_iter()
         .zip(&items)
         .map(|(record, item)| Arc::new(open_data::of(&site, strings, record, item)))
         .collect();
+    let log = sources.history().updated(&data, Date::today(), strings);
+    let views = Views {
+        site: &site,
+        strings,
+        changes: Some(&log),
+    };
     let by_code = view::by_code(site.records);
     let procedures: Vec<Page> = site
         .records
         .par_iter()
         .flat_map_iter(|record| views.procedure_pages(record, &by_code))
         .collect();
-    let others = view::plan_others(&site, strings, &items);
+    let others = view::plan_others(&site, strings, &items, &log);
     let renderer = renderer(theme, &views)?;
     clock.lap("plan");
 
@@ -256,6 +261,7 @@ fn full(
     let index_version = index.manifest.version.clone();
     update.insert_all(index.files);
     update.insert_all(data_files(&site, strings, &data, &others));
+    update.insert_all(change_files(&log, &site, strings));
     clock.lap("render and index");
 
     let statics = static_files(theme);
@@ -301,6 +307,7 @@ fn full(
         index: index_paths,
         index_version,
         offline: None,
+        changes: log,
         index_stale: false,
         index_failed: false,
         pages,
@@ -322,6 +329,11 @@ impl Assembly {
     /// What the offline copy costs, when the site has one.
     pub fn offline(&self) -> Option<&OfflineReport> {
         self.offline.as_ref()
+    }
+
+    /// The changes since the last build (or the revision compared with).
+    pub fn fresh_changes(&self) -> &[changes::Entry] {
+        self.changes.fresh()
     }
 
     /// Adds the service worker and its list of every file; an error when the first
@@ -369,10 +381,7 @@ impl Assembly {
             return Ok(None);
         };
         let mut clock = Stopwatch::start();
-        let views = Views {
-            site: &site,
-            strings,
-        };
+        let views = Views::new(&site, strings);
         let items: Vec<Arc<ProcedureItem>> = site
             .records
             .iter()
@@ -428,14 +437,11 @@ impl Assembly {
         changes: &Changes,
         clock: &mut Stopwatch,
     ) -> Result<Built, Diagnostics> {
-        let views = Views {
-            site: &site,
-            strings,
-        };
+        let plain = Views::new(&site, strings);
         let renderer = if changes.templates.is_empty() {
             None
         } else {
-            Some(renderer(theme, &views)?)
+            Some(renderer(theme, &plain)?)
         };
         let templates = affected_templates(theme, &changes.templates);
 
@@ -444,7 +450,7 @@ impl Assembly {
             .records
             .par_iter()
             .filter(|r| changes.records.contains_key(&r.file))
-            .map(|r| (r.file.clone(), Arc::new(views.item(r))))
+            .map(|r| (r.file.clone(), Arc::new(plain.item(r))))
             .collect();
         let fresh_data: Vec<(&crate::model::record::Record, Arc<DataRecord>)> = site
             .records
@@ -462,6 +468,27 @@ impl Assembly {
                     .clone()
             })
             .collect();
+        let fresh_by_file: HashMap<&PathBuf, &Arc<DataRecord>> =
+            fresh_data.iter().map(|(r, d)| (&r.file, d)).collect();
+        let data_list: Vec<Arc<DataRecord>> = site
+            .records
+            .iter()
+            .map(|r| {
+                fresh_by_file
+                    .get(&r.file)
+                    .copied()
+                    .unwrap_or_else(|| &self.data[&r.file])
+                    .clone()
+            })
+            .collect();
+        let log = sources
+            .history()
+            .updated(&data_list, Date::today(), strings);
+        let views = Views {
+            site: &site,
+            strings,
+            changes: Some(&log),
+        };
         clock.lap("items");
 
         // Procedure pages: the changed records and those naming one as related.
@@ -491,7 +518,7 @@ impl Assembly {
         clock.lap("procedures");
 
         // Other pages: all planned, rendered when their data or template changed.
-        let others = view::plan_others(&site, strings, &item_list);
+        let others = view::plan_others(&site, strings, &item_list, &log);
         let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
         let to_render =
             procedures.iter().chain(others.iter().filter(|p| {
@@ -511,6 +538,7 @@ impl Assembly {
             files.insert(open_data::procedure_file(&record.slug, data));
         }
         files.insert_all(statistics_csv(&others));
+        files.insert_all(change_files(&log, &site, strings));
         let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
         for path in self.others.keys() {
             if !planned.contains(path.as_str()) {
@@ -578,6 +606,7 @@ impl Assembly {
             self.statics = statics;
         }
         self.forms = forms;
+        self.changes = log;
         self.index_failed = false;
         if !changes.records.is_empty() || changes.search_script || templates.contains("search.html")
         {
@@ -608,6 +637,20 @@ fn data_files(
     );
     files.extend(statistics_csv(others));
     files
+}
+
+/// The change log the next build carries on, and its feed.
+fn change_files(log: &ChangeLog, site: &Site, strings: &Strings) -> Vec<OutputFile> {
+    vec![
+        OutputFile {
+            path: changes::log_path(),
+            bytes: log.file(),
+        },
+        OutputFile {
+            path: changes::atom::feed_path(),
+            bytes: changes::feed(log, site.config, strings, &Date::today().iso()).into_bytes(),
+        },
+    ]
 }
 
 /// The statistics page's numbers as CSV, beside it.

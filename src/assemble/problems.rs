@@ -143,9 +143,6 @@ pub(super) fn templates_alone(sources: &Sources) -> Diagnostics {
     else {
         return Diagnostics::default();
     };
-    let views = Views {
-        site: &site,
-        strings,
-    };
+    let views = Views::new(&site, strings);
     super::renderer(theme, &views).err().unwrap_or_default()
 }

@@ -49,6 +49,7 @@ const RECORD_FIELDS: &[&str] = &[
     "steps",
     "videos",
     "incomplete",
+    "change_note",
 ];
 
 /// Decodes the text of a record file. `file` is the path shown in diagnostics.
@@ -195,6 +196,7 @@ fn decode_fields(
         updated: d.date(map.get("updated"), &root.key("updated")),
         description: text(d, "description"),
         steps: text(d, "steps"),
+        change_note: text(d, "change_note"),
         videos: super::video::videos(d, map.get("videos"), &root.key("videos")),
         body: body.to_string(),
         body_line,

@@ -447,6 +447,8 @@ pub struct Record {
     /// Only what the portal's list says (`sotay import list`): the page says the
     /// details are not published yet.
     pub incomplete: bool,
+    /// What the change feed says of this record's latest change, in staff's words.
+    pub change_note: Option<String>,
     /// The note of the local table's row (`content/local.csv`), shown on the page.
     pub local_note: Option<String>,
     /// What the record itself says of the fields the local table set.

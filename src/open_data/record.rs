@@ -57,6 +57,8 @@ pub struct DataRecord {
     pub offices: Vec<DataOffice>,
     /// `YYYY-MM-DD`.
     pub updated: Option<String>,
+    /// Staff's words on the latest change, for the change feed.
+    pub change_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -251,5 +253,6 @@ pub fn of(site: &Site, strings: &Strings, record: &Record, item: &ProcedureItem)
             })
             .collect(),
         updated: record.updated.map(|d| d.iso()),
+        change_note: record.change_note.clone(),
     }
 }

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 pub use read::leaves_site;
 
+use crate::changes::History;
 use crate::check::validate;
 use crate::decode::config::decode_config;
 use crate::decode::decode_record;
@@ -55,6 +56,8 @@ pub struct Sources {
     /// Every record file found: its text (kept for positions) and its problems.
     record_files: BTreeMap<PathBuf, RecordFile>,
     problems: Problems,
+    /// What the last build published, in the output folder, to tell what changed.
+    history: History,
 }
 
 struct RecordFile {
@@ -187,6 +190,7 @@ impl Sources {
             strings: None,
             record_files: BTreeMap::new(),
             problems: Problems::default(),
+            history: History::default(),
         };
         sources.read_config();
         sources.read_offices();
@@ -197,7 +201,20 @@ impl Sources {
         sources.read_local();
         sources.apply_local();
         sources.field_labels = FieldLabels::of(&sources.records);
+        if let Some(config) = &sources.config {
+            sources.history = History::read(&root.join(&config.output));
+        }
         sources
+    }
+
+    /// What the last build published.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// For `sotay changes --since`, which compares with a git revision instead.
+    pub fn history_mut(&mut self) -> &mut History {
+        &mut self.history
     }
 
     pub fn root(&self) -> &Path {

@@ -53,6 +53,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/base.html"),
     ),
     (
+        "templates/changes.html",
+        include_bytes!("../../themes/default/templates/changes.html"),
+    ),
+    (
         "templates/checklist-item.html",
         include_bytes!("../../themes/default/templates/checklist-item.html"),
     ),

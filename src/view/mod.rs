@@ -1,6 +1,7 @@
 //! Every page of the handbook and the data it shows, planned from the loaded site
 //! before anything is rendered. Templates receive these views as they are.
 
+mod changes;
 pub(crate) mod checklist;
 pub(crate) mod fees;
 pub mod format;
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use procedure::{ProcedureItem, ProcedureView};
 
+use crate::changes::ChangeLog;
 use crate::model::keyword::Keyword;
 use crate::model::record::{Audience, Code, Level, Record};
 use crate::model::site::Site;
@@ -73,6 +75,7 @@ pub enum PageData {
     Free(FreeView),
     Search(home::SearchView),
     Statistics(Box<statistics::StatisticsView>),
+    Changes(changes::ChangesView),
     OpenData(OpenDataView),
     NotFound,
     /// Shown offline in place of a page not stored; the template holds its text.
@@ -114,6 +117,18 @@ pub struct SiteView {
 pub struct Views<'a> {
     pub site: &'a Site<'a>,
     pub strings: &'a Strings,
+    /// What changed for citizens, when known: pages show each procedure's latest.
+    pub changes: Option<&'a ChangeLog>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site<'a>, strings: &'a Strings) -> Views<'a> {
+        Views {
+            site,
+            strings,
+            changes: None,
+        }
+    }
 }
 
 impl Views<'_> {
@@ -239,9 +254,19 @@ impl Views<'_> {
 
 /// Every page but the procedures' own: home, lists, free pages and 404. They are
 /// few, so a live preview can plan them all and render only those that changed.
-pub fn plan_others(site: &Site, strings: &Strings, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
-    let views = Views { site, strings };
+pub fn plan_others(
+    site: &Site,
+    strings: &Strings,
+    items: &[Arc<ProcedureItem>],
+    changes: &ChangeLog,
+) -> Vec<Page> {
+    let views = Views {
+        site,
+        strings,
+        changes: Some(changes),
+    };
     let mut pages = vec![views.home()];
+    pages.push(views.changes_page(changes));
     pages.extend(views.lists(items));
     for page in site.free_pages {
         pages.push(Page {

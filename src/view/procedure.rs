@@ -117,6 +117,8 @@ pub struct ProcedureView {
     pub extra: yaml_serde::Mapping,
     /// The page's sections, for the in-page contents: label and `#id`.
     pub sections: Vec<Link>,
+    /// What changed last for citizens, and when.
+    pub last_change: Option<super::changes::ShownEntry>,
 }
 
 impl Views<'_> {
@@ -252,6 +254,10 @@ impl Views<'_> {
             repealed: record.status == Status::Repealed,
             incomplete: record.incomplete,
             local_note: record.local_note.clone(),
+            last_change: self
+                .changes
+                .and_then(|log| log.latest(&record.code))
+                .map(|entry| self.shown_entry(entry)),
             json_ld: String::new(),
             portal_search: self
                 .site

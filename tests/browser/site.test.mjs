@@ -125,6 +125,7 @@ describe("accessibility (axe-core)", () => {
     statistics: "thong-ke/index.html",
     "open data": "data/index.html",
     "statistics band list": "thong-ke/phi/mien-phi/index.html",
+    changes: "thay-doi/index.html",
   };
   for (const [name, path] of Object.entries(pages)) {
     test(`${name} has no violations`, async () => {

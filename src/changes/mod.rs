@@ -1,0 +1,247 @@
+//! What changed for citizens between builds: new and removed procedures and, for the
+//! others, each citizen-facing field that changed, in words ("Phí, lệ phí: 8.000
+//! đồng → Miễn phí"). Wording alone (spacing, punctuation) is not announced.
+//!
+//! The last build's open data (`data/procedures.json` in the output folder) is the
+//! manifest compared against, and the log so far (`thay-doi/changes.json`) is carried
+//! from build to build. `sotay changes --since <ref>` compares with the records at a
+//! git revision instead, for a fresh checkout that has no previous output.
+
+pub mod atom;
+mod describe;
+pub mod git;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use atom::feed;
+pub use describe::{describe, wording};
+
+use crate::model::record::Date;
+use crate::open_data::DataRecord;
+use crate::theme::strings::Strings;
+use crate::urls;
+
+/// The layout of `thay-doi/changes.json`.
+pub const FORMAT: u32 = 1;
+
+/// One procedure's change on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Unique within its date: the code, and which change of the day it is after
+    /// the first. The feed's entry id is made of the two.
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub code: String,
+    pub title: String,
+    /// `thu-tuc/x/index.html`; none for a procedure removed.
+    pub page: Option<String>,
+    /// `new`, `removed` or `changed`.
+    pub kind: String,
+    /// The fields that changed, in words.
+    pub items: Vec<String>,
+    /// The record's `change_note:`, when it is new with this change.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Log {
+    format: u32,
+    entries: Vec<Entry>,
+}
+
+/// What the last build published, to compare the records with.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Each procedure as last published, by code (compared by its lower case).
+    baseline: Option<HashMap<String, DataRecord>>,
+    /// Newest first.
+    log: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Catalogue {
+    procedures: Vec<DataRecord>,
+}
+
+impl History {
+    /// The history kept in the output folder of the last build; empty when there is
+    /// none, or when its files are not ones this version reads.
+    pub fn read(output: &Path) -> History {
+        let baseline = std::fs::read(output.join(urls::data_file("procedures.json")))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Catalogue>(&bytes).ok())
+            .map(|c| by_code(c.procedures));
+        let log = std::fs::read(output.join(log_path()))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Log>(&bytes).ok())
+            .filter(|log| log.format == FORMAT)
+            .map(|log| log.entries)
+            .unwrap_or_default();
+        History { baseline, log }
+    }
+
+    /// Compares with `procedures` instead of the last build's (`changes --since`).
+    pub fn compare_with(&mut self, procedures: Vec<DataRecord>) {
+        self.baseline = Some(by_code(procedures));
+    }
+
+    /// The log with today's changes first: nothing new when there is nothing to
+    /// compare with (a first build).
+    pub fn updated(
+        &self,
+        current: &[Arc<DataRecord>],
+        today: Date,
+        strings: &Strings,
+    ) -> ChangeLog {
+        let Some(baseline) = &self.baseline else {
+            return ChangeLog::new(self.log.clone());
+        };
+        let date = today.iso();
+        let mut fresh: Vec<Entry> = Vec::new();
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for now in current {
+            let key = now.code.to_lowercase();
+            seen.insert(key.clone(), ());
+            let (kind, items, note) = match baseline.get(&key) {
+                None => ("new", Vec::new(), now.change_note.clone()),
+                Some(before) => {
+                    let items = describe(before, now, strings);
+                    let note = now
+                        .change_note
+                        .clone()
+                        .filter(|n| before.change_note.as_ref() != Some(n));
+                    if items.is_empty() && note.is_none() {
+                        continue;
+                    }
+                    ("changed", items, note)
+                }
+            };
+            fresh.push(Entry {
+                id: String::new(),
+                date: date.clone(),
+                code: now.code.clone(),
+                title: now.title.clone(),
+                page: Some(page_of(&now.url)),
+                kind: kind.into(),
+                items,
+                note,
+            });
+        }
+        let mut removed: Vec<&DataRecord> = baseline
+            .iter()
+            .filter(|(key, _)| !seen.contains_key(*key))
+            .map(|(_, d)| d)
+            .collect();
+        removed.sort_by(|a, b| a.code.cmp(&b.code));
+        for before in removed {
+            fresh.push(Entry {
+                id: String::new(),
+                date: date.clone(),
+                code: before.code.clone(),
+                title: before.title.clone(),
+                page: None,
+                kind: "removed".into(),
+                items: Vec::new(),
+                note: None,
+            });
+        }
+        // Ids stay unique when a procedure changes twice in a day.
+        for entry in &mut fresh {
+            let earlier = self
+                .log
+                .iter()
+                .filter(|e| e.date == entry.date && e.code == entry.code)
+                .count();
+            entry.id = if earlier == 0 {
+                entry.code.clone()
+            } else {
+                format!("{}/{}", entry.code, earlier + 1)
+            };
+        }
+        let count = fresh.len();
+        fresh.extend(self.log.iter().cloned());
+        let mut log = ChangeLog::new(fresh);
+        log.fresh = count;
+        log
+    }
+}
+
+/// The page a data record's url names, relative to the site's root.
+fn page_of(url: &str) -> String {
+    let at = url.find(&format!("{}/", urls::PROCEDURES)).unwrap_or(0);
+    let page = &url[at..];
+    if page.ends_with('/') {
+        format!("{page}index.html")
+    } else {
+        page.to_string()
+    }
+}
+
+fn by_code(procedures: Vec<DataRecord>) -> HashMap<String, DataRecord> {
+    procedures
+        .into_iter()
+        .map(|d| (d.code.to_lowercase(), d))
+        .collect()
+}
+
+/// Every change so far, newest first, and each procedure's latest.
+#[derive(Debug, Default, PartialEq)]
+pub struct ChangeLog {
+    pub entries: Vec<Entry>,
+    latest: HashMap<String, usize>,
+    /// How many of `entries`, at the head, this build found.
+    fresh: usize,
+}
+
+impl ChangeLog {
+    fn new(entries: Vec<Entry>) -> ChangeLog {
+        let mut latest = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            latest.entry(entry.code.to_lowercase()).or_insert(i);
+        }
+        ChangeLog {
+            entries,
+            latest,
+            fresh: 0,
+        }
+    }
+
+    /// The entries this build found.
+    pub fn fresh(&self) -> &[Entry] {
+        &self.entries[..self.fresh]
+    }
+
+    /// The latest change of the procedure with this code.
+    pub fn latest(&self, code: &str) -> Option<&Entry> {
+        self.latest
+            .get(&code.to_lowercase())
+            .map(|&i| &self.entries[i])
+    }
+
+    /// `thay-doi/changes.json`: what the next build carries on.
+    pub fn file(&self) -> Vec<u8> {
+        let log = LogRef {
+            format: FORMAT,
+            entries: &self.entries,
+        };
+        let mut bytes = serde_json::to_vec(&log).expect("entries serialise");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+#[derive(Serialize)]
+struct LogRef<'a> {
+    format: u32,
+    entries: &'a [Entry],
+}
+
+/// Where the log is kept, in the output folder.
+pub fn log_path() -> String {
+    format!("{}/changes.json", urls::CHANGES)
+}

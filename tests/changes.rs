@@ -1,0 +1,279 @@
+//! What changed: a build after three edits tells exactly those three, field by field,
+//! on the changes page, in its Atom feed and on each page; a wording-only edit is not
+//! told; the log carries on from build to build; `changes --since` compares with git.
+
+mod common;
+
+use std::path::Path;
+
+use common::TestSite;
+use sotay::model::record::Date;
+
+fn example() -> TestSite {
+    TestSite {
+        dir: common::example(),
+    }
+}
+
+fn edit(site: &TestSite, record: &str, from: &str, to: &str) {
+    let path = site.root().join("content/procedures").join(record);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{record} has {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+const TACH_HO: &str = "1-010038-tach-ho.md";
+const KHAI_TU: &str = "1-000656-thu-tuc-dang-ky-khai-tu.md";
+const KET_HON: &str = "1-000894-thu-tuc-dang-ky-ket-hon.md";
+const NHAN_CHA_ME: &str = "1-001022-thu-tuc-dang-ky-nhan-cha-me-con.md";
+
+/// A fee, a document and a title changed; another record's title re-spaced and
+/// re-punctuated.
+fn three_edits(site: &TestSite) {
+    edit(
+        site,
+        TACH_HO,
+        "text: \"10,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 10000",
+        "text: \"8,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 8000",
+    );
+    edit(
+        site,
+        KET_HON,
+        "documents:\n",
+        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
+    );
+    edit(
+        site,
+        KHAI_TU,
+        "title: \"Thủ tục đăng ký khai tử\"",
+        "title: \"Đăng ký khai tử\"",
+    );
+    edit(
+        site,
+        NHAN_CHA_ME,
+        "title: \"Thủ tục đăng ký nhận cha, mẹ, con\"",
+        "title: \"Thủ tục đăng ký  nhận cha, mẹ,con.\"",
+    );
+}
+
+#[test]
+fn a_second_build_tells_exactly_the_three_changes() {
+    let site = example();
+    let first = site.build_ok();
+    assert!(
+        first.changes.is_empty(),
+        "a first build has nothing to compare with"
+    );
+    let page = site.page("thay-doi/index.html");
+    assert_eq!(page.count("li.change"), 0);
+    assert!(page.text("main").contains("Chưa có thay đổi nào"));
+
+    three_edits(&site);
+    let second = site.build_ok();
+    let mut codes: Vec<&str> = second.changes.iter().map(|e| e.code.as_str()).collect();
+    codes.sort();
+    assert_eq!(codes, ["1.000656", "1.000894", "1.010038"]);
+
+    let page = site.page("thay-doi/index.html");
+    let today = Date::today().to_string();
+    assert_eq!(page.texts("main h2"), std::slice::from_ref(&today));
+    let mut items = page.texts("li.change .change-items li");
+    items.sort();
+    assert_eq!(
+        items,
+        [
+            "Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng",
+            "Thêm giấy tờ: Giấy xác nhận cư trú",
+            "Tên thủ tục: Thủ tục đăng ký khai tử → Đăng ký khai tử",
+        ]
+    );
+    let heads = page.texts("li.change .change-head");
+    assert_eq!(heads.len(), 3);
+    assert!(
+        heads.iter().any(|h| h == "Thay đổi: Tách hộ (1.010038)"),
+        "{heads:?}"
+    );
+    assert!(
+        !page.text("main").contains("nhận cha, mẹ"),
+        "a re-spacing is no change"
+    );
+
+    // Each changed page says what changed last, and when.
+    let tach_ho = site.page("thu-tuc/1-010038-tach-ho/index.html");
+    assert!(tach_ho.text(".last-change").contains(&today));
+    assert_eq!(
+        tach_ho.texts(".last-change li"),
+        ["Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng"]
+    );
+    let unchanged = site.page("thu-tuc/1-001022-thu-tuc-dang-ky-nhan-cha-me-con/index.html");
+    assert_eq!(unchanged.count(".last-change"), 0);
+
+    // The feed: valid XML in the Atom namespace, one entry per change, tag: ids
+    // (the example has no base_url) and links that lead to the pages.
+    let xml = std::fs::read_to_string(site.root().join("public/thay-doi/atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&xml).expect("the feed is well-formed XML");
+    let root = feed.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    for required in ["id", "title", "updated", "author"] {
+        assert!(
+            root.children().any(|c| c.tag_name().name() == required),
+            "{required}"
+        );
+    }
+    let entries: Vec<_> = root
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
+    assert_eq!(entries.len(), 3);
+    let mut ids = Vec::new();
+    for entry in &entries {
+        let child = |name: &str| {
+            entry
+                .children()
+                .find(|c| c.tag_name().name() == name)
+                .unwrap_or_else(|| panic!("entry without {name}"))
+        };
+        let id = child("id").text().unwrap();
+        assert!(id.starts_with("tag:anbinh.example.vn,"), "{id}");
+        ids.push(id.to_string());
+        let href = child("link").attribute("href").unwrap();
+        let page = site.root().join("public/thay-doi").join(href);
+        assert!(page.exists(), "{href}");
+        assert!(child("updated").text().unwrap().ends_with("T00:00:00Z"));
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+    let fee = entries
+        .iter()
+        .find(|e| {
+            e.descendants()
+                .any(|d| d.text() == Some("Thay đổi: Tách hộ (1.010038)"))
+        })
+        .expect("the fee change is in the feed");
+    let content = fee
+        .children()
+        .find(|c| c.tag_name().name() == "content")
+        .unwrap();
+    assert_eq!(
+        content.text(),
+        Some("Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng")
+    );
+
+    // A third build with nothing edited tells nothing new and keeps the three.
+    let third = site.build_ok();
+    assert!(third.changes.is_empty());
+    assert_eq!(site.page("thay-doi/index.html").count("li.change"), 3);
+}
+
+#[test]
+fn a_site_with_base_url_links_its_feed_absolutely() {
+    let site = example();
+    let config = std::fs::read_to_string(site.root().join("sotay.yaml")).unwrap();
+    std::fs::write(
+        site.root().join("sotay.yaml"),
+        format!("{config}base_url: \"https://thutuc.anbinh.example.vn/so-tay\"\n"),
+    )
+    .unwrap();
+    site.build_ok();
+    edit(
+        &site,
+        KHAI_TU,
+        "title: \"Thủ tục đăng ký khai tử\"",
+        "title: \"Đăng ký khai tử\"\nchange_note: \"Tên thủ tục được rút gọn theo Quyết định mới.\"",
+    );
+    let report = site.build_ok();
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(
+        report.changes[0].note.as_deref(),
+        Some("Tên thủ tục được rút gọn theo Quyết định mới.")
+    );
+    let xml = std::fs::read_to_string(site.root().join("public/thay-doi/atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&xml).unwrap();
+    let links: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.tag_name().name() == "link")
+        .filter_map(|n| n.attribute("href"))
+        .collect();
+    assert!(links.contains(&"https://thutuc.anbinh.example.vn/so-tay/thay-doi/atom.xml"));
+    assert!(links.contains(
+        &"https://thutuc.anbinh.example.vn/so-tay/thu-tuc/1-000656-thu-tuc-dang-ky-khai-tu/"
+    ));
+    let id = feed
+        .descendants()
+        .find(|n| n.tag_name().name() == "entry")
+        .and_then(|e| e.children().find(|c| c.tag_name().name() == "id"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(id.starts_with("tag:thutuc.anbinh.example.vn,"), "{id}");
+    assert!(xml.contains("Tên thủ tục được rút gọn theo Quyết định mới."));
+    // The note is told once: the next build, with the note still in the record, is quiet.
+    assert!(site.build_ok().changes.is_empty());
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.email=staff@example.vn", "-c", "user.name=Staff"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn changes_since_a_revision_reads_the_records_there_with_git() {
+    let site = example();
+    git(site.root(), &["init", "-q"]);
+    git(site.root(), &["add", "-A"]);
+    git(site.root(), &["commit", "-qm", "published"]);
+    git(site.root(), &["tag", "v1"]);
+    three_edits(&site);
+    std::fs::remove_file(site.root().join("content/procedures").join(TACH_HO)).unwrap();
+    git(site.root(), &["commit", "-qam", "edits"]);
+    // No output folder at all: a fresh checkout in CI.
+    let options = sotay::build::BuildOptions {
+        since: Some("v1".into()),
+        ..Default::default()
+    };
+    let report = sotay::build::build(site.root(), &options).unwrap();
+    let mut told: Vec<(String, String)> = report
+        .changes
+        .iter()
+        .map(|e| (e.code.clone(), e.kind.clone()))
+        .collect();
+    told.sort();
+    assert_eq!(
+        told,
+        [
+            ("1.000656".to_string(), "changed".to_string()),
+            ("1.000894".to_string(), "changed".to_string()),
+            ("1.010038".to_string(), "removed".to_string()),
+        ]
+    );
+    let page = site.page("thay-doi/index.html");
+    assert!(
+        page.text("main")
+            .contains("Thủ tục không còn trong sổ tay: Tách hộ")
+    );
+
+    let options = sotay::build::BuildOptions {
+        since: Some("no-such-tag".into()),
+        ..Default::default()
+    };
+    let failure = sotay::build::build(site.root(), &options).unwrap_err();
+    let said = sotay::diagnostics::render(
+        &failure.diagnostics,
+        sotay::diagnostics::Format::Human,
+        failure.language,
+    );
+    assert!(
+        said.contains("không đọc được sổ tay ở phiên bản này"),
+        "{said}"
+    );
+}
