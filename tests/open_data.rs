@@ -411,3 +411,28 @@ fn the_statistics_equal_counts_made_from_the_records() {
     assert!(csv.starts_with('\u{feff}'));
     assert!(csv.contains(&format!("Toàn trình,{}", count("full"))));
 }
+
+#[test]
+fn the_cpsv_ap_catalogue_names_every_procedure() {
+    let site = TestSite::shared();
+    site.build_ok();
+    let sources = site.load();
+    let records = sources.records();
+    let document = json(&site, "data/cpsv-ap.jsonld");
+    assert_eq!(document["@context"]["PublicService"], "cpsv:PublicService");
+    let graph = document["@graph"].as_array().unwrap();
+    assert_eq!(graph.len(), records.len());
+    for (service, record) in graph.iter().zip(records) {
+        assert_eq!(service["@type"], "PublicService");
+        assert_eq!(service["identifier"], record.code.as_str());
+        assert_eq!(service["title"], record.title.as_str());
+        assert_eq!(
+            service["hasInput"].as_array().unwrap().len(),
+            record.documents.len()
+        );
+        assert_eq!(
+            service["hasChannel"].as_array().unwrap().len(),
+            record.channels.len()
+        );
+    }
+}

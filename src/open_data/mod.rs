@@ -3,6 +3,7 @@
 //! beside each procedure page. Built from the same list lines as the pages, so a fee
 //! or a time reads the same everywhere.
 
+mod cpsv;
 mod record;
 
 use std::sync::Arc;
@@ -49,7 +50,8 @@ pub fn procedure_file(slug: &str, data: &DataRecord) -> OutputFile {
     }
 }
 
-/// `data/procedures.json`, `data/schema.json` and `data/procedures.csv`, records in
+/// `data/procedures.json`, `data/schema.json`, `data/procedures.csv` and
+/// `data/cpsv-ap.jsonld`, records in
 /// the order of `data` (by file, as the site's records are).
 pub fn catalogue_files(
     site: &Site,
@@ -75,6 +77,10 @@ pub fn catalogue_files(
         OutputFile {
             path: urls::data_file("procedures.csv"),
             bytes: csv(strings, data),
+        },
+        OutputFile {
+            path: urls::data_file("cpsv-ap.jsonld"),
+            bytes: cpsv::catalogue(data, &site.config.organisation.name),
         },
     ]
 }
