@@ -39,7 +39,11 @@ fn measure(n: usize, runs: usize, place: &str, parent: &std::path::Path) {
         times.push(start.elapsed().as_secs_f64());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
-        last_stages = stderr.lines().last().unwrap_or_default().to_string();
+        last_stages = stderr
+            .lines()
+            .find(|l| l.starts_with("built "))
+            .unwrap_or_default()
+            .to_string();
     }
     times.sort_by(f64::total_cmp);
     let median = times[runs / 2];

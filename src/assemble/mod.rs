@@ -414,7 +414,13 @@ impl Assembly {
             .iter()
             .map(|r| self.data[&r.file].clone())
             .collect();
-        files.insert_all(open_data::catalogue_files(&site, strings, &data));
+        let serialised = open_data::serialise(&data);
+        files.insert_all(open_data::catalogue_files(
+            &site,
+            strings,
+            &data,
+            &serialised,
+        ));
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
         self.index_stale = false;
@@ -535,7 +541,8 @@ impl Assembly {
             files.remove(&urls::data_beside(&old.page));
         }
         for (record, data) in &fresh_data {
-            files.insert(open_data::procedure_file(&record.slug, data));
+            let bytes = serde_json::to_vec(&**data).expect("data records serialise");
+            files.insert(open_data::procedure_file(&record.slug, &bytes));
         }
         files.insert_all(statistics_csv(&others));
         files.insert_all(change_files(&log, &site, strings));
@@ -628,13 +635,14 @@ fn data_files(
     data: &[Arc<DataRecord>],
     others: &[Page],
 ) -> Vec<OutputFile> {
-    let mut files = open_data::catalogue_files(site, strings, data);
-    files.extend(
-        site.records
-            .iter()
-            .zip(data)
-            .map(|(record, data)| open_data::procedure_file(&record.slug, data)),
-    );
+    let serialised = open_data::serialise(data);
+    let mut files: Vec<OutputFile> = site
+        .records
+        .par_iter()
+        .zip(&serialised)
+        .map(|(record, bytes)| open_data::procedure_file(&record.slug, bytes))
+        .collect();
+    files.extend(open_data::catalogue_files(site, strings, data, &serialised));
     files.extend(statistics_csv(others));
     files
 }

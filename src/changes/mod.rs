@@ -109,6 +109,8 @@ impl History {
             seen.insert(key.clone(), ());
             let (kind, items, note) = match baseline.get(&key) {
                 None => ("new", Vec::new(), now.change_note.clone()),
+                // Most records are as they were: no need to put them into words.
+                Some(before) if before == &**now => continue,
                 Some(before) => {
                     let items = describe(before, now, strings);
                     let note = now

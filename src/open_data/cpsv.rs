@@ -103,9 +103,15 @@ fn service(d: &DataRecord, publisher: &str) -> Value {
 
 /// `data/cpsv-ap.jsonld`: every procedure as a `PublicService`.
 pub fn catalogue(data: &[std::sync::Arc<DataRecord>], publisher: &str) -> Vec<u8> {
-    let graph: Vec<Value> = data.iter().map(|d| service(d, publisher)).collect();
-    let document = json!({"@context": context(), "@graph": graph});
-    let mut bytes = serde_json::to_vec(&document).expect("plain data serialises");
-    bytes.push(b'\n');
+    use rayon::prelude::*;
+    let services: Vec<Vec<u8>> = data
+        .par_iter()
+        .map(|d| serde_json::to_vec(&service(d, publisher)).expect("plain data serialises"))
+        .collect();
+    let mut bytes = b"{\"@context\":".to_vec();
+    bytes.extend(serde_json::to_vec(&context()).expect("plain data serialises"));
+    bytes.extend_from_slice(b",\"@graph\":[");
+    bytes.extend_from_slice(&services.join(&b","[..]));
+    bytes.extend_from_slice(b"]}\n");
     bytes
 }

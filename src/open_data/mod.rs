@@ -8,6 +8,7 @@ mod record;
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use record::{
@@ -24,51 +25,61 @@ use crate::urls;
 pub const SCHEMA: &str = include_str!("schema.json");
 
 #[derive(Serialize)]
-struct Catalogue<'a> {
+struct Head<'a> {
     format: u32,
     title: &'a str,
     publisher: &'a str,
     count: usize,
-    procedures: &'a [Arc<DataRecord>],
 }
 
-#[derive(Serialize)]
-struct One<'a> {
-    format: u32,
-    procedure: &'a DataRecord,
+/// Each record as JSON, serialised in parallel: the catalogue and the files beside
+/// the pages are made of the same bytes.
+pub fn serialise(data: &[Arc<DataRecord>]) -> Vec<Vec<u8>> {
+    data.par_iter()
+        .map(|d| serde_json::to_vec(&**d).expect("data records serialise"))
+        .collect()
 }
 
-/// The JSON file beside a procedure's page.
-pub fn procedure_file(slug: &str, data: &DataRecord) -> OutputFile {
-    let one = One {
-        format: FORMAT,
-        procedure: data,
-    };
+/// The JSON file beside a procedure's page, from the record's [`serialise`]d bytes.
+pub fn procedure_file(slug: &str, record: &[u8]) -> OutputFile {
+    let mut bytes = format!("{{\"format\":{FORMAT},\"procedure\":").into_bytes();
+    bytes.extend_from_slice(record);
+    bytes.extend_from_slice(b"}\n");
     OutputFile {
         path: urls::procedure_data(slug),
-        bytes: json(&one),
+        bytes,
     }
 }
 
 /// `data/procedures.json`, `data/schema.json`, `data/procedures.csv` and
-/// `data/cpsv-ap.jsonld`, records in
-/// the order of `data` (by file, as the site's records are).
+/// `data/cpsv-ap.jsonld`, records in the order of `data` (by file, as the site's
+/// records are); `serialised` holds each record's JSON.
 pub fn catalogue_files(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
+    serialised: &[Vec<u8>],
 ) -> Vec<OutputFile> {
-    let catalogue = Catalogue {
+    let head = Head {
         format: FORMAT,
         title: &site.config.title,
         publisher: &site.config.organisation.name,
         count: data.len(),
-        procedures: data,
     };
+    let mut catalogue = json(&head);
+    catalogue.truncate(catalogue.len() - 2); // the closing brace and newline
+    catalogue.extend_from_slice(b",\"procedures\":[");
+    for (i, record) in serialised.iter().enumerate() {
+        if i > 0 {
+            catalogue.push(b',');
+        }
+        catalogue.extend_from_slice(record);
+    }
+    catalogue.extend_from_slice(b"]}\n");
     vec![
         OutputFile {
             path: urls::data_file("procedures.json"),
-            bytes: json(&catalogue),
+            bytes: catalogue,
         },
         OutputFile {
             path: urls::data_file("schema.json"),

@@ -193,17 +193,22 @@ impl Sources {
             history: History::default(),
         };
         sources.read_config();
-        sources.read_offices();
-        sources.read_synonyms();
-        sources.read_pages();
-        sources.read_theme();
-        sources.rediscover(&[], &mut Changes::default());
-        sources.read_local();
-        sources.apply_local();
-        sources.field_labels = FieldLabels::of(&sources.records);
-        if let Some(config) = &sources.config {
-            sources.history = History::read(&root.join(&config.output));
-        }
+        // The last build's catalogue is tens of megabytes at 10,000 records: it is
+        // parsed while the records are read.
+        let output = sources.config.as_ref().map(|c| root.join(&c.output));
+        let history = std::thread::scope(|scope| {
+            let history = scope.spawn(|| output.map(|o| History::read(&o)).unwrap_or_default());
+            sources.read_offices();
+            sources.read_synonyms();
+            sources.read_pages();
+            sources.read_theme();
+            sources.rediscover(&[], &mut Changes::default());
+            sources.read_local();
+            sources.apply_local();
+            sources.field_labels = FieldLabels::of(&sources.records);
+            history.join().unwrap_or_default()
+        });
+        sources.history = history;
         sources
     }
 
