@@ -105,8 +105,17 @@ fn a_second_build_tells_exactly_the_three_changes() {
         tach_ho.texts(".last-change li"),
         ["Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng"]
     );
+    // The first screen says so, linking to what changed.
+    assert_eq!(
+        tach_ho.text(".before .changed-since a"),
+        format!("Thông tin thay đổi ngày {today}")
+    );
+    assert_eq!(
+        tach_ho.attrs(".before .changed-since a", "href"),
+        ["#thay-doi-gan-nhat"]
+    );
     let unchanged = site.page("thu-tuc/1-001022-thu-tuc-dang-ky-nhan-cha-me-con/index.html");
-    assert_eq!(unchanged.count(".last-change"), 0);
+    assert_eq!(unchanged.count(".last-change, .changed-since"), 0);
 
     // The feed: valid XML in the Atom namespace, one entry per change, tag: ids
     // (the example has no base_url) and links that lead to the pages.
