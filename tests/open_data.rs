@@ -360,23 +360,61 @@ fn the_statistics_equal_counts_made_from_the_records() {
         records.len() - stated
     );
     assert_eq!(times.values().sum::<usize>(), records.len());
-    let within_a_day = records
+    // Every band, from the first channel whose time is a number of days.
+    let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in records {
+        let days = r.channels.iter().find_map(|c| {
+            let t = c.time.as_ref()?;
+            match t.unit {
+                TimeUnit::SameDay => Some(1.0),
+                TimeUnit::WorkingDays | TimeUnit::Days => t.value,
+                TimeUnit::Hours => t.value.map(|h| (h / 24.0).max(1.0)),
+                TimeUnit::Months => t.value.map(|m| m * 30.0),
+                _ => None,
+            }
+        });
+        let band = match days {
+            None => "Không quy định hoặc không rõ",
+            Some(d) if d <= 1.0 => "Trong 1 ngày",
+            Some(d) if d <= 5.0 => "2–5 ngày",
+            Some(d) if d <= 10.0 => "6–10 ngày",
+            Some(d) if d <= 20.0 => "11–20 ngày",
+            Some(d) if d <= 30.0 => "21–30 ngày",
+            Some(_) => "Trên 30 ngày",
+        };
+        *bands.entry(band).or_default() += 1;
+    }
+    for (band, count) in &times {
+        assert_eq!(
+            bands.get(band.as_str()).copied().unwrap_or(0),
+            *count,
+            "{band}"
+        );
+    }
+
+    // The breakdown by level: each row's total is the records at that level.
+    let rows = page.texts("section[aria-labelledby='theo-cap'] tbody tr");
+    let level_rows: Vec<(String, usize)> = page
+        .texts("section[aria-labelledby='theo-cap'] tbody th")
+        .into_iter()
+        .zip(page.texts("section[aria-labelledby='theo-cap'] tbody td:last-child"))
+        .map(|(l, n)| (l, n.parse().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), level_rows.len());
+    let commune = records
         .iter()
-        .filter(|r| {
-            let first = r.channels.iter().find_map(|c| {
-                let t = c.time.as_ref()?;
-                match t.unit {
-                    TimeUnit::SameDay => Some(0.0),
-                    TimeUnit::WorkingDays | TimeUnit::Days => t.value,
-                    TimeUnit::Hours => t.value.map(|h| h / 24.0),
-                    TimeUnit::Months => t.value.map(|m| m * 30.0),
-                    _ => None,
-                }
-            });
-            first.is_some_and(|d| d <= 1.0)
-        })
+        .filter(|r| r.levels.contains(&sotay::model::record::Level::Commune))
         .count();
-    assert_eq!(times["Trong 1 ngày"], within_a_day);
+    assert!(
+        level_rows.contains(&("Cấp xã".to_string(), commune)),
+        "{level_rows:?}"
+    );
+    let fields: usize = page
+        .texts("section[aria-labelledby='theo-linh-vuc'] tbody td:last-child")
+        .iter()
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(fields, records.len(), "every record has one field");
 
     let fees = chart(&page, "phi");
     assert_eq!(fees.values().sum::<usize>(), records.len());
