@@ -178,6 +178,8 @@ results: []
 # Căn cứ pháp lý, e.g. [{{title: "Luật Hộ tịch", code: "60/2014/QH13"}}]
 legal_basis: []
 updated: {today}
+# When you change a fee, a time or the documents, the changes page (thay-doi/) says so
+# by itself; add change_note: "…" to say why, in your words.
 ---
 # {heading}
 
