@@ -66,6 +66,19 @@ fn a_second_build_tells_exactly_the_three_changes() {
     );
     let page = site.page("thay-doi/index.html");
     assert_eq!(page.count("li.change"), 0);
+    // An empty feed is dated by the records, not by the day it was built.
+    let feed = std::fs::read_to_string(site.root().join("public/thay-doi/atom.xml")).unwrap();
+    let newest = site
+        .load()
+        .records()
+        .iter()
+        .filter_map(|r| r.updated)
+        .max()
+        .unwrap();
+    assert!(
+        feed.contains(&format!("<updated>{}T00:00:00Z</updated>", newest.iso())),
+        "{feed}"
+    );
     assert!(page.text("main").contains("Chưa có thay đổi nào"));
 
     three_edits(&site);

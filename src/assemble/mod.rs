@@ -656,7 +656,7 @@ fn change_files(log: &ChangeLog, site: &Site, strings: &Strings) -> Vec<OutputFi
         },
         OutputFile {
             path: changes::atom::feed_path(),
-            bytes: changes::feed(log, site.config, strings, &Date::today().iso()).into_bytes(),
+            bytes: changes::feed(log, site, strings).into_bytes(),
         },
     ]
 }

@@ -5,6 +5,7 @@
 use super::{ChangeLog, Entry};
 use crate::model::config::Config;
 use crate::model::keyword::Keyword;
+use crate::model::site::Site;
 use crate::render::html::escape;
 use crate::theme::strings::Strings;
 use crate::urls;
@@ -12,15 +13,27 @@ use crate::urls;
 /// Entries in the feed: readers poll it, so it stays small.
 const FEED_ENTRIES: usize = 50;
 
-/// The feed, with `today` as its date when the log is empty.
-pub fn feed(log: &ChangeLog, config: &Config, strings: &Strings, today: &str) -> String {
+/// The feed. With no entry yet, its date is the newest record's `updated:`, so that
+/// the same sources give the same site on any day (the offline copy's version is a
+/// hash of every file).
+pub fn feed(log: &ChangeLog, site: &Site, strings: &Strings) -> String {
+    let config = site.config;
     let authority = authority(config);
+    let quiet = site
+        .records
+        .iter()
+        .filter_map(|r| r.updated)
+        .max()
+        .map_or_else(|| "2000-01-01".to_string(), |d| d.iso());
     let link = |path: &str| match &config.base_url {
         Some(base) => urls::canonical(base, path),
         // Relative to the feed, in thay-doi/.
         None => format!("../{path}"),
     };
-    let updated = log.entries.first().map_or(today, |e| e.date.as_str());
+    let updated = log
+        .entries
+        .first()
+        .map_or(quiet.as_str(), |e| e.date.as_str());
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
