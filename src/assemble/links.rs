@@ -35,7 +35,12 @@ pub fn broken_links_to(
 }
 
 fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
-    let html = String::from_utf8_lossy(bytes);
+    // `from_utf8` checks a whole page of ASCII a word at a time; the lossy reader
+    // (for a page that is not UTF-8, which no template makes) goes byte by byte.
+    let html = match std::str::from_utf8(bytes) {
+        Ok(html) => std::borrow::Cow::Borrowed(html),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
     for target in link_targets(&html) {
@@ -47,7 +52,11 @@ fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -
             continue;
         }
         // A malformed escape leads nowhere.
-        let decoded = percent_decode(path).ok();
+        let decoded = if path.contains('%') {
+            percent_decode(path).ok().map(std::borrow::Cow::Owned)
+        } else {
+            Some(std::borrow::Cow::Borrowed(path))
+        };
         let found = match decoded.and_then(|path| resolve(dir, &path)) {
             Some(p) if p.ends_with('/') || p.is_empty() => exists(&format!("{p}index.html")),
             Some(p) => exists(&p),
@@ -64,10 +73,14 @@ fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -
 }
 
 fn is_external(target: &str) -> bool {
-    let lower = target.to_ascii_lowercase();
     ["http://", "https://", "mailto:", "tel:", "//", "data:"]
         .iter()
-        .any(|p| lower.starts_with(p))
+        .any(|p| {
+            target
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        })
 }
 
 /// The values of `href` and `src` attributes of the tags in `html` (quoted or not, as
@@ -85,17 +98,36 @@ fn link_targets(html: &str) -> Vec<&str> {
         let name = rest[..tag_end]
             .split(|c: char| c.is_whitespace() || c == '/')
             .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+            .unwrap_or_default();
         rest = &rest[tag_end..];
         // The text of these elements is not markup, even where it holds a `<`.
-        if ["title", "textarea", "script", "style"].contains(&name.as_str()) {
-            let close = format!("</{name}");
-            let at = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
-            rest = &rest[at..];
+        if ["title", "textarea", "script", "style"]
+            .iter()
+            .any(|raw| name.eq_ignore_ascii_case(raw))
+        {
+            rest = &rest[closing_tag(rest, name)..];
         }
     }
     targets
+}
+
+/// Where `</name` starts in `html`, in any case; the end when it is missing. Found
+/// without lowering the rest of the page, which for a `<title>` is all of it.
+fn closing_tag(html: &str, name: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(at) = html[from..].find("</") {
+        let start = from + at;
+        let name_at = start + 2;
+        if bytes
+            .get(name_at..name_at + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            return start;
+        }
+        from = name_at;
+    }
+    html.len()
 }
 
 /// The byte index of the `>` closing a tag, skipping quoted attribute values.
@@ -209,6 +241,16 @@ mod tests {
             r#"<title>a <img src=x> b</title><p title="a > b">&lt;img src=x onerror=alert(1)&gt; href=nowhere</p><img alt="" src="index.html">"#,
         )];
         assert_eq!(broken_links(&files), vec![]);
+    }
+
+    #[test]
+    fn raw_text_ends_at_its_closing_tag_in_any_case() {
+        let files = vec![file(
+            "index.html",
+            r#"<TITLE>a <a href=x></TiTlE><script type="application/ld+json">{"u":"<a href=y>"}</SCRIPT><a href=z>"#,
+        )];
+        let broken: Vec<String> = broken_links(&files).into_iter().map(|b| b.target).collect();
+        assert_eq!(broken, ["z"]);
     }
 
     #[test]

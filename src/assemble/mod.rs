@@ -695,7 +695,7 @@ fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
         .render(page)
         .map(|html| OutputFile {
             path: page.path.clone(),
-            bytes: html.into_bytes(),
+            bytes: html,
         })
         .map_err(|error| one(error.diagnostic(Some(&page.path))))
 }
@@ -711,7 +711,7 @@ fn render_all<'a>(
         .map(|page| {
             renderer.render(page).map(|html| OutputFile {
                 path: page.path.clone(),
-                bytes: html.into_bytes(),
+                bytes: html,
             })
         })
         .collect();

@@ -267,7 +267,9 @@ impl Renderer {
         })
     }
 
-    pub fn render(&self, page: &Page) -> Result<String, RenderError> {
+    /// The page's HTML. Written straight into bytes: Tera's `render` would check the
+    /// whole page is UTF-8 again, 5% of a build at 10,000 records.
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
         let name = self
             .names
             .get(page.template)
@@ -295,15 +297,19 @@ impl Renderer {
         if let Some(base) = &self.base_url {
             context.insert("canonical", &urls::canonical(base, &page.path));
         }
-        self.tera.render(name, &context).map_err(|e| {
-            let as_written = tera(&self.sources, false, &self.globals)
-                .and_then(|raw| raw.render(name, &context))
-                .err();
-            RenderError::Template(Box::new(report(
-                as_written.as_ref().unwrap_or(&e),
-                &self.sources,
-            )))
-        })
+        let mut html = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, &context, &mut html)
+            .map(|()| html)
+            .map_err(|e| {
+                let as_written = tera(&self.sources, false, &self.globals)
+                    .and_then(|raw| raw.render(name, &context))
+                    .err();
+                RenderError::Template(Box::new(report(
+                    as_written.as_ref().unwrap_or(&e),
+                    &self.sources,
+                )))
+            })
     }
 }
 
