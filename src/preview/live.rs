@@ -20,10 +20,14 @@ pub struct Change {
 impl Change {
     /// Pages show what changed in `paths`; a style sheet, script or picture
     /// changes every page, search index files only the search page (also in `paths`).
+    /// Files pages only link to (open data, the feed, forms) change no page.
     pub fn of(paths: Vec<String>) -> Change {
-        let all = paths
-            .iter()
-            .any(|p| !p.ends_with(".html") && !p.starts_with("search/"));
+        const SHOWN_IN_PAGES: [&str; 9] = [
+            ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".woff2",
+        ];
+        let all = paths.iter().any(|p| {
+            !p.starts_with("search/") && SHOWN_IN_PAGES.iter().any(|ext| p.ends_with(ext))
+        });
         Change { all, paths }
     }
 
@@ -208,6 +212,22 @@ mod tests {
         assert!(page.contains("const me=\"a/index.html\""));
         assert!(page.contains("new EventSource(\"/tt/__sotay/events\")"));
         assert!(!page.contains("sotay-errors"));
+    }
+
+    #[test]
+    fn only_files_pages_load_reload_every_page() {
+        let page = Change::of(vec![
+            "thu-tuc/a/index.html".into(),
+            "thu-tuc/a/index.json".into(),
+        ]);
+        assert!(!page.all, "open data and the feed are only linked to");
+        let data = Change::of(vec![
+            "data/procedures.json".into(),
+            "thay-doi/atom.xml".into(),
+        ]);
+        assert!(!data.all);
+        assert!(Change::of(vec!["style.css".into()]).all);
+        assert!(!Change::of(vec!["search/i3.js".into()]).all);
     }
 
     #[test]
