@@ -40,9 +40,6 @@ const OFFICES: &[&str] = &["noi nop", "noi tiep nhan", "co quan tiep nhan", "off
 const STATUS: &[&str] = &["trang thai", "hieu luc", "status"];
 const NOTE: &[&str] = &["ghi chu", "luu y", "note"];
 
-/// How far down the header row may be.
-const HEADER_SEARCH: usize = 30;
-
 pub fn decode_local(path: &Path, bytes: Vec<u8>) -> (Option<LocalTable>, Vec<Diagnostic>) {
     let table = match crate::import::table::parse(path, bytes) {
         Ok(table) => table,
@@ -80,28 +77,9 @@ impl Problems<'_> {
 }
 
 fn rows(d: &mut Problems, table: &Table) -> Vec<LocalRow> {
-    let header = table
-        .rows
-        .iter()
-        .take(HEADER_SEARCH)
-        .enumerate()
-        .find_map(|(i, cells)| {
-            let folded: Vec<String> = cells.iter().map(|c| fold(&clean(c))).collect();
-            let find = |names: &[&str]| folded.iter().position(|c| names.contains(&c.as_str()));
-            let code = find(CODE)?;
-            Some((
-                i,
-                code,
-                [
-                    find(ONLINE),
-                    find(PORTAL_URL),
-                    find(OFFICES),
-                    find(STATUS),
-                    find(NOTE),
-                ],
-            ))
-        });
-    let Some((header, code_col, [online, portal, offices, status, note])) = header else {
+    let columns = [CODE, ONLINE, PORTAL_URL, OFFICES, STATUS, NOTE];
+    let header = table.header(columns, |found| found[0].is_some());
+    let Some((header, [Some(code_col), online, portal, offices, status, note])) = header else {
         let path = d.path.display().to_string();
         d.found.push(
             Diagnostic::error(

@@ -77,9 +77,6 @@ const FIELD: Column = Column {
 };
 const COLUMNS: [&Column; 5] = [&CODE, &TITLE, &ISSUER, &AGENCY, &FIELD];
 
-/// How far down the title block may go.
-const HEADER_SEARCH: usize = 30;
-
 /// The procedures of the list, each code once, and the problems found.
 pub fn parse(table: &Table) -> (Vec<Listed>, Vec<Problem>) {
     let mut problems = Vec::new();
@@ -185,24 +182,12 @@ pub fn parse(table: &Table) -> (Vec<Listed>, Vec<Problem>) {
     (listed, problems)
 }
 
-/// The header row and where each of [`COLUMNS`] is in it: the first row among the
-/// first [`HEADER_SEARCH`] that names both the code and the title columns.
+/// The header row and where each of [`COLUMNS`] is in it: it names at least the
+/// code and the title columns.
 fn header(table: &Table) -> Option<(usize, [Option<usize>; 5])> {
-    table
-        .rows
-        .iter()
-        .take(HEADER_SEARCH)
-        .enumerate()
-        .find_map(|(i, cells)| {
-            let folded: Vec<String> = cells.iter().map(|c| fold(&clean(c))).collect();
-            let find = |column: &Column| {
-                folded
-                    .iter()
-                    .position(|c| column.names.contains(&c.trim_end_matches(['.', ':'])))
-            };
-            let columns = COLUMNS.map(find);
-            (columns[0].is_some() && columns[1].is_some()).then_some((i, columns))
-        })
+    table.header(COLUMNS.map(|c| c.names), |found| {
+        found[0].is_some() && found[1].is_some()
+    })
 }
 
 /// A cell's text on one line: lines joined, spaces collapsed.

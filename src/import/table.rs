@@ -18,6 +18,37 @@ pub struct Table {
     pub legacy_encoding: bool,
 }
 
+/// How far down a title block above the header row may go.
+pub const HEADER_SEARCH: usize = 30;
+
+impl Table {
+    /// The header row and where each column is in it: the first row among the first
+    /// [`HEADER_SEARCH`] whose cells name every column `required` says, a column
+    /// being named by any of its folded names ("Mã số:" reads as "ma so").
+    pub fn header<const N: usize>(
+        &self,
+        columns: [&[&str]; N],
+        required: impl Fn(&[Option<usize>; N]) -> bool,
+    ) -> Option<(usize, [Option<usize>; N])> {
+        self.rows
+            .iter()
+            .take(HEADER_SEARCH)
+            .enumerate()
+            .find_map(|(i, cells)| {
+                let folded: Vec<String> = cells
+                    .iter()
+                    .map(|c| crate::text::fold(&super::clean(c)))
+                    .collect();
+                let found = columns.map(|names| {
+                    folded
+                        .iter()
+                        .position(|c| names.contains(&c.trim_end_matches(['.', ':'])))
+                });
+                required(&found).then_some((i, found))
+            })
+    }
+}
+
 pub fn read(path: &Path) -> Result<Table, ImportError> {
     let bytes = std::fs::read(path).map_err(|e| ImportError::Unreadable {
         path: path.to_path_buf(),
