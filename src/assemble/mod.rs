@@ -229,7 +229,7 @@ fn full(
         .records
         .par_iter()
         .zip(&items)
-        .map(|(record, item)| Arc::new(open_data::of(&site, strings, record, item)))
+        .map(|(record, item)| Arc::new(open_data::of(&site, record, item)))
         .collect();
     let log = sources.history().updated(&data, Date::today(), strings);
     let views = Views {
@@ -462,7 +462,7 @@ impl Assembly {
             .records
             .iter()
             .filter_map(|r| Some((r, fresh.get(&r.file)?)))
-            .map(|(r, item)| (r, Arc::new(open_data::of(&site, strings, r, item))))
+            .map(|(r, item)| (r, Arc::new(open_data::of(&site, r, item))))
             .collect();
         let item_list: Vec<Arc<ProcedureItem>> = site
             .records

@@ -30,7 +30,7 @@ pub fn procedures_at(root: &Path, revision: &str) -> Result<Vec<DataRecord>, Str
     Ok(site
         .records
         .iter()
-        .map(|record| crate::open_data::of(&site, strings, record, &views.item(record)))
+        .map(|record| crate::open_data::of(&site, record, &views.item(record)))
         .collect())
 }
 

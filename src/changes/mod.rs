@@ -11,7 +11,7 @@ pub mod atom;
 mod describe;
 pub mod git;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -103,10 +103,10 @@ impl History {
         };
         let date = today.iso();
         let mut fresh: Vec<Entry> = Vec::new();
-        let mut seen: HashMap<String, ()> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for now in current {
             let key = now.code.to_lowercase();
-            seen.insert(key.clone(), ());
+            seen.insert(key.clone());
             let (kind, items, note) = match baseline.get(&key) {
                 None => ("new", Vec::new(), now.change_note.clone()),
                 // Most records are as they were: no need to put them into words.
@@ -136,7 +136,7 @@ impl History {
         }
         let mut removed: Vec<&DataRecord> = baseline
             .iter()
-            .filter(|(key, _)| !seen.contains_key(*key))
+            .filter(|(key, _)| !seen.contains(*key))
             .map(|(_, d)| d)
             .collect();
         removed.sort_by(|a, b| a.code.cmp(&b.code));

@@ -6,10 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::keyword::Keyword;
 use crate::model::record::{Amount, Currency, Record, Status};
 use crate::model::site::Site;
-use crate::theme::strings::Strings;
 use crate::urls;
 use crate::view::ProcedureItem;
-use crate::view::fees::ShownFee;
 
 /// The version of the data files' layout: raised when a field changes meaning or
 /// goes away, so that reusers can tell.
@@ -144,17 +142,15 @@ pub fn fee_range(
     range
 }
 
+/// The keywords as records write them in English (`commune`, `citizen`).
+fn keys<K: Keyword>(list: &[K]) -> Vec<String> {
+    list.iter().map(|k| k.key().to_string()).collect()
+}
+
 /// `record` as open data; `item` is its list line, whose fee and time texts it repeats.
-pub fn of(site: &Site, strings: &Strings, record: &Record, item: &ProcedureItem) -> DataRecord {
-    let keys = |list: &mut dyn Iterator<Item = &'static str>| -> Vec<String> {
-        list.map(str::to_string).collect()
-    };
+pub fn of(site: &Site, record: &Record, item: &ProcedureItem) -> DataRecord {
     // The sums the page states: a "free" the fee's condition contradicts is no sum.
-    let shown: Vec<Option<(Amount, Currency)>> = record
-        .channels
-        .iter()
-        .map(|c| ShownFee::of(c, strings).amount)
-        .collect();
+    let shown = &item.fee_sums;
     let range = fee_range(shown.iter().flatten().copied());
     let (status, replaced_by) = match &record.status {
         Status::Active => ("active", None),
@@ -166,8 +162,8 @@ pub fn of(site: &Site, strings: &Strings, record: &Record, item: &ProcedureItem)
         title: record.title.clone(),
         url: address(site, &urls::procedure(&record.slug)),
         field: site.field_label(&record.field).to_string(),
-        levels: keys(&mut record.levels.iter().map(|l| l.key())),
-        audience: keys(&mut record.audience.iter().map(|a| a.key())),
+        levels: keys(&record.levels),
+        audience: keys(&record.audience),
         kind: record.kind.clone(),
         decision: record.decision.clone(),
         agency: record.agency.clone(),
@@ -188,7 +184,7 @@ pub fn of(site: &Site, strings: &Strings, record: &Record, item: &ProcedureItem)
         channels: record
             .channels
             .iter()
-            .zip(&shown)
+            .zip(shown)
             .map(|(c, shown)| DataChannel {
                 via: c.via.key().into(),
                 time: c.time.as_ref().map(|t| t.text.clone()),

@@ -20,8 +20,8 @@ use crate::urls::{self, Paper};
 
 pub const PAGE_SIZE: usize = 100;
 
-/// Which band of a statistics chart a record falls in.
-type Band<'a> = dyn Fn(&Record) -> &'static str + 'a;
+/// Which band of a statistics chart a record (by index) falls in.
+type Band<'a> = dyn Fn(usize) -> &'static str + 'a;
 
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Group {
@@ -154,12 +154,12 @@ impl Views<'_> {
         // The statistics page's bars link to these.
         let s = self.strings;
         let bands: [(&str, &str, &Band); 3] = [
-            ("phi", "fee", &|r| statistics::fee_band(r, s)),
-            ("thoi-han", "time", &statistics::time_band),
-            ("bieu-mau", "form", &statistics::form_band),
+            ("phi", "fee", &|i| items[i].fee_band),
+            ("thoi-han", "time", &|i| statistics::time_band(&records[i])),
+            ("bieu-mau", "form", &|i| statistics::form_band(&records[i])),
         ];
         for (chart, strings_key, band) in bands {
-            for (key, (_, members)) in group_by(records, &order, |r| vec![band(r).to_string()]) {
+            for (key, (_, members)) in group_by_index(&order, |i| vec![band(i).to_string()]) {
                 let name = s.get(&format!("stats.{strings_key}.{key}")).to_string();
                 listings.push(Listing {
                     dir: statistics::band_dir(chart, &key),
@@ -417,11 +417,19 @@ fn group_by(
     order: &[usize],
     terms: impl Fn(&Record) -> Vec<String>,
 ) -> BTreeMap<String, (String, Vec<usize>)> {
+    group_by_index(order, |i| terms(&records[i]))
+}
+
+/// [`group_by`] for terms worked out by record index (from the list lines, say).
+fn group_by_index(
+    order: &[usize],
+    terms: impl Fn(usize) -> Vec<String>,
+) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     // Thousands of records share a few hundred terms: slugify each term once.
     let mut slugs: HashMap<String, String> = HashMap::new();
     for &i in order {
-        for term in terms(&records[i]) {
+        for term in terms(i) {
             let slug = match slugs.get(&term) {
                 Some(slug) => slug,
                 None => slugs

@@ -288,7 +288,7 @@ pub fn plan_others(
             in_sitemap: true,
         });
     }
-    pages.push(views.statistics());
+    pages.push(views.statistics(items));
     pages.push(Page {
         path: urls::list_page(urls::DATA, 1),
         template: "open-data.html",

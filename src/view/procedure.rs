@@ -9,7 +9,7 @@ use super::videos::{self, VideoView};
 use super::{Badge, Link, Views};
 use crate::model::keyword::Keyword;
 use crate::model::office::Office;
-use crate::model::record::{Channel, Document, OnlineLevel, Record, Status, Via};
+use crate::model::record::{Amount, Channel, Currency, Document, OnlineLevel, Record, Status, Via};
 use crate::urls;
 use crate::view::format;
 use crate::view::markdown::{self, Settings};
@@ -28,6 +28,12 @@ pub struct ProcedureItem {
     pub online: Badge,
     /// A stub of `sotay import list`: the line says the details are not published.
     pub incomplete: bool,
+    /// Each channel's exact fee as its page states it, for the open data.
+    #[serde(skip)]
+    pub fee_sums: Vec<Option<(Amount, Currency)>>,
+    /// The statistics' fee band ([`super::statistics::fee_band`]).
+    #[serde(skip)]
+    pub fee_band: &'static str,
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -177,6 +183,8 @@ impl Views<'_> {
             fee: fees::list_line(&fees, self.strings),
             online: self.badge(record.online_level()),
             incomplete: record.incomplete,
+            fee_band: super::statistics::fee_band(&fees, self.strings),
+            fee_sums: fees.into_iter().map(|f| f.amount).collect(),
         }
     }
 

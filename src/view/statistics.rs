@@ -6,7 +6,9 @@
 use serde::Serialize;
 
 use super::fees::ShownFee;
-use super::{Link, Page, PageData, Views};
+use std::sync::Arc;
+
+use super::{Link, Page, PageData, ProcedureItem, Views};
 use crate::model::keyword::Keyword;
 use crate::model::record::{Level, OnlineLevel, Record, TimeUnit};
 use crate::render::html::escape;
@@ -28,12 +30,8 @@ pub const FORM_BANDS: [&str; 2] = ["co-bieu-mau", "khong-co-bieu-mau"];
 
 /// Free when every channel's fee is shown as free; paid when one names a sum above
 /// zero; "depends" when a fee is described without one exact sum; else not stated.
-pub fn fee_band(record: &Record, strings: &crate::theme::strings::Strings) -> &'static str {
-    let shown: Vec<ShownFee> = record
-        .channels
-        .iter()
-        .map(|c| ShownFee::of(c, strings))
-        .collect();
+/// Worked out once per record, with its list line ([`ProcedureItem::fee_band`]).
+pub fn fee_band(shown: &[ShownFee], strings: &crate::theme::strings::Strings) -> &'static str {
     let unknown = strings.get("fee.unknown");
     if shown
         .iter()
@@ -84,6 +82,17 @@ pub fn form_band(record: &Record) -> &'static str {
     } else {
         "khong-co-bieu-mau"
     }
+}
+
+/// How many of `found` are each of `keys`.
+fn count(keys: &[&str], found: &mut dyn Iterator<Item = &'static str>) -> Vec<usize> {
+    let mut counts = vec![0usize; keys.len()];
+    for key in found {
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            counts[i] += 1;
+        }
+    }
+    counts
 }
 
 /// The list of the procedures in one band: `thong-ke/phi/mien-phi/`.
@@ -137,19 +146,12 @@ pub fn csv_path() -> String {
 }
 
 impl Views<'_> {
-    pub(super) fn statistics(&self) -> Page {
+    pub(super) fn statistics(&self, items: &[Arc<ProcedureItem>]) -> Page {
         let records = self.site.records;
         let s = self.strings;
         let online: Vec<OnlineLevel> = OnlineLevel::ALL.iter().map(|(_, _, o)| *o).collect();
         let count_by = |keys: &[&'static str], of: &dyn Fn(&Record) -> &'static str| {
-            let mut counts = vec![0usize; keys.len()];
-            for r in records {
-                let key = of(r);
-                if let Some(i) = keys.iter().position(|k| *k == key) {
-                    counts[i] += 1;
-                }
-            }
-            counts
+            count(keys, &mut records.iter().map(of))
         };
         let online_keys: Vec<&'static str> = online.iter().map(|o| o.key()).collect();
         let online_counts = count_by(&online_keys, &|r| r.online_level().key());
@@ -184,7 +186,7 @@ impl Views<'_> {
                 s.get("stats.fees"),
                 bars(
                     &FEE_BANDS,
-                    &count_by(&FEE_BANDS, &|r| fee_band(r, s)),
+                    &count(&FEE_BANDS, &mut items.iter().map(|i| i.fee_band)),
                     &|k| s.get(&format!("stats.fee.{k}")).to_string(),
                     &|k| urls::list_page(&band_dir("phi", k), 1),
                 ),
