@@ -129,12 +129,16 @@ fn the_index_is_the_same_for_the_same_content() {
     }
     let read = |site: &TestSite| -> Vec<(String, Vec<u8>)> {
         let dir = site.root().join("public/search");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| {
-                let path = e.unwrap().path();
+        let mut files: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|path| path.is_file())
+            .map(|path| {
                 (
-                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    path.strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
                     std::fs::read(&path).unwrap(),
                 )
             })
@@ -172,7 +176,105 @@ fn codes_titles_and_pairs_are_indexed() {
         .collect();
     // The code without its dot, the folded title words with how they are written,
     // and adjacent pairs for phrase matches.
-    assert!(index.contains("\"#1001193\":{\"c\":0}"), "{index}");
+    // A code carries its procedure's result line: one request shows it.
+    assert!(
+        index.contains("\"#1001193\":{\"c\":0,\"r\":[\"thu-tuc/"),
+        "{index}"
+    );
     assert!(index.contains("\"dang\":{\"v\":[\"đăng\"]"), "{index}");
     assert!(index.contains("\"khai sinh\":{\"t\":[[0]]}"), "{index}");
+}
+
+/// The manifest's words and lead digits, and the lead file of `word` if it has one.
+fn lead(site: &TestSite, word: &str) -> (char, Option<String>) {
+    let source = site.page("search/index.html").source;
+    let start = source.find("{\"format\"").unwrap();
+    let end = start + source[start..].find("</script>").unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&source[start..end]).unwrap();
+    let vocab: Vec<&str> = manifest["vocab"].as_str().unwrap().split(' ').collect();
+    let place = vocab.iter().position(|w| *w == word).unwrap();
+    let digit = manifest["lead"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .nth(place)
+        .unwrap();
+    let file = std::fs::read_to_string(site.root().join(format!("public/search/w/{place}.js")));
+    (digit, file.ok())
+}
+
+#[test]
+fn a_word_in_few_titles_has_a_lead_file_with_every_title_it_begins_a_word_of() {
+    let site = TestSite::new();
+    site.record("a.md", &record("1.000001", "Đăng ký kết hôn"));
+    site.record(
+        "b.md",
+        &record("1.000002", "Cấp giấy xác nhận tình trạng hôn nhân"),
+    );
+    site.record("c.md", &record("1.000003", "Đăng ký khai sinh"));
+    site.build_ok();
+    // "hon" begins "hôn" in two titles: both are in its file, "Đăng ký khai sinh" not.
+    let (digit, file) = lead(&site, "hon");
+    assert_eq!(digit, 'C', "two titles: bit length 2");
+    let file = file.expect("a lead file for hon");
+    assert!(
+        file.contains("Đăng ký kết hôn") && file.contains("tình trạng hôn nhân"),
+        "{file}"
+    );
+    assert!(!file.contains("khai sinh"), "{file}");
+    // The completions of a word being typed: "ho" begins "hôn" too.
+    assert!(lead(&site, "ho").1.unwrap().contains("Đăng ký kết hôn"));
+    // Everyday names the title stands for come with it: "độc thân" for the
+    // marital status certificate.
+    assert!(file.contains("[\"doc\",\"than\"]"), "{file}");
+}
+
+#[test]
+fn a_word_in_more_titles_than_a_lead_file_holds_has_none_and_says_about_how_many() {
+    let site = TestSite::new();
+    let many = sotay::search::LEAD_ROWS + 1;
+    for i in 0..many {
+        site.record(
+            &format!("r{i}.md"),
+            &record(
+                &format!("1.{i:06}"),
+                &format!("Đăng ký hộ kinh doanh số {i}"),
+            ),
+        );
+    }
+    site.record("z.md", &record("2.000001", "Kinh doanh đăng ký lại hộ"));
+    site.build_ok();
+    let (digit, file) = lead(&site, "kinh");
+    assert!(file.is_none());
+    // 10 + the bit length of 258 (9): the browser reads about 2^8 titles.
+    assert_eq!(digit, sotay_digit(10 + 9));
+    // A pair of such words that few titles have as a phrase has one: "doanh đăng"
+    // only in the last title. "hộ kinh" is in every title: none; "ký lại" has
+    // "lại", a word of one title, which has its own.
+    let names: Vec<String> = std::fs::read_dir(site.root().join("public/search/w"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let place = |word: &str| {
+        let source = site.page("search/index.html").source;
+        let start = source.find("\"vocab\":\"").unwrap() + 9;
+        let end = start + source[start..].find('"').unwrap();
+        source[start..end]
+            .split(' ')
+            .position(|w| w == word)
+            .unwrap()
+    };
+    let pair = format!("{}-{}.js", place("doanh"), place("dang"));
+    let mut expected = vec![pair.clone(), format!("{}.js", place("lai"))];
+    let mut names = names;
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected, "the pair, and \"lại\", in one title");
+    let file = std::fs::read_to_string(site.root().join("public/search/w").join(pair)).unwrap();
+    assert!(file.contains("Kinh doanh đăng ký lại"), "{file}");
+    assert_eq!(file.matches("\"thu-tuc/").count(), 1, "{file}");
+}
+
+fn sotay_digit(value: usize) -> char {
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[value] as char
 }

@@ -206,8 +206,17 @@ fn role(path: &str) -> Role {
     let printed = path.contains("/niem-yet/") || path.contains("/niem-yet-a3/");
     // Open data is for other programs, and its page links to files of megabytes.
     let data = path.ends_with(".json") || path.ends_with(".csv") || path.starts_with("data/");
+    // Lead files only make the first results come sooner; offline, search reads the
+    // stored index instead. At 10,000 records they are tens of megabytes.
+    let lead = path
+        .strip_prefix(urls::SEARCH)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|rest| {
+            rest.starts_with(crate::search::LEADS)
+                && rest[crate::search::LEADS.len()..].starts_with('/')
+        });
     let never = ["404.html", "robots.txt", "sitemap.xml", WORKER, ALL_LIST];
-    if printed || data || never.contains(&path) {
+    if printed || data || lead || never.contains(&path) {
         return Role::Never;
     }
     match path.split_once('/') {
@@ -364,6 +373,7 @@ mod tests {
         assert_eq!(role("style.css"), Role::Precache);
         assert_eq!(role("linh-vuc/ho-tich/index.html"), Role::Precache);
         assert_eq!(role("search/a3.js"), Role::Precache);
+        assert_eq!(role("search/w/12.js"), Role::Never);
         assert_eq!(role("ngoai-tuyen/index.html"), Role::Precache);
         assert_eq!(role("thu-tuc/dang-ky-khai-sinh/index.html"), Role::Later);
         assert_eq!(role("a-z/index.html"), Role::Later);

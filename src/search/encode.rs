@@ -33,6 +33,11 @@ pub fn postings(ids: &[u32], total: usize) -> String {
 }
 
 /// A small number as base64 digits, most significant first, exactly `width` long.
+/// One base64 digit, `value` < 64.
+pub fn digit(value: usize) -> char {
+    BASE64[value] as char
+}
+
 pub fn digits(mut value: usize, width: usize, out: &mut String) {
     let start = out.len();
     for _ in 0..width {

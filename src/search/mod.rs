@@ -8,7 +8,13 @@
 //! - records are numbered by title length, then Vietnamese order, so "shorter titles
 //!   first" is just "smaller id first"; the manifest says where each length starts;
 //! - display data lives in files of [`CHUNK`] records, facets in one file fetched
-//!   only when filters need it.
+//!   only when filters need it;
+//! - a title word found in at most [`LEAD_ROWS`] titles also has a lead file: the
+//!   display data of every record with it in the title, and the everyday names found
+//!   there. The manifest says which words have one, and how many titles each holds.
+//!   A query's rarest such word is one request that shows every result with all the
+//!   words in its title (those rank first) in two rounds; the index files then come
+//!   for the exact count and the rest.
 //!
 //! Every file is a script calling `__sotaySearch(name, data)`, so search works from
 //! `file://` too, where the browser refuses `fetch`.
@@ -40,6 +46,10 @@ pub use terms::{Class, code_key};
 pub const SHARD_BYTES: usize = 8_000;
 /// Records per display-data file.
 pub const CHUNK: usize = 16;
+/// Most titles a lead file lists (about 300 bytes each before compression).
+pub const LEAD_ROWS: usize = 255;
+/// The folder of the lead files, inside the search folder.
+pub const LEADS: &str = "w";
 
 /// The index files and the manifest the search page carries inline.
 pub struct SearchIndex {
@@ -64,6 +74,9 @@ pub struct Manifest {
     /// Every folded word made only of letters, space-separated, sorted: for typo
     /// correction and completing the word being typed without a request.
     pub vocab: String,
+    /// One base64 digit per `vocab` word: whether it has a lead file, and about how
+    /// many titles it is in, so the rarest word or pair is fetched ([`lead_digit`]).
+    pub lead: String,
     pub fields: Vec<String>,
     pub levels: Vec<(&'static str, String)>,
     pub audiences: Vec<(&'static str, String)>,
@@ -77,6 +90,7 @@ pub struct Manifest {
 const TEXT: &[&str] = &[
     "prompt",
     "results",
+    "so_far",
     "none",
     "missing",
     "closest",
@@ -90,7 +104,7 @@ const TEXT: &[&str] = &[
 
 /// The shape of the index files; the search script refuses any other. Change it
 /// whenever a file changes shape.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The columns of the facets file, in order, with their width in base64 digits (six
 /// bits each). The manifest carries them and the script reads them from there.
@@ -120,9 +134,11 @@ impl Entry {
         self.code = self.code.or(other.code);
     }
 
-    fn json(&mut self, total: usize) -> String {
+    /// `rows`: the display rows by id. A code's entry carries its record's row, so
+    /// a code shows its procedure after one request.
+    fn json(&mut self, total: usize, rows: &[String]) -> String {
         if let Some(id) = self.code {
-            return format!("{{\"c\":{id}}}");
+            return format!("{{\"c\":{id},\"r\":{}}}", rows[id as usize]);
         }
         let mut parts = Vec::new();
         if !self.title.is_empty() {
@@ -242,9 +258,20 @@ pub fn build(
         .reduce(Keys::default, merge);
     let mut keys: Vec<(String, Entry)> = keys.into_iter().collect();
     keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let field_labels = &views.site.field_labels;
+    let fields = field_names(&records, field_labels);
+    let field_index: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
+    let rows: Vec<String> = items
+        .par_iter()
+        .map(|item| display_row(item, &field_index))
+        .collect();
     let encoded: Vec<(String, String)> = keys
         .par_iter_mut()
-        .map(|(key, entry)| (json(key), entry.json(total)))
+        .map(|(key, entry)| (json(key), entry.json(total, &rows)))
         .collect();
 
     let mut files = Vec::new();
@@ -270,14 +297,7 @@ pub fn build(
         files.push(script(&name, &format!("{{{current}}}")));
     }
 
-    let field_labels = &views.site.field_labels;
-    let fields = field_names(&records, field_labels);
-    let field_index: HashMap<&str, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
-    files.extend(display_files(&items, &field_index));
+    files.extend(display_files(&rows));
     files.push(facet_file(&records, &field_index, field_labels)?);
 
     let mut lens = Vec::new();
@@ -294,15 +314,21 @@ pub fn build(
         .filter(|k| k.chars().all(char::is_alphabetic))
         .collect();
     vocab.dedup();
+    // The lead files come from the same records and rows as the index files: the
+    // version need not read their tens of megabytes.
+    let version = version(&files);
+    let (lead, leads) = lead_files(&keys, &vocab, &records, &rows, &synonyms);
+    files.extend(leads);
     let manifest = Manifest {
         format: FORMAT,
         facets: FACETS,
-        version: version(&files),
+        version,
         records: total,
         chunk: CHUNK,
         shards,
         lens,
         vocab: vocab.join(" "),
+        lead,
         fields,
         levels: labels::<Level>(views, "level"),
         audiences: labels::<Audience>(views, "audience"),
@@ -342,30 +368,152 @@ fn field_names(records: &[&Record], labels: &FieldLabels) -> Vec<String> {
     fields
 }
 
-/// What a result line shows, CHUNK records per file:
-/// `[url, title, code, field index, time, fee, online key]`.
-fn display_files(items: &[&ProcedureItem], field_index: &HashMap<&str, usize>) -> Vec<OutputFile> {
-    items
-        .par_chunks(CHUNK)
+/// What a result line shows: `[url, title, code, field index, time, fee, online key]`.
+fn display_row(item: &ProcedureItem, field_index: &HashMap<&str, usize>) -> String {
+    json(&(
+        &item.url,
+        &item.title,
+        &item.code,
+        field_index[item.field.as_str()],
+        &item.time,
+        &item.fee,
+        item.online.key,
+    ))
+}
+
+/// The display rows, [`CHUNK`] records per file.
+fn display_files(rows: &[String]) -> Vec<OutputFile> {
+    rows.par_chunks(CHUNK)
         .enumerate()
-        .map(|(n, chunk)| {
-            let rows: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|item| {
-                    serde_json::json!([
-                        item.url,
-                        item.title,
-                        item.code,
-                        field_index[item.field.as_str()],
-                        item.time,
-                        item.fee,
-                        item.online.key,
-                    ])
-                })
-                .collect();
-            script(&format!("d{n}"), &serde_json::to_string(&rows).unwrap())
-        })
+        .map(|(n, chunk)| script(&format!("d{n}"), &format!("[{}]", chunk.join(","))))
         .collect()
+}
+
+/// The lead files and the [`Manifest::lead`] digits.
+///
+/// A word's lead file `w/<n>` (`n` its place in `vocab`) lists every record with a
+/// title word that begins with it: the last word of a query may still be being
+/// typed ("hon" may end as "hông"), and its completions must be there too. A pair's
+/// file `w/<n>-<m>` lists every record whose title has the first word followed by
+/// a word that begins with the second: the results with the query's words as a
+/// phrase, for queries made only of words in many titles (so only pairs of such
+/// words have one).
+///
+/// Each file is `{"r": [[id, …display row…, everyday names?], …]}` in id order; the
+/// everyday names (each a list of index keys) are those the title's wording stands
+/// for, which count as title words. Files of more than [`LEAD_ROWS`] records are not
+/// written.
+fn lead_files(
+    keys: &[(String, Entry)],
+    vocab: &[&str],
+    records: &[&Record],
+    rows: &[String],
+    synonyms: &Table,
+) -> (String, Vec<OutputFile>) {
+    let place: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+    let lead_file = |name: String, ids: &[u32]| {
+        let lines: Vec<String> = ids
+            .iter()
+            .map(|&id| {
+                let row = &rows[id as usize];
+                let inner = &row[1..row.len() - 1];
+                let aliases = terms::title_aliases(records[id as usize], synonyms);
+                if aliases.is_empty() {
+                    format!("[{id},{inner}]")
+                } else {
+                    format!("[{id},{inner},{}]", json(&aliases))
+                }
+            })
+            .collect();
+        script(
+            &format!("{LEADS}/{name}"),
+            &format!("{{\"r\":[{}]}}", lines.join(",")),
+        )
+    };
+    let words: Vec<(char, Option<OutputFile>)> = vocab
+        .par_iter()
+        .enumerate()
+        .map(|(n, word)| match titles_beginning(keys, word, false) {
+            Ok(ids) => (
+                lead_digit(ids.len(), true),
+                Some(lead_file(n.to_string(), &ids)),
+            ),
+            Err(many) => (lead_digit(many, false), None),
+        })
+        .collect();
+    let pairs: Vec<OutputFile> = keys
+        .par_iter()
+        .filter_map(|(key, entry)| {
+            let (first, second) = key.split_once(' ')?;
+            if entry.title.is_empty() {
+                return None;
+            }
+            let (first, second) = (place.get(first)?, place.get(second)?);
+            // The browser fetches a pair's file only when neither word has one.
+            if words[*first].1.is_some() || words[*second].1.is_some() {
+                return None;
+            }
+            let ids = titles_beginning(keys, key, true).ok()?;
+            Some(lead_file(format!("{first}-{second}"), &ids))
+        })
+        .collect();
+    let digits = words.iter().map(|(digit, _)| *digit).collect();
+    let files = words
+        .into_iter()
+        .filter_map(|(_, file)| file)
+        .chain(pairs)
+        .collect();
+    (digits, files)
+}
+
+/// A word's [`Manifest::lead`] digit: the bit length of the number of titles
+/// (1–9) when it has a lead file; otherwise 10 + the bit length of the number of
+/// titles with the word itself (0 for none), for choosing the rarest pair.
+fn lead_digit(titles: usize, has_file: bool) -> char {
+    let bits = (usize::BITS - titles.leading_zeros()) as usize;
+    encode::digit(if has_file { bits } else { 10 + bits })
+}
+
+/// The records with a title word (or everyday name) that begins with `prefix`, or
+/// with a title pair that does (`pairs`), sorted. Err(the number of titles with
+/// exactly `prefix`) when there are none or more than [`LEAD_ROWS`].
+fn titles_beginning(
+    keys: &[(String, Entry)],
+    prefix: &str,
+    pairs: bool,
+) -> Result<Vec<u32>, usize> {
+    let start = keys.partition_point(|(key, _)| key.as_str() < prefix);
+    let exact = || {
+        let entry = keys.get(start).filter(|(key, _)| key == prefix);
+        let mut ids: Vec<u32> = entry.map_or(Vec::new(), |(_, e)| {
+            e.title.iter().map(|(_, id)| *id).collect()
+        });
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    };
+    let mut ids = Vec::new();
+    for (key, entry) in keys[start..]
+        .iter()
+        .take_while(|(key, _)| key.starts_with(prefix))
+    {
+        // Pairs ("khai sinh") begin with their first word; a pair's second word
+        // never has a space.
+        if key[prefix.len()..].contains(' ') || key.contains(' ') != pairs {
+            continue;
+        }
+        ids.extend(entry.title.iter().map(|(_, id)| *id));
+        if ids.len() > LEAD_ROWS {
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() > LEAD_ROWS {
+                return Err(exact());
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() { Err(0) } else { Ok(ids) }
 }
 
 /// Per record, the [`FACETS`] in base64 digits: field (its number), levels and

@@ -144,6 +144,13 @@ pub fn doc_terms<'r>(record: &'r Record, synonyms: &'r Table) -> DocTerms<'r> {
     terms
 }
 
+/// The everyday names the wording of `record`'s title stands for, as index keys:
+/// the lead files carry them, since they count as title words.
+pub fn title_aliases<'t>(record: &Record, synonyms: &'t Table) -> Vec<&'t [String]> {
+    let keys: Vec<String> = words(&record.title).map(key).collect();
+    synonyms.found_in(&keys)
+}
+
 /// The key a code is found under: folded, letters and digits only, so "1.001193"
 /// and "1001193" are the same code.
 pub fn code_key(code: &str) -> String {

@@ -13,6 +13,7 @@ import { buildSite, launch } from "./harness.mjs";
 
 const LATENCY = 150; // ms per request: a rural 3G/4G round trip
 const THROUGHPUT = 200 * 1024; // bytes per second
+const PAUSE = 120; // ms between keystrokes: a fast typist
 const titleQueries = ["dang ky ket hon", "cap giay phep lai xe", "1.000894", "ho kinh doanh", "giay phep xay dung", "khai sinh co yeu to nuoc ngoai", "dang ki ket hon", "cccd", "bang lai xe"];
 // A slip no title has: the second round of index files it needs is counted.
 const slipQueries = ["dang ky thay doi tong tin su dung chung tu dien tu", "cong nhan lang nge"];
@@ -77,7 +78,7 @@ async function keystrokes(browser, site) {
   const page = await browser.newPage();
   await page.goto(`${site.url}search/index.html?q=dang`);
   await page.evaluate(() => window.sotaySearchDone);
-  const times = await page.evaluate(async (text) => {
+  let times = await page.evaluate(async ([text, pause]) => {
     const input = document.getElementById("q");
     const out = [];
     for (let i = 5; i <= text.length; i++) {
@@ -85,12 +86,15 @@ async function keystrokes(browser, site) {
       input.value = text.slice(0, i);
       input.dispatchEvent(new Event("input"));
       await window.sotaySearchDone;
-      out.push(performance.now() - t);
+      out.push({ ms: performance.now() - t, typed: text.slice(0, i) });
+      // A fast typist's pause between keys: files prefetched meanwhile count.
+      await new Promise((ok) => setTimeout(ok, pause));
     }
     return out;
-  }, "dang ky khai sinh co yeu to nuoc ngoai");
+  }, ["dang ky khai sinh co yeu to nuoc ngoai", PAUSE]);
   await page.close();
-  times.sort((a, b) => a - b);
+  if (process.env.VERBOSE) console.log("        slowest:", [...times].sort((a, b) => b.ms - a.ms).slice(0, 4).map((t) => `${t.typed}: ${t.ms.toFixed(0)} ms`).join(", "));
+  times = times.map((t) => t.ms).sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
   return { median: at(0.5), p90: at(0.9), p99: at(0.99), max: times[times.length - 1], n: times.length };
 }
@@ -110,7 +114,7 @@ for (const n of sizes.length ? sizes : [1000, 10000]) {
     }
   }
   const k = await keystrokes(browser, site);
-  console.log(`keystrokes (no throttling, after the first query): median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, p99 ${k.p99.toFixed(1)} ms, max ${k.max.toFixed(1)} ms over ${k.n}`);
+  console.log(`keystrokes (no throttling, ${PAUSE} ms apart, after the first query): median ${k.median.toFixed(1)} ms, p90 ${k.p90.toFixed(1)} ms, p99 ${k.p99.toFixed(1)} ms, max ${k.max.toFixed(1)} ms over ${k.n}`);
   site.server.close();
 }
 await browser.close();

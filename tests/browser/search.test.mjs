@@ -158,17 +158,41 @@ const realTable = [
   ["cong nhan lang nge", "1.003695", 1],
 ];
 
+// Records what the results list shows each time it changes, before the final
+// results: the first results a lead file gives must be the top of the final ones.
+function recordShown() {
+  window.__shown = [];
+  new MutationObserver(() => {
+    const ol = document.querySelector("#search-results ol");
+    if (!ol) return;
+    const codes = [...ol.children].map((li) => li.dataset.code);
+    const status = document.getElementById("search-status").textContent;
+    const last = window.__shown[window.__shown.length - 1];
+    if (!last || last.codes.join() !== codes.join() || last.status !== status) window.__shown.push({ status, codes });
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
 function runTable(name, site, table) {
   describe(name, () => {
+    let early = 0;
     for (const [query, code, top] of table) {
       test(`“${query}” → ${code}${top > 1 ? ` in the top ${top}` : ""}`, async () => {
         const page = await browser.newPage();
+        await page.addInitScript(recordShown);
         const { codes, status } = await search(page, site(), q(query));
+        const shown = await page.evaluate(() => window.__shown);
         await page.close();
         const rank = codes.indexOf(code) + 1;
         assert.ok(rank >= 1 && rank <= top, `${code} is at rank ${rank || "—"} (${status}); got ${codes.slice(0, 5)}`);
+        for (const before of shown.filter((s) => /đang tìm thêm/.test(s.status))) {
+          early++;
+          assert.deepEqual(before.codes, codes.slice(0, before.codes.length), `first shown (${before.status}) is not the top of the final results`);
+        }
       });
     }
+    test("some queries show their first results from a lead file", () => {
+      assert.ok(early >= table.length / 4, `${early} of ${table.length}`);
+    });
   });
 }
 
@@ -343,8 +367,9 @@ describe("where it runs", () => {
     await page.route("**/search/index.html*", async (route) => {
       const response = await route.fetch();
       const body = await response.text();
-      assert.ok(body.includes('{"format":1,'), "the manifest states its format first");
-      await route.fulfill({ response, body: body.replace('{"format":1,', '{"format":2,') });
+      const format = body.match(/\{"format":(\d+),/);
+      assert.ok(format, "the manifest states its format first");
+      await route.fulfill({ response, body: body.replace(format[0], `{"format":${Number(format[1]) + 1},`) });
     });
     await page.goto(`${example.url}search/index.html?${q("tach ho")}`);
     await page.waitForFunction(() => document.getElementById("search-status").textContent !== "");

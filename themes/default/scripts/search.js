@@ -32,9 +32,10 @@
 
   var data = JSON.parse(document.getElementById('search-data').textContent);
   // The index format this script reads (src/search/mod.rs, FORMAT).
-  var FORMAT = 1;
+  var FORMAT = 2;
   var vocab = data.vocab ? data.vocab.split(' ') : [];
   var vocabSet = new Set(vocab);
+  var lead = data.lead || '';
   var text = data.text;
   var form = document.getElementById('search-form');
   var input = document.getElementById('q');
@@ -302,6 +303,25 @@
     return found;
   }
 
+  // Each keystroke asks again for the words before the one being typed, and a
+  // word in thousands of records costs milliseconds: the last answers are kept.
+  // Every file a query's words need is loaded before it is ranked, so the same
+  // candidates always give the same matches.
+  var matchCache = new Map();
+  function matchesOnce(token, prev) {
+    var sig = function (t) {
+      return t ? t.raw + (t.marked ? '!' : '') + ':' + t.cands.map(function (c) { return c.t + c.kind + (c.pair ? 'p' : ''); }).join() : '';
+    };
+    var id = sig(token) + '|' + (token.cands.some(function (c) { return c.pair; }) ? sig(prev) : '');
+    var found = matchCache.get(id);
+    if (!found) {
+      if (matchCache.size > 64) matchCache.clear();
+      found = matches(token, prev);
+      matchCache.set(id, found);
+    }
+    return found;
+  }
+
   function pairSet(a, b) {
     var set = new Set();
     pairKeys(a, b).forEach(function (key) {
@@ -408,7 +428,7 @@
 
   function rankQuery(out, tokens, codeDoc, keep) {
     out.partial = null;
-    var per = tokens.map(function (t, i) { return matches(t, tokens[i - 1]); });
+    var per = tokens.map(function (t, i) { return matchesOnce(t, tokens[i - 1]); });
     out.per = per;
     var pairs = [];
     for (var i = 1; i < tokens.length; i++) pairs.push(pairSet(tokens[i - 1], tokens[i]));
@@ -434,6 +454,127 @@
       });
       out.partial = rank(close, tokens, pairs, -1).filter(function (d) { return keep(d.id); });
     }
+  }
+
+  // ---- the first results from one lead file ----------------------------------
+
+  // Results with every word in their title rank first. A word found in few titles
+  // has a lead file with all of those records (src/search/mod.rs): one request that
+  // ranks them exactly as rankQuery would, so they show while the index files load.
+  // Null when no word qualifies (filters, a code, words in many titles or unknown),
+  // or when every index file the query needs is already here.
+  function quick(q, filters) {
+    if (FILTERS.some(function (f) { return filters[f] !== undefined; })) return null;
+    var tokens = parse(q);
+    var code = codeKey(q);
+    if (!tokens.length || neededFiles(tokens, code, false).every(function (n) { return n in files; })) return null;
+    if (code) {
+      // A code's entry carries its procedure's row, and a code ranks first.
+      return load(['i' + shardOf(code)]).then(function () {
+        var e = entry(code);
+        if (!e || e.c === undefined) return null;
+        leadRows.set(e.c, e.r);
+        return { tokens: tokens, ranked: [{ id: e.c, m: [] }], codeDoc: e.c };
+      }, function () { return null; });
+    }
+    var chosen = leadFor(tokens);
+    if (!chosen) return null;
+    return load([chosen.name]).then(function () {
+      var docs = [];
+      var pairs = tokens.slice(1).map(function () { return new Set(); });
+      files[chosen.name].r.forEach(function (r) {
+        var m = titleMatches(r, tokens, pairs);
+        if (!m) return;
+        docs.push({ id: r[0], m: m });
+        leadRows.set(r[0], r.slice(1, 8));
+      });
+      var ranked = rank(docs, tokens, pairs, -1);
+      // A pair's file holds every result with all the words as a phrase (tiers 1
+      // and 2), not every one with them all somewhere in the title.
+      if (chosen.phrases) ranked = ranked.filter(function (d) { return d.key[0] <= 2; });
+      return ranked.length ? { tokens: tokens, ranked: ranked, codeDoc: -1 } : null;
+    }, function () { return null; }); // offline, or a pair no title has as written
+  }
+
+  // The lead file to fetch: the word in fewest titles that has one; failing that,
+  // the adjacent pair of words likely in fewest titles together. A word's lead
+  // digit (src/search/mod.rs, lead_digit) is 1–9 when it has a file, with about
+  // 2^(digit-1) titles, or 10 and up without one, with about 2^(digit-11).
+  function leadFor(tokens) {
+    var places = tokens.map(function (t) {
+      // A typo's fixes are not in the word's file; the completions of a word being
+      // typed are.
+      if (t.cands.some(function (c) { return c.kind === 2; })) return -1;
+      var i = lowerBound(vocab, t.f);
+      return vocab[i] === t.f ? i : -1;
+    });
+    var digit = function (place) { return place < 0 ? 0 : B64.indexOf(lead[place]); };
+    var titles = function (place) {
+      var d = digit(place);
+      return d >= 1 && d <= 9 ? Math.pow(2, d - 1) : d > 10 ? Math.pow(2, d - 11) : 0;
+    };
+    var best = null;
+    places.forEach(function (place) {
+      var d = digit(place);
+      if (d >= 1 && d <= 9 && (!best || titles(place) < best.titles)) best = { name: 'w/' + place, titles: titles(place) };
+    });
+    if (best) return best;
+    for (var i = 1; i < places.length; i++) {
+      var guess = titles(places[i - 1]) * titles(places[i]);
+      if (guess > 0 && (!best || guess < best.guess)) best = { name: 'w/' + places[i - 1] + '-' + places[i], guess: guess, phrases: true };
+    }
+    return best;
+  }
+
+  // How each typed word matches the title of lead row `r`, as `matches` would find
+  // it in the index; null unless every word does. Adds r to the phrase sets.
+  function titleMatches(r, tokens, pairs) {
+    var forms = new Map(); // title key → its forms as written, lowercase
+    var adjacent = [];
+    var add = function (k, form, prev) {
+      if (!forms.has(k)) forms.set(k, new Set());
+      forms.get(k).add(form);
+      if (prev !== null) adjacent.push([prev, k]);
+    };
+    var prev = null;
+    words(r[2].normalize('NFC')).forEach(function (w) {
+      var form = w.toLowerCase(), k = key(form);
+      add(k, form, prev);
+      prev = k;
+    });
+    // Everyday names the title's wording stands for count as title words.
+    (r[8] || []).forEach(function (alias) {
+      alias.forEach(function (k, i) { add(k, k, i ? alias[i - 1] : null); });
+    });
+    var m = [];
+    for (var i = 0; i < tokens.length; i++) {
+      var t = tokens[i], found = null;
+      var consider = function (x) {
+        if (!found || x.kind < found.kind || (x.kind === found.kind && x.acc && !found.acc)) found = x;
+      };
+      t.cands.forEach(function (c) {
+        var f = forms.get(c.t);
+        if (f) consider({ cls: 0, kind: c.kind, acc: t.marked && f.has(t.raw), t: c.t });
+      });
+      var before = i ? tokens[i - 1].cands : [];
+      var follows = function (p) {
+        return before.some(function (c) { return c.t === p[0]; });
+      };
+      if (t.pairPrefix) {
+        // Completed from the words that follow the previous one in a title.
+        adjacent.forEach(function (p) {
+          if (follows(p) && p[1].startsWith(t.f) && !t.cands.some(function (c) { return c.t === p[1]; })) {
+            consider({ cls: 0, kind: 1, acc: false, t: p[1] });
+          }
+        });
+      }
+      if (!found) return null;
+      m.push(found);
+      if (i && adjacent.some(function (p) {
+        return follows(p) && (t.cands.some(function (c) { return c.t === p[1]; }) || (t.pairPrefix && p[1].startsWith(t.f)));
+      })) pairs[i - 1].add(r[0]);
+    }
+    return m;
   }
 
   function suggestions(tokens) {
@@ -487,7 +628,10 @@
     parent.appendChild(document.createTextNode(s.slice(last)));
   }
 
+  // Display rows from the lead files, by record id.
+  var leadRows = new Map();
   function row(id) {
+    if (leadRows.has(id)) return leadRows.get(id);
     var chunk = files['d' + Math.floor(id / data.chunk)];
     return chunk[id % data.chunk];
   }
@@ -578,8 +722,44 @@
     });
   }
 
+  // While a word is typed, the index files of the words it may become load in the
+  // background, so the next keystroke finds them here: those of the shortest words
+  // it begins (the completions offered first), and of the titles where it follows
+  // the previous word.
+  var PREFETCH = 24;
+  function prefetch(q) {
+    if (/\s$/.test(q)) return;
+    var typed = words(q.normalize('NFC')).map(key);
+    var f = typed.length ? typed[typed.length - 1] : '';
+    if (!LETTERS.test(f)) return;
+    var begun = [];
+    for (var k = lowerBound(vocab, f); k < vocab.length && vocab[k].startsWith(f); k++) begun.push(vocab[k]);
+    begun.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+    var names = new Set(begun.slice(0, PREFETCH).map(function (w) { return 'i' + shardOf(w); }));
+    if (typed.length > 1) {
+      var start = typed[typed.length - 2] + ' ' + f;
+      for (var s = shardOf(start), hi = Math.min(shardOf(start + '\uffff'), s + 4); s <= hi; s++) names.add('i' + s);
+    }
+    load(Array.from(names)).catch(function () {});
+  }
+
+  // The lead file's results, shown until the index files give every result.
+  function showQuick(out, seq) {
+    if (seq !== current) return;
+    var first = out.ranked.slice(0, PAGE);
+    var matched = matchedWords(out);
+    status.textContent = fmt(text.so_far, { n: out.ranked.length });
+    var ol = el('ol', 'procedures');
+    first.forEach(function (hit) { ol.appendChild(item(hit, matched, out.codeDoc)); });
+    results.replaceChildren(ol);
+    if (performance.mark) performance.mark('sotay-results');
+    shown = { list: out.ranked, ol: ol, matched: matched, codeDoc: out.codeDoc, count: first.length };
+    moreButton();
+  }
+
   function loadRows(hits) {
-    var chunks = new Set(hits.map(function (h) { return 'd' + Math.floor(h.id / data.chunk); }));
+    var chunks = new Set();
+    hits.forEach(function (h) { if (!leadRows.has(h.id)) chunks.add('d' + Math.floor(h.id / data.chunk)); });
     return load(Array.from(chunks));
   }
 
@@ -671,7 +851,7 @@
     });
   }
 
-  function run(push) {
+  function run(push, typing) {
     var q = input.value;
     var filters = readForm();
     var seq = ++current;
@@ -679,7 +859,15 @@
     if (push === true) history.pushState(null, '', url);
     else if (push === false) history.replaceState(null, '', url);
     // The latest search, for tests and benchmarks to wait on.
-    window.sotaySearchDone = search(q, filters).then(function (out) {
+    // On arrival, the first results come from a lead file alone, one request after
+    // the page on a slow line; the index files follow. While typing, the index
+    // files are mostly here already (see prefetch).
+    var first = typing ? null : quick(q, filters);
+    var shownFirst = first ? first.then(function (out) { if (out) showQuick(out, seq); }) : Promise.resolve();
+    window.sotaySearchDone = shownFirst.then(function () {
+      return search(q, filters);
+    }).then(function (out) {
+      if (typing) prefetch(q);
       return show(out, filters, seq);
     }).catch(function () {
       if (seq === current) status.textContent = text.error;
@@ -694,7 +882,7 @@
     event.preventDefault();
     run(true);
   });
-  input.addEventListener('input', function () { run(false); });
+  input.addEventListener('input', function () { run(false, true); });
   FILTERS.forEach(function (name) {
     if (form.elements[name]) form.elements[name].addEventListener('change', function () { run(true); });
   });
