@@ -275,29 +275,33 @@
   }
 
   // doc id → best match of one typed word: class (0 title … 3 body), kind, accents.
-  function matches(token, prev) {
+  // `only`: when given, the documents to consider (the others are left out). One
+  // match object serves every document of a list: they are only read.
+  function matches(token, prev, only) {
     var found = new Map();
-    var better = function (id, m) {
-      var old = found.get(id);
-      if (!old || m.cls < old.cls || (m.cls === old.cls && (m.kind < old.kind || (m.kind === old.kind && m.acc && !old.acc)))) found.set(id, m);
+    var add = function (list, m) {
+      ids(list).forEach(function (id) {
+        if (only && !only.has(id)) return;
+        var old = found.get(id);
+        if (!old || m.cls < old.cls || (m.cls === old.cls && (m.kind < old.kind || (m.kind === old.kind && m.acc && !old.acc)))) found.set(id, m);
+      });
     };
     token.cands.forEach(function (c) {
       if (c.pair) {
         // Completed from the previous word's title pairs: only those are loaded.
         pairKeys(prev, { cands: [c] }).forEach(function (key) {
           var p = entry(key);
-          if (p && p.t) ids(p.t[0]).forEach(function (id) { better(id, { cls: 0, kind: 1, acc: false, t: c.t }); });
+          if (p && p.t) add(p.t[0], { cls: 0, kind: 1, acc: false, t: c.t });
         });
         return;
       }
       var e = entry(c.t);
       if (!e || e.c !== undefined) return;
       (e.t || []).forEach(function (list, v) {
-        var acc = token.marked && !!e.v && e.v[v] === token.raw;
-        ids(list).forEach(function (id) { better(id, { cls: 0, kind: c.kind, acc: acc, t: c.t }); });
+        add(list, { cls: 0, kind: c.kind, acc: token.marked && !!e.v && e.v[v] === token.raw, t: c.t });
       });
       ['f', 'd', 'b'].forEach(function (name, k) {
-        if (e[name]) ids(e[name]).forEach(function (id) { better(id, { cls: k + 1, kind: c.kind, acc: false, t: c.t }); });
+        if (e[name]) add(e[name], { cls: k + 1, kind: c.kind, acc: false, t: c.t });
       });
     });
     return found;
@@ -428,7 +432,14 @@
 
   function rankQuery(out, tokens, codeDoc, keep) {
     out.partial = null;
-    var per = tokens.map(function (t, i) { return matchesOnce(t, tokens[i - 1]); });
+    // The word being typed changes at each keystroke and its completions are in
+    // thousands of records: first only those the other words all matched.
+    var n = tokens.length;
+    var per = tokens.map(function (t, i) { return i < n - 1 || n === 1 ? matchesOnce(t, tokens[i - 1]) : null; });
+    if (n > 1) {
+      var others = per.slice(0, n - 1).reduce(function (a, b) { return b.size < a.size ? b : a; });
+      per[n - 1] = matches(tokens[n - 1], tokens[n - 2], others);
+    }
     out.per = per;
     var pairs = [];
     for (var i = 1; i < tokens.length; i++) pairs.push(pairSet(tokens[i - 1], tokens[i]));
@@ -441,6 +452,11 @@
       docs.push({ id: codeDoc, m: [] });
     }
     out.ranked = rank(docs, tokens, pairs, codeDoc);
+    if (n > 1 && !(out.ranked.length && out.ranked[0].key[0] <= 3)) {
+      // Missing words, slips and the closest records look at every record the
+      // typed word matched.
+      per[n - 1] = matchesOnce(tokens[n - 1], tokens[n - 2]);
+    }
     out.missing = tokens.filter(function (t, i) { return per[i].size === 0; });
     if (!out.ranked.length && tokens.length > 1) {
       // Nothing has every word: the documents with the most of them, said plainly.
@@ -722,23 +738,29 @@
     });
   }
 
-  // While a word is typed, the index files of the words it may become load in the
-  // background, so the next keystroke finds them here: those of the shortest words
-  // it begins (the completions offered first), and of the titles where it follows
-  // the previous word.
+  // While typing, files the next keystroke will likely need load in the background:
+  // the result lines of the first results (another letter narrows them), and the
+  // index files of the shortest words the last word begins (the completions offered
+  // first) and of the titles where it follows the previous word.
   var PREFETCH = 24;
-  function prefetch(q) {
-    if (/\s$/.test(q)) return;
+  var AHEAD = 40;
+  function prefetch(q, out) {
+    var names = new Set();
+    var list = out ? (out.hits.length ? out.hits : out.partial || []) : [];
+    list.slice(0, AHEAD).forEach(function (h) {
+      if (!leadRows.has(h.id)) names.add('d' + Math.floor(h.id / data.chunk));
+    });
     var typed = words(q.normalize('NFC')).map(key);
     var f = typed.length ? typed[typed.length - 1] : '';
-    if (!LETTERS.test(f)) return;
-    var begun = [];
-    for (var k = lowerBound(vocab, f); k < vocab.length && vocab[k].startsWith(f); k++) begun.push(vocab[k]);
-    begun.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
-    var names = new Set(begun.slice(0, PREFETCH).map(function (w) { return 'i' + shardOf(w); }));
-    if (typed.length > 1) {
-      var start = typed[typed.length - 2] + ' ' + f;
-      for (var s = shardOf(start), hi = Math.min(shardOf(start + '\uffff'), s + 4); s <= hi; s++) names.add('i' + s);
+    if (!/\s$/.test(q) && LETTERS.test(f)) {
+      var begun = [];
+      for (var k = lowerBound(vocab, f); k < vocab.length && vocab[k].startsWith(f); k++) begun.push(vocab[k]);
+      begun.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+      begun.slice(0, PREFETCH).forEach(function (w) { names.add('i' + shardOf(w)); });
+      if (typed.length > 1) {
+        var start = typed[typed.length - 2] + ' ' + f;
+        for (var s = shardOf(start), hi = Math.min(shardOf(start + '\uffff'), s + 4); s <= hi; s++) names.add('i' + s);
+      }
     }
     load(Array.from(names)).catch(function () {});
   }
@@ -867,7 +889,7 @@
     window.sotaySearchDone = shownFirst.then(function () {
       return search(q, filters);
     }).then(function (out) {
-      if (typing) prefetch(q);
+      if (typing) prefetch(q, out);
       return show(out, filters, seq);
     }).catch(function () {
       if (seq === current) status.textContent = text.error;
