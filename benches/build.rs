@@ -1,23 +1,95 @@
-//! `sotay build` end to end, as a municipality runs it: the release binary on sites of
-//! 1,000 and 10,000 records made from the real ones. Prints wall time, pages per second,
-//! the binary's own stage timings and its peak memory.
+//! `sotay build` end to end, as a municipality runs it: the release binary on sites
+//! made from the real records. For each size it prints three builds, each with its
+//! wall time, the binary's own stage timings and its peak memory:
+//! - cold: no previous output;
+//! - warm: again, nothing changed;
+//! - ten changed: a document of ten records renamed, as after a morning's edits.
 //!
-//! Run with `cargo bench --bench build`.
+//! Run with `cargo bench --bench build` (1,000 and 10,000 records);
+//! `SOTAY_BENCH_SIZES=100000 cargo bench --bench build` for other sizes.
 
 mod corpus;
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// Peak resident memory of finished child processes, in MiB.
-fn children_peak_mib() -> f64 {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage writes into the struct we own.
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss as f64 / 1024.0
+/// One build: wall seconds, peak resident MiB and the binary's `built …` line.
+struct Run {
+    seconds: f64,
+    peak_mib: f64,
+    stages: String,
 }
 
-fn measure(n: usize, runs: usize, place: &str, parent: &std::path::Path) {
+// `wait` reaps the child with wait4, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn build(root: &Path) -> Run {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let start = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .stdout(Stdio::null())
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let (status, usage) = wait(child.id());
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = std::fs::read_to_string(log.path()).unwrap();
+    assert!(status == 0, "{stderr}");
+    Run {
+        seconds,
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+        stages: stderr
+            .lines()
+            .find(|l| l.starts_with("built "))
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// Waits for the child `pid`: its exit status and its own resource use (the peak
+/// memory of this build, not of every child so far).
+fn wait(pid: u32) -> (i32, libc::rusage) {
+    let mut status = 0;
+    // SAFETY: wait4 writes into the status and the struct we own.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let done = unsafe { libc::wait4(pid as i32, &mut status, 0, &mut usage) };
+    assert_eq!(done, pid as i32, "wait4 failed");
+    (status, usage)
+}
+
+/// Renames the first document of `count` records, spread over the site.
+fn edit_records(root: &Path, count: usize, round: usize) {
+    let dir = root.join("content/procedures");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let step = (files.len() / count).max(1);
+    for file in files.iter().step_by(step).take(count) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let edited = text.replacen("  - name: \"", &format!("  - name: \"(sửa {round}) "), 1);
+        std::fs::write(file, edited).unwrap();
+    }
+}
+
+fn report(label: &str, runs: &mut [Run]) {
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let median = &runs[runs.len() / 2];
+    let peak = runs.iter().map(|r| r.peak_mib).fold(0.0, f64::max);
+    println!(
+        "  {label:<12} median {:>6.2} s (best {:.2} s, {} runs), peak {peak:>5.0} MiB",
+        median.seconds,
+        runs[0].seconds,
+        runs.len()
+    );
+    println!("      {}", median.stages);
+}
+
+fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
     let dir = tempfile::tempdir_in(parent).unwrap();
     corpus::make_site(dir.path(), n);
     let content_mb = walkdir::WalkDir::new(dir.path().join("content"))
@@ -26,55 +98,49 @@ fn measure(n: usize, runs: usize, place: &str, parent: &std::path::Path) {
         .map(|m| m.len())
         .sum::<u64>() as f64
         / 1e6;
-    let mut times = Vec::new();
-    let mut last_stages = String::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
-            .arg("--root")
-            .arg(dir.path())
-            .arg("build")
-            .output()
-            .unwrap();
-        times.push(start.elapsed().as_secs_f64());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        last_stages = stderr
-            .lines()
-            .find(|l| l.starts_with("built "))
-            .unwrap_or_default()
-            .to_string();
+    println!("build {n} records ({content_mb:.1} MB of records) on {place}:");
+    let public = dir.path().join("public");
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    let mut changed = Vec::new();
+    for round in 0..runs {
+        if public.exists() {
+            std::fs::remove_dir_all(&public).unwrap();
+        }
+        cold.push(build(dir.path()));
+        warm.push(build(dir.path()));
+        edit_records(dir.path(), 10, round);
+        changed.push(build(dir.path()));
     }
-    times.sort_by(f64::total_cmp);
-    let median = times[runs / 2];
-    let pages = walkdir::WalkDir::new(dir.path().join("public"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .count();
-    println!(
-        "build {n:>6} records ({content_mb:>5.1} MB) on {place}: median {median:.2} s over {runs} runs (best {:.2} s), {pages} pages, {:.0} pages/s, peak RSS so far {:.0} MiB",
-        times[0],
-        pages as f64 / median,
-        children_peak_mib(),
-    );
-    println!("    last run: {last_stages}");
+    report("cold", &mut cold);
+    report("warm", &mut warm);
+    report("ten changed", &mut changed);
 }
 
 fn main() {
     let disk = std::env::temp_dir();
     if cfg!(debug_assertions) {
-        // Under `cargo test --all-targets`: one small build as a smoke test.
+        // Under `cargo test --all-targets`: one small round as a smoke test.
         measure(100, 1, "disk", &disk);
         return;
     }
+    let sizes: Vec<usize> = std::env::var("SOTAY_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').map(|n| n.trim().parse().unwrap()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
     // Writing 10,000 folders costs more than building them on some disks: tmpfs
     // (when there is one) shows sotay's own time.
-    let memory = std::path::Path::new("/dev/shm");
-    for n in [1_000, 10_000] {
-        let runs = if n > 1_000 { 3 } else { 5 };
+    let memory = Path::new("/dev/shm");
+    for n in sizes {
+        let runs = if n >= 100_000 {
+            1
+        } else if n > 1_000 {
+            3
+        } else {
+            5
+        };
         measure(n, runs, "disk", &disk);
-        if memory.is_dir() {
+        if memory.is_dir() && n < 100_000 {
             measure(n, runs, "tmpfs", memory);
         }
     }

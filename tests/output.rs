@@ -335,3 +335,62 @@ fn the_zip_goes_into_a_new_folder_and_a_failure_names_the_zip() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// When each file of `dir` was last written.
+fn written_at(dir: &Path) -> BTreeMap<PathBuf, std::time::SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let at = e.metadata().unwrap().modified().unwrap();
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), at)
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_rewrites_a_file_changed_by_hand() {
+    let site = real_site(30);
+    edit(&site, 1);
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    let public = site.root().join("public");
+    let before = written_at(&public);
+    let page = PathBuf::from("trang/gioi-thieu/index.html");
+    let tampered = public.join("style.css");
+    let style = std::fs::read(&tampered).unwrap();
+    // Same size, other bytes: only a byte-for-byte comparison tells them apart.
+    let mut changed = style.clone();
+    changed[0] = if changed[0] == b' ' { b'\n' } else { b' ' };
+    std::fs::write(&tampered, &changed).unwrap();
+    let tampered_at = std::fs::metadata(&tampered).unwrap().modified().unwrap();
+    // Dates have to be able to differ.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&site, 2);
+
+    let rebuilt = sotay(&site, &["build"]).output().unwrap();
+    assert!(rebuilt.status.success(), "{rebuilt:?}");
+    let after = written_at(&public);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    // Only the edited page and the file changed by hand (the marker says which build).
+    let rewritten: Vec<&PathBuf> = after
+        .iter()
+        .filter(|(path, at)| before[*path] != **at && !path.ends_with(".sotay-output"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(rewritten, [&PathBuf::from("style.css"), &page]);
+    assert!(
+        std::fs::read_to_string(public.join(&page))
+            .unwrap()
+            .contains("Lần build 2."),
+    );
+    // The hand-changed file is put back as sotay makes it, and is newer than the edit.
+    assert_eq!(std::fs::read(&tampered).unwrap(), style);
+    assert!(std::fs::metadata(&tampered).unwrap().modified().unwrap() > tampered_at);
+    let procedures = after.keys().filter(|p| p.starts_with("thu-tuc")).count();
+    assert!(procedures >= 30, "{procedures}");
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}

@@ -25,7 +25,9 @@ pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, Outpu
     // after the new site is already in place.
     ensure_replaceable(&output)?;
     let staging = names.staging(std::process::id());
-    let swapped = write_all(&staging, files).and_then(|()| swap(&staging, &output, &names));
+    let previous = output.is_dir().then_some(output.as_path());
+    let swapped =
+        write_all(&staging, files, previous).and_then(|()| swap(&staging, &output, &names));
     let old = match swapped {
         Ok(old) => old,
         Err(failed) => {
@@ -97,7 +99,11 @@ fn writable(dir: &Path) -> bool {
     std::fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
 }
 
-fn write_all(staging: &Path, files: &Files) -> Result<(), OutputError> {
+/// Fills `staging` with `files`. A file whose bytes the previous output already holds
+/// at the same path is linked to it, not written again: a rebuild after a small edit
+/// writes only what changed, and unchanged files keep their dates (so browsers and
+/// proxies keep what they cached). Where links cannot be made (FAT, say), it is written.
+fn write_all(staging: &Path, files: &Files, previous: Option<&Path>) -> Result<(), OutputError> {
     if staging.exists() {
         std::fs::remove_dir_all(staging).map_err(io(staging))?;
     }
@@ -120,9 +126,25 @@ fn write_all(staging: &Path, files: &Files) -> Result<(), OutputError> {
     dirs.par_iter()
         .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
     files.par_iter().try_for_each(|(path, bytes)| {
-        let path = staging.join(&**path);
-        std::fs::write(&path, bytes.as_slice()).map_err(io(&path))
+        let to = staging.join(&**path);
+        if let Some(previous) = previous
+            && link_if_same(&previous.join(&**path), bytes, &to)
+        {
+            return Ok(());
+        }
+        std::fs::write(&to, bytes.as_slice()).map_err(io(&to))
     })
+}
+
+/// Links `to` to `old` when `old` is a plain file holding exactly `bytes`. Checked
+/// byte for byte, never trusted from dates or a list: a file changed by hand in the
+/// output is written anew.
+fn link_if_same(old: &Path, bytes: &[u8], to: &Path) -> bool {
+    let same_size = std::fs::symlink_metadata(old)
+        .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
+    same_size
+        && std::fs::read(old).is_ok_and(|held| held == bytes)
+        && std::fs::hard_link(old, to).is_ok()
 }
 
 /// Puts `staging` in place of `output` and returns where the previous output now
