@@ -311,3 +311,32 @@ fn a_broken_template_is_reported_and_fixing_it_recovers() {
     );
     assert_same(&mut session, &[path], "template fixed");
 }
+
+#[test]
+fn the_search_index_gives_way_to_a_waiting_save_and_is_made_after_it() {
+    use std::sync::atomic::AtomicBool;
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+    let search_page = |session: &Session| served(session)["search/index.html"].clone();
+
+    let first = edit.replace(TACH_HO, "\ntitle: \"", "\ntitle: \"Xin tách hộ: ");
+    assert!(matches!(session.update(&[first]), Outcome::Built(_)));
+    let stale = search_page(&session);
+    // A save is waiting: the index is not made, and stays due.
+    let waiting = AtomicBool::new(true);
+    assert!(matches!(session.refresh_index_unless(&waiting), Ok(None)));
+    assert!(session.index_stale());
+    assert_eq!(search_page(&session), stale);
+
+    // The save is taken; the index then covers both edits, as a full build does.
+    let second = edit.replace(TAM_TRU, "\ntitle: \"", "\ntitle: \"Xin gia hạn: ");
+    assert_same(
+        &mut session,
+        &[second],
+        "two saves, the index given way once",
+    );
+    assert!(!session.index_stale());
+    assert_ne!(search_page(&session), stale);
+}

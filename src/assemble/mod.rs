@@ -21,6 +21,7 @@ mod problems;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -370,8 +371,13 @@ impl Assembly {
     }
 
     /// Builds the search index and search page again for the site as it is.
-    /// A failure is reported once; the next change tries again.
-    pub fn refresh_index(&mut self, sources: &Sources) -> Result<Option<Built>, Diagnostics> {
+    /// A failure is reported once; the next change tries again. Given up, with the
+    /// index still stale, as soon as `stop` is set: `Ok(None)` then.
+    pub fn refresh_index(
+        &mut self,
+        sources: &Sources,
+        stop: &AtomicBool,
+    ) -> Result<Option<Built>, Diagnostics> {
         if !self.index_stale() {
             return Ok(None);
         }
@@ -387,20 +393,42 @@ impl Assembly {
             .iter()
             .map(|r| self.items[&r.file].clone())
             .collect();
-        let built = search::build(&views, site.records, &items)
+        let built = search::build_unless(&views, site.records, &items, stop)
             .map_err(|d| one(*d))
             .and_then(|index| {
+                let Some(index) = index else {
+                    return Ok(None);
+                };
                 let page = views.search_page(&index.manifest, &search_script(theme));
-                Ok((render(&self.renderer, &page)?, index))
+                Ok(Some((render(&self.renderer, &page)?, index)))
             });
         let (page, index) = match built {
-            Ok(built) => built,
+            Ok(Some(built)) => built,
+            Ok(None) => return Ok(None),
             Err(problems) => {
                 self.index_failed = true;
                 return Err(problems);
             }
         };
         clock.lap("index");
+        let data: Vec<Arc<DataRecord>> = site
+            .records
+            .iter()
+            .map(|r| self.data[&r.file].clone())
+            .collect();
+        // Nothing of the assembly changes before the end: giving up leaves it as it was.
+        let stopped = || stop.load(Ordering::Relaxed);
+        let serialised: Option<Vec<Vec<Vec<u8>>>> = data
+            .par_chunks(256)
+            .map(|chunk| (!stopped()).then(|| open_data::serialise(chunk)))
+            .collect();
+        let Some(serialised) = serialised.map(|chunks| chunks.concat()) else {
+            return Ok(None);
+        };
+        let catalogue = open_data::catalogue_files(&site, strings, &data, &serialised);
+        if stopped() {
+            return Ok(None);
+        }
         let mut files = Update::new(&self.files);
         for path in self.index.drain(..) {
             files.remove(&path);
@@ -409,18 +437,7 @@ impl Assembly {
         self.index_version = index.manifest.version.clone();
         files.insert_all(index.files);
         files.insert(page);
-        let data: Vec<Arc<DataRecord>> = site
-            .records
-            .iter()
-            .map(|r| self.data[&r.file].clone())
-            .collect();
-        let serialised = open_data::serialise(&data);
-        files.insert_all(open_data::catalogue_files(
-            &site,
-            strings,
-            &data,
-            &serialised,
-        ));
+        files.insert_all(catalogue);
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
         self.index_stale = false;

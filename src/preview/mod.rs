@@ -16,6 +16,7 @@ mod watch;
 use std::io::{BufReader, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -230,11 +231,13 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Outcome::Unchanged => {}
     }
 
-    let (mut watcher, batches) = Watcher::start(&root, options.poll)?;
+    let waiting = Arc::new(AtomicBool::new(false));
+    let (mut watcher, batches) = Watcher::start(&root, options.poll, waiting.clone())?;
     say_unwatched(watcher.watch_folders(&root), language);
     {
         let shared = shared.clone();
-        std::thread::spawn(move || rebuild_loop(session, watcher, batches, &shared));
+        let saves = Saves { batches, waiting };
+        std::thread::spawn(move || rebuild_loop(session, watcher, saves, &shared));
     }
 
     let host = match address.ip() {
@@ -299,12 +302,14 @@ fn everything(root: &Path) -> Vec<PathBuf> {
     paths
 }
 
-fn rebuild_loop(
-    mut session: Session,
-    mut watcher: Watcher,
+/// The watcher's batches, and whether one is waiting: the search index gives way
+/// to a save (a second at 10,000 records would hold up every save made meanwhile).
+struct Saves {
     batches: Receiver<Batch>,
-    shared: &Shared,
-) {
+    waiting: Arc<AtomicBool>,
+}
+
+fn rebuild_loop(mut session: Session, mut watcher: Watcher, saves: Saves, shared: &Shared) {
     let root = session.root().to_path_buf();
     loop {
         // The search index is rebuilt when no save is waiting.
@@ -313,10 +318,10 @@ fn rebuild_loop(
         } else {
             Duration::from_secs(3600)
         };
-        let first = match batches.recv_timeout(wait) {
+        let first = match saves.batches.recv_timeout(wait) {
             Ok(batch) => batch,
             Err(RecvTimeoutError::Timeout) => {
-                match session.refresh_index() {
+                match session.refresh_index_unless(&saves.waiting) {
                     Ok(Some(built)) => publish(&session, shared, built, "search index"),
                     Ok(None) => {}
                     Err(problems) => show_errors(&session, shared, &problems),
@@ -325,9 +330,11 @@ fn rebuild_loop(
             }
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        // Cleared before the rest is taken: a batch sent after this sets it again.
+        saves.waiting.store(false, Ordering::Relaxed);
         let mut paths = Vec::new();
         let mut rescan = false;
-        for batch in std::iter::once(first).chain(batches.try_iter()) {
+        for batch in std::iter::once(first).chain(saves.batches.try_iter()) {
             match batch {
                 Some(batch) => paths.extend(batch),
                 None => rescan = true,

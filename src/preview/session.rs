@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::assemble::{Assembly, Built, Files, Outcome, Stopwatch, bring_up_to_date};
 use crate::diagnostics::{Diagnostics, Language};
@@ -65,8 +66,19 @@ impl Session {
 
     /// Builds the search index and page again; a failure waits for the next change.
     pub fn refresh_index(&mut self) -> Result<Option<Built>, Diagnostics> {
+        self.refresh_index_unless(&AtomicBool::new(false))
+    }
+
+    /// [`Session::refresh_index`], given up as soon as `stop` is set (a save is
+    /// waiting): `Ok(None)`, and the index is still stale.
+    pub fn refresh_index_unless(
+        &mut self,
+        stop: &AtomicBool,
+    ) -> Result<Option<Built>, Diagnostics> {
         match &mut self.assembly {
-            Some(assembly) if self.pending.is_empty() => assembly.refresh_index(&self.sources),
+            Some(assembly) if self.pending.is_empty() => {
+                assembly.refresh_index(&self.sources, stop)
+            }
             _ => Ok(None),
         }
     }

@@ -4,6 +4,8 @@
 //! last update reads the final content.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
@@ -33,7 +35,13 @@ pub enum Watcher {
 }
 
 impl Watcher {
-    pub fn start(root: &Path, poll: bool) -> notify::Result<(Watcher, Receiver<Batch>)> {
+    /// Watches `root`; each batch is sent on the receiver, with `waiting` set first
+    /// so that work in progress (the search index) can give way to it.
+    pub fn start(
+        root: &Path,
+        poll: bool,
+        waiting: Arc<AtomicBool>,
+    ) -> notify::Result<(Watcher, Receiver<Batch>)> {
         let (sender, receiver) = channel();
         let handler = move |result: DebounceEventResult| {
             let batch = match result {
@@ -48,6 +56,7 @@ impl Watcher {
                 Err(_) => None,
             };
             if batch.as_ref().is_none_or(|paths| !paths.is_empty()) {
+                waiting.store(true, Ordering::Relaxed);
                 let _ = sender.send(batch);
             }
         };

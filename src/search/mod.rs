@@ -26,6 +26,7 @@ mod terms;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -233,6 +234,19 @@ pub fn build(
     records: &[Record],
     items: &[Arc<ProcedureItem>],
 ) -> Result<SearchIndex, Box<Diagnostic>> {
+    let never = AtomicBool::new(false);
+    build_unless(views, records, items, &never).map(|index| index.expect("never stopped"))
+}
+
+/// [`build`], given up as soon as `stop` is set (the preview sets it when a save
+/// arrives, so a page never waits for the index): `None` then.
+pub fn build_unless(
+    views: &Views,
+    records: &[Record],
+    items: &[Arc<ProcedureItem>],
+    stop: &AtomicBool,
+) -> Result<Option<SearchIndex>, Box<Diagnostic>> {
+    let stopped = || stop.load(Ordering::Relaxed);
     // Ids: shorter titles first, then Vietnamese alphabetical order.
     let mut order: Vec<(usize, &collate::SortKey, &Record, &ProcedureItem)> = records
         .par_iter()
@@ -253,9 +267,18 @@ pub fn build(
         .par_iter()
         .enumerate()
         .fold(Keys::default, |keys, (id, record)| {
+            if stopped() {
+                return keys;
+            }
             add_record(keys, id as u32, record, &synonyms)
         })
-        .reduce(Keys::default, merge);
+        .reduce(
+            Keys::default,
+            |a, b| if stopped() { a } else { merge(a, b) },
+        );
+    if stopped() {
+        return Ok(None);
+    }
     let mut keys: Vec<(String, Entry)> = keys.into_iter().collect();
     keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let field_labels = &views.site.field_labels;
@@ -269,10 +292,21 @@ pub fn build(
         .par_iter()
         .map(|item| display_row(item, &field_index))
         .collect();
+    if stopped() {
+        return Ok(None);
+    }
     let encoded: Vec<(String, String)> = keys
         .par_iter_mut()
-        .map(|(key, entry)| (json(key), entry.json(total, &rows)))
+        .map(|(key, entry)| {
+            if stopped() {
+                return Default::default();
+            }
+            (json(key), entry.json(total, &rows))
+        })
         .collect();
+    if stopped() {
+        return Ok(None);
+    }
 
     let mut files = Vec::new();
     let mut shards = Vec::new();
@@ -299,6 +333,9 @@ pub fn build(
 
     files.extend(display_files(&rows));
     files.push(facet_file(&records, &field_index, field_labels)?);
+    if stopped() {
+        return Ok(None);
+    }
 
     let mut lens = Vec::new();
     for (id, (len, ..)) in order.iter().enumerate() {
@@ -317,7 +354,10 @@ pub fn build(
     // The lead files come from the same records and rows as the index files: the
     // version need not read their tens of megabytes.
     let version = version(&files);
-    let (lead, leads) = lead_files(&keys, &vocab, &records, &rows, &synonyms);
+    let (lead, leads) = lead_files(&keys, &vocab, &records, &rows, &synonyms, &stopped);
+    if stopped() {
+        return Ok(None);
+    }
     files.extend(leads);
     let manifest = Manifest {
         format: FORMAT,
@@ -347,7 +387,7 @@ pub fn build(
             .map(|key| (*key, views.strings.get(&format!("search.{key}")).into()))
             .collect(),
     };
-    Ok(SearchIndex { files, manifest })
+    Ok(Some(SearchIndex { files, manifest }))
 }
 
 fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String)> {
@@ -409,6 +449,7 @@ fn lead_files(
     records: &[&Record],
     rows: &[String],
     synonyms: &Table,
+    stopped: &(dyn Fn() -> bool + Sync),
 ) -> (String, Vec<OutputFile>) {
     let place: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, w)| (*w, i)).collect();
     let lead_file = |name: String, ids: &[u32]| {
@@ -433,19 +474,25 @@ fn lead_files(
     let words: Vec<(char, Option<OutputFile>)> = vocab
         .par_iter()
         .enumerate()
-        .map(|(n, word)| match titles_beginning(keys, word, false) {
-            Ok(ids) => (
-                lead_digit(ids.len(), true),
-                Some(lead_file(n.to_string(), &ids)),
-            ),
-            Err(many) => (lead_digit(many, false), None),
+        .map(|(n, word)| {
+            // What a stopped build makes is thrown away.
+            if stopped() {
+                return ('0', None);
+            }
+            match titles_beginning(keys, word, false) {
+                Ok(ids) => (
+                    lead_digit(ids.len(), true),
+                    Some(lead_file(n.to_string(), &ids)),
+                ),
+                Err(many) => (lead_digit(many, false), None),
+            }
         })
         .collect();
     let pairs: Vec<OutputFile> = keys
         .par_iter()
         .filter_map(|(key, entry)| {
             let (first, second) = key.split_once(' ')?;
-            if entry.title.is_empty() {
+            if entry.title.is_empty() || stopped() {
                 return None;
             }
             let (first, second) = (place.get(first)?, place.get(second)?);
