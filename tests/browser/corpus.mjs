@@ -1,16 +1,15 @@
 // Sites made of the real records of the national database (../shared/data), for the
 // search tests and benchmark: the 864 records as they are, or N records by varying
 // copies the way benches/corpus.rs does (code "….C3", title "… (bản 3)").
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repo } from "./harness.mjs";
+import { repo, tempDir } from "./harness.mjs";
 
 export const sharedRecords = join(repo, "../shared/data/procedures");
 
 /** A new site with a sotay.yaml and an empty procedures folder; the shared record names. */
 function emptySite(prefix) {
-  const root = mkdtempSync(join(tmpdir(), prefix));
+  const root = tempDir(prefix);
   const procedures = join(root, "content/procedures");
   mkdirSync(procedures, { recursive: true });
   writeFileSync(join(root, "sotay.yaml"), 'title: "Thủ tục hành chính"\norganisation:\n  name: "Kiểm thử"\n');

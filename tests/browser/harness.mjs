@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: build a site with the sotay binary, serve it
 // from a subfolder on 127.0.0.1, and drive Debian's Chromium.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -9,10 +9,24 @@ import { chromium } from "playwright-core";
 
 export const repo = resolve(import.meta.dirname, "../..");
 
+const made = [];
+// Each test file runs in its own process: what it made goes with it (a site of real
+// records is hundreds of megabytes, and CI machines fill up).
+process.on("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder named `prefix`…, removed when the test process ends. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** Builds the site at `root` into a fresh temporary folder and returns its path. */
 export function buildSite(root = repo) {
   const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
-  const out = join(mkdtempSync(join(tmpdir(), "sotay-browser-")), "public");
+  const out = join(tempDir("sotay-browser-"), "public");
   // Real records warn a lot: room for all of it on stderr.
   const run = spawnSync(bin, ["--root", root, "build", "--output", out], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`sotay build failed:\n${run.stderr}`);

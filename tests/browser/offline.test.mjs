@@ -4,10 +4,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { axeViolations, launch, repo, serve } from "./harness.mjs";
+import { axeViolations, launch, repo, serve, tempDir } from "./harness.mjs";
 
 const VISITED = "thu-tuc/1-001695-thu-tuc-dang-ky-khai-sinh-ket-hop-dang-ky-nhan/index.html";
 const VISITED_FILE = "content/procedures/1-001695-thu-tuc-dang-ky-khai-sinh-ket-hop-dang-ky-nhan.md";
@@ -45,7 +44,7 @@ async function cacheNames(page) {
 }
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), "sotay-offline-"));
+  root = tempDir("sotay-offline-");
   cpSync(join(repo, "content"), join(root, "content"), { recursive: true });
   cpSync(join(repo, "sotay.yaml"), join(root, "sotay.yaml"));
   assert.match(readFileSync(join(root, "sotay.yaml"), "utf8"), /^offline: true$/m, "the example works offline");

@@ -2,12 +2,11 @@
 // saved, shows the errors when a save breaks the record, and clears them when fixed.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, test } from "node:test";
-import { launch, repo } from "./harness.mjs";
+import { launch, repo, tempDir } from "./harness.mjs";
 
 const RECORD = "content/procedures/1-010038-tach-ho.md";
 let root, child, url, browser;
@@ -36,7 +35,7 @@ function edit(from, to) {
 }
 
 before(async () => {
-  root = mkdtempSync(join(tmpdir(), "sotay-serve-"));
+  root = tempDir("sotay-serve-");
   for (const part of ["content", "themes", "sotay.yaml"]) cpSync(join(repo, part), join(root, part), { recursive: true });
   url = await startServe(root);
   browser = await launch();

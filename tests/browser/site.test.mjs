@@ -4,10 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axeViolations, buildSite, launch, repo, serve } from "./harness.mjs";
+import { axeViolations, buildSite, launch, repo, serve, tempDir } from "./harness.mjs";
 
 let out, server, browser;
 
@@ -186,7 +184,7 @@ describe("print", () => {
 
 describe("the zip for USB sticks and intranets", () => {
   test("unpacked, it opens from disk: home, a procedure, search results", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sotay-zip-"));
+    const dir = tempDir("sotay-zip-");
     const zip = join(dir, "so-tay-an-binh.zip");
     const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
     const built = spawnSync(bin, ["--root", repo, "build", "--output", join(dir, "public"), "--zip", zip], { encoding: "utf8" });
@@ -211,7 +209,7 @@ describe("the zip for USB sticks and intranets", () => {
 
 describe("records imported from the portal's list", () => {
   test("an incomplete record's page says so plainly, fits a phone and passes axe", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sotay-stub-"));
+    const root = tempDir("sotay-stub-");
     const list = join(repo, "../shared/data/import/toa-an-nhan-dan.xlsx");
     spawnSync("cp", ["-r", join(repo, "content"), join(repo, "sotay.yaml"), root]);
     const bin = process.env.SOTAY_BIN ?? join(repo, "target/release/sotay");
