@@ -34,17 +34,14 @@ pub fn broken_links_to(
     broken
 }
 
-fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
-    // `from_utf8` checks a whole page of ASCII a word at a time; the lossy reader
-    // (for a page that is not UTF-8, which no template makes) goes byte by byte.
-    let html = match std::str::from_utf8(bytes) {
-        Ok(html) => std::borrow::Cow::Borrowed(html),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
+fn broken_in(page: &str, html: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
-    for target in link_targets(&html) {
-        if is_external(target) {
+    // Pages are scanned as bytes (every delimiter is ASCII, which UTF-8 never uses
+    // inside a character): only the links themselves are read as text.
+    for target in link_targets(html) {
+        let target = String::from_utf8_lossy(target);
+        if is_external(&target) {
             continue;
         }
         let path = target.split(['#', '?']).next().unwrap_or_default();
@@ -65,7 +62,7 @@ fn broken_in(page: &str, bytes: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -
         if !found {
             broken.push(BrokenLink {
                 page: page.to_string(),
-                target: target.to_string(),
+                target: target.into_owned(),
             });
         }
     }
@@ -85,25 +82,28 @@ fn is_external(target: &str) -> bool {
 
 /// The values of `href` and `src` attributes of the tags in `html` (quoted or not, as
 /// minified). Only tags are read: escaped text such as `&lt;img src=x&gt;` is not a link.
-fn link_targets(html: &str) -> Vec<&str> {
+fn link_targets(html: &[u8]) -> Vec<&[u8]> {
     let mut targets = Vec::new();
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
+    while let Some(open) = memchr(b'<', rest) {
         rest = &rest[open + 1..];
-        if rest.starts_with(['!', '/', '?']) {
+        if rest
+            .first()
+            .is_some_and(|b| matches!(b, b'!' | b'/' | b'?'))
+        {
             continue;
         }
         let tag_end = tag_end(rest);
         attributes(&rest[..tag_end], &mut targets);
         let name = rest[..tag_end]
-            .split(|c: char| c.is_whitespace() || c == '/')
+            .split(|b| b.is_ascii_whitespace() || *b == b'/')
             .next()
             .unwrap_or_default();
         rest = &rest[tag_end..];
         // The text of these elements is not markup, even where it holds a `<`.
         if ["title", "textarea", "script", "style"]
             .iter()
-            .any(|raw| name.eq_ignore_ascii_case(raw))
+            .any(|raw| name.eq_ignore_ascii_case(raw.as_bytes()))
         {
             rest = &rest[closing_tag(rest, name)..];
         }
@@ -111,17 +111,20 @@ fn link_targets(html: &str) -> Vec<&str> {
     targets
 }
 
+fn memchr(byte: u8, bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == byte)
+}
+
 /// Where `</name` starts in `html`, in any case; the end when it is missing. Found
 /// without lowering the rest of the page, which for a `<title>` is all of it.
-fn closing_tag(html: &str, name: &str) -> usize {
-    let bytes = html.as_bytes();
+fn closing_tag(html: &[u8], name: &[u8]) -> usize {
     let mut from = 0;
-    while let Some(at) = html[from..].find("</") {
+    while let Some(at) = html[from..].windows(2).position(|w| w == b"</") {
         let start = from + at;
         let name_at = start + 2;
-        if bytes
+        if html
             .get(name_at..name_at + name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
         {
             return start;
         }
@@ -130,49 +133,65 @@ fn closing_tag(html: &str, name: &str) -> usize {
     html.len()
 }
 
-/// The byte index of the `>` closing a tag, skipping quoted attribute values.
-fn tag_end(tag: &str) -> usize {
+/// The index of the `>` closing a tag, skipping quoted attribute values.
+fn tag_end(tag: &[u8]) -> usize {
     let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
+    for (i, &b) in tag.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return i,
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return i,
             _ => {}
         }
     }
     tag.len()
 }
 
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
 /// Pushes the `href` and `src` values of one tag's text (`a class=x href="…"`).
-fn attributes<'a>(tag: &'a str, targets: &mut Vec<&'a str>) {
-    let mut rest = tag.trim_start_matches(|c: char| !c.is_whitespace());
+fn attributes<'a>(tag: &'a [u8], targets: &mut Vec<&'a [u8]>) {
+    let name_end = tag
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(tag.len());
+    let mut rest = &tag[name_end..];
     loop {
-        rest = rest.trim_start();
+        rest = trim_start(rest);
         let name_end = rest
-            .find(|c: char| c.is_whitespace() || c == '=' || c == '>')
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'=' | b'>'))
             .unwrap_or(rest.len());
         if name_end == 0 {
             return;
         }
         let name = &rest[..name_end];
         rest = &rest[name_end..];
-        let Some(after_eq) = rest.trim_start().strip_prefix('=') else {
+        let Some(after_eq) = trim_start(rest).strip_prefix(b"=") else {
             continue;
         };
-        let after_eq = after_eq.trim_start();
-        let (value, len) = match after_eq.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let end = after_eq[1..].find(q).map_or(after_eq.len(), |e| e + 1);
+        let after_eq = trim_start(after_eq);
+        let (value, len) = match after_eq.first() {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = memchr(q, &after_eq[1..]).map_or(after_eq.len(), |e| e + 1);
                 (&after_eq[1..end], (end + 1).min(after_eq.len()))
             }
             _ => {
-                let end = after_eq.find(char::is_whitespace).unwrap_or(after_eq.len());
+                let end = after_eq
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .unwrap_or(after_eq.len());
                 (&after_eq[..end], end)
             }
         };
-        if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+        if name.eq_ignore_ascii_case(b"href") || name.eq_ignore_ascii_case(b"src") {
             targets.push(value);
         }
         rest = &after_eq[len..];
