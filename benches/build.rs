@@ -1,8 +1,8 @@
 //! `sotay build` end to end, as a municipality runs it: the release binary on sites
 //! made from the real records. For each size it prints three builds, each with its
 //! wall time, the binary's own stage timings and its peak memory:
-//! - cold: no previous output;
-//! - warm: again, nothing changed;
+//! - cold: no previous output and no cache of decoded records;
+//! - warm: again, nothing changed (the cache now holds every record);
 //! - ten changed: a document of ten records renamed, as after a morning's edits.
 //!
 //! Run with `cargo bench --bench build` (1,000 and 10,000 records);
@@ -100,12 +100,15 @@ fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
         / 1e6;
     println!("build {n} records ({content_mb:.1} MB of records) on {place}:");
     let public = dir.path().join("public");
+    let cache = dir.path().join(sotay::sources::cache::CACHE_DIR);
     let mut cold = Vec::new();
     let mut warm = Vec::new();
     let mut changed = Vec::new();
     for round in 0..runs {
-        if public.exists() {
-            std::fs::remove_dir_all(&public).unwrap();
+        for folder in [&public, &cache] {
+            if folder.exists() {
+                std::fs::remove_dir_all(folder).unwrap();
+            }
         }
         cold.push(build(dir.path()));
         warm.push(build(dir.path()));

@@ -1,13 +1,17 @@
 //! Loading and checking records: read, split, parse YAML, decode, cross-check.
-//! Prints records per second for the 864 real records and for 10,000 varied copies.
+//! Prints records per second for the 864 real records and for 10,000 varied copies,
+//! decoded and then taken from the cache of decoded records (as `build` does).
 //!
 //! Run with `cargo bench --bench load`.
 
 mod corpus;
 
+use sotay::sources::Sources;
+use sotay::sources::cache::RecordCache;
+
 use std::time::{Duration, Instant};
 
-fn measure(n: usize, runs: usize) {
+fn measure(n: usize, runs: usize, cached: bool) {
     let dir = tempfile::tempdir().unwrap();
     corpus::make_site(dir.path(), n);
     let bytes: u64 = walkdir::WalkDir::new(dir.path().join("content"))
@@ -16,13 +20,22 @@ fn measure(n: usize, runs: usize) {
         .map(|m| m.len())
         .sum();
     // One warm-up run fills the page cache, as in a staff member's second `check`.
-    let loaded = sotay::sources::Sources::load(dir.path());
+    let load = || {
+        if !cached {
+            return Sources::load(dir.path());
+        }
+        let cache = RecordCache::open(dir.path());
+        let sources = Sources::load_with(dir.path(), Some(&cache));
+        cache.save().unwrap();
+        sources
+    };
+    let loaded = load();
     assert_eq!(loaded.diagnostics().errors(), 0);
     assert_eq!(loaded.records().len(), n);
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
-            let loaded = sotay::sources::Sources::load(dir.path());
+            let loaded = load();
             let elapsed = start.elapsed();
             std::hint::black_box(loaded);
             elapsed
@@ -31,8 +44,9 @@ fn measure(n: usize, runs: usize) {
     times.sort();
     let median = times[runs / 2];
     println!(
-        "load {n:>6} records ({:>5.1} MB): median {:>7.1} ms over {runs} runs, {:>8.0} records/s, {:>6.1} MB/s (best {:.1} ms, threads {})",
+        "load {n:>6} records ({:>5.1} MB){}: median {:>7.1} ms over {runs} runs, {:>8.0} records/s, {:>6.1} MB/s (best {:.1} ms, threads {})",
         bytes as f64 / 1e6,
+        if cached { " from the cache" } else { "" },
         median.as_secs_f64() * 1e3,
         n as f64 / median.as_secs_f64(),
         bytes as f64 / 1e6 / median.as_secs_f64(),
@@ -45,9 +59,11 @@ fn main() {
     // `cargo test --all-targets` runs this unoptimised, as a smoke test: keep it quick.
     let quick = cfg!(debug_assertions) || std::env::args().any(|a| a == "--test");
     if quick {
-        measure(864, 1);
+        measure(864, 1, true);
         return;
     }
-    measure(864, 15);
-    measure(10_000, 5);
+    for cached in [false, true] {
+        measure(864, 15, cached);
+        measure(10_000, 5, cached);
+    }
 }

@@ -10,6 +10,7 @@ use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
 use crate::sources::Sources;
+use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
 
 #[derive(Debug, Default)]
@@ -21,6 +22,8 @@ pub struct BuildOptions {
     /// Tell what changed since this git revision, instead of since the last build
     /// (`sotay changes --since`).
     pub since: Option<String>,
+    /// Decode every record, neither reading nor writing the cache of decoded records.
+    pub no_cache: bool,
 }
 
 #[derive(Debug)]
@@ -36,6 +39,8 @@ pub struct BuildReport {
     pub offline: Option<OfflineReport>,
     /// The changes this build found, newest log entries first.
     pub changes: Vec<Entry>,
+    /// How many records the cache gave, when it was used.
+    pub cache: Option<CacheReport>,
 }
 
 /// Why nothing was written: every problem, in the handbook's language.
@@ -63,7 +68,8 @@ pub fn check_strict(root: &Path) -> CheckReport {
 /// Loads and assembles the handbook at `root` in memory, writing nothing. The
 /// configured output folder is checked as `build` would before writing to it.
 pub fn check(root: &Path) -> CheckReport {
-    let sources = Sources::load(root);
+    // Read, never written: `check` writes nothing.
+    let sources = Sources::load_with(root, Some(&RecordCache::open(root)));
     let (_, mut diagnostics) = assemble(&sources, &mut Stopwatch::start());
     if let Some(config) = sources.config()
         && let Err(refused) = check_output(root, &root.join(&config.output))
@@ -81,7 +87,14 @@ pub fn check(root: &Path) -> CheckReport {
 /// Builds the site at `root`. On any error the previous output is left untouched.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Stopwatch::start();
-    let mut sources = Sources::load(root);
+    let cache = (!options.no_cache).then(|| RecordCache::open(root));
+    let mut sources = Sources::load_with(root, cache.as_ref());
+    let cache = cache.map(|cache| {
+        let report = cache.report();
+        // A cache that cannot be written only makes the next build slower.
+        let _ = cache.save();
+        report
+    });
     let language = sources.language();
     let fail = |diagnostics| BuildFailure {
         diagnostics,
@@ -169,5 +182,6 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         timings: clock.laps().to_vec(),
         offline: assembly.offline().cloned(),
         changes: assembly.fresh_changes().to_vec(),
+        cache,
     })
 }

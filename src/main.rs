@@ -41,6 +41,10 @@ enum Command {
         /// unpacks to a folder whose index.html opens from disk.
         #[arg(long)]
         zip: Option<PathBuf>,
+        /// Decode every record again, without the cache in .sotay-cache/ (which is
+        /// safe to delete).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build the handbook, telling what changed for citizens since a git revision
     /// (a tag of the last publication, say) instead of since the last build; prints
@@ -187,10 +191,27 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             }
             said
         }
-        Command::Build { output, zip } => build(&cli.root, output.clone(), zip.clone(), None),
-        Command::Changes { since, output } => {
-            build(&cli.root, output.clone(), None, Some(since.clone()))
-        }
+        Command::Build {
+            output,
+            zip,
+            no_cache,
+        } => build(
+            &cli.root,
+            sotay::build::BuildOptions {
+                output: output.clone(),
+                zip: zip.clone(),
+                since: None,
+                no_cache: *no_cache,
+            },
+        ),
+        Command::Changes { since, output } => build(
+            &cli.root,
+            sotay::build::BuildOptions {
+                output: output.clone(),
+                since: Some(since.clone()),
+                ..Default::default()
+            },
+        ),
         Command::Serve {
             port,
             bind,
@@ -371,18 +392,8 @@ fn changes_list(changes: &[sotay::changes::Entry], language: Language) -> String
     out
 }
 
-fn build(
-    root: &std::path::Path,
-    output: Option<PathBuf>,
-    zip: Option<PathBuf>,
-    since: Option<String>,
-) -> Said {
-    let listed = since.is_some();
-    let options = sotay::build::BuildOptions {
-        output,
-        zip: zip.clone(),
-        since,
-    };
+fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
+    let listed = options.since.is_some();
     match sotay::build::build(root, &options) {
         Ok(report) => {
             let mut said = Said::new(ExitCode::SUCCESS);
@@ -412,8 +423,8 @@ fn build(
                 said.out
                     .push_str(&changes_list(&report.changes, report.language));
             }
-            if let Some(zip) = zip {
-                let size = std::fs::metadata(&zip).map_or(0, |m| m.len());
+            if let Some(zip) = &options.zip {
+                let size = std::fs::metadata(zip).map_or(0, |m| m.len());
                 said.err.push_str(&format!(
                     "wrote {} ({:.1} MB)\n",
                     zip.display(),

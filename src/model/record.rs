@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::keyword::keywords;
 
@@ -98,7 +98,7 @@ keywords! {
 }
 
 /// A calendar date, as written `2026-11-20` (or `20/11/2026`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -199,7 +199,7 @@ mod tests {
 }
 
 /// Thời hạn giải quyết. `text` is the source of truth; `value` and `unit` are read from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessingTime {
     pub text: String,
     pub value: Option<f64>,
@@ -208,7 +208,9 @@ pub struct ProcessingTime {
 
 /// A sum of money, exact: whole đồng stay whole, and foreign fees keep their cents
 /// ("0.5 USD" is 50 hundredths of a dollar). No binary floating point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Amount {
     hundredths: u64,
 }
@@ -253,7 +255,7 @@ impl Amount {
 }
 
 /// Phí, lệ phí. `amount` is in units of `currency` (đồng for VND).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
     pub text: String,
     pub kind: FeeKind,
@@ -262,7 +264,7 @@ pub struct Fee {
 }
 
 /// One row of cách thức thực hiện: how to submit, and the time and fee that way.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Channel {
     pub via: Via,
     pub time: Option<ProcessingTime>,
@@ -274,7 +276,7 @@ pub struct Channel {
 }
 
 /// Mẫu đơn, tờ khai.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Form {
     pub title: String,
     /// A file under `content/`, relative to it, copied into the site.
@@ -284,7 +286,7 @@ pub struct Form {
 }
 
 /// Thành phần hồ sơ: one document to bring.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub name: String,
     /// Bản chính.
@@ -297,21 +299,21 @@ pub struct Document {
 }
 
 /// Kết quả thực hiện.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultDocument {
     pub name: String,
     pub code: Option<String>,
 }
 
 /// Căn cứ pháp lý.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LegalDocument {
     pub title: String,
     pub code: Option<String>,
     pub issued: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
     pub portal: Option<String>,
     pub url: Option<String>,
@@ -383,7 +385,13 @@ impl Serialize for Code {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Code::new)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
     Active,
@@ -395,7 +403,7 @@ pub enum Status {
 }
 
 /// A procedure, as one record file describes it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// Path relative to the site root.
     pub file: PathBuf,

@@ -3,6 +3,7 @@
 //! [`Sources::reload`] reads again only the paths it is given and says what changed.
 //! Checks work on what is here and never read a file again to find a position.
 
+pub mod cache;
 mod local;
 mod read;
 pub mod text;
@@ -17,7 +18,6 @@ pub use read::leaves_site;
 use crate::changes::History;
 use crate::check::validate;
 use crate::decode::config::decode_config;
-use crate::decode::decode_record;
 use crate::decode::local::decode_local;
 use crate::decode::offices::decode_offices;
 use crate::decode::page::decode_page;
@@ -35,6 +35,7 @@ use crate::model::synonyms::Synonym;
 use crate::theme::Theme;
 use crate::theme::strings::Strings;
 use crate::tr;
+use cache::{Decoded, RecordCache};
 
 /// The theme's search script, inlined into the search page.
 pub const SEARCH_SCRIPT: &str = "scripts/search.js";
@@ -177,6 +178,12 @@ pub fn language_of(root: &Path) -> Language {
 impl Sources {
     /// Reads the whole handbook at `root`. Problems are kept, never fatal here.
     pub fn load(root: &Path) -> Sources {
+        Sources::load_with(root, None)
+    }
+
+    /// [`Sources::load`], taking decoded records from `cache` where it has them and
+    /// noting the others in it.
+    pub fn load_with(root: &Path, cache: Option<&RecordCache>) -> Sources {
         let mut sources = Sources {
             root: root.to_path_buf(),
             config: None,
@@ -202,7 +209,7 @@ impl Sources {
             sources.read_synonyms();
             sources.read_pages();
             sources.read_theme();
-            sources.rediscover(&[], &mut Changes::default());
+            sources.rediscover(&[], &mut Changes::default(), cache);
             sources.read_local();
             sources.apply_local();
             sources.field_labels = FieldLabels::of(&sources.records);
@@ -565,7 +572,7 @@ impl Sources {
             }
             None => {
                 let touched: Vec<PathBuf> = touched.iter().map(|p| p.to_path_buf()).collect();
-                self.rediscover(&touched, changes);
+                self.rediscover(&touched, changes, None);
             }
         }
     }
@@ -598,7 +605,12 @@ impl Sources {
     }
 
     /// Walks the procedures folder again, reading new files and those under `touched`.
-    fn rediscover(&mut self, touched: &[PathBuf], changes: &mut Changes) {
+    fn rediscover(
+        &mut self,
+        touched: &[PathBuf],
+        changes: &mut Changes,
+        cache: Option<&RecordCache>,
+    ) {
         let (files, problems) = read::discover_records(&self.root);
         self.problems.discovery = problems;
         let found: BTreeSet<PathBuf> = files.iter().map(|f| relative(&self.root, f)).collect();
@@ -621,7 +633,7 @@ impl Sources {
         let read: Vec<(PathBuf, RecordFile, Option<Record>)> = to_read
             .into_par_iter()
             .map(|file| {
-                let (entry, record) = read_record(&self.root, &file);
+                let (entry, record) = read_record(&self.root, &file, cache);
                 (file, entry, record)
             })
             .collect();
@@ -632,7 +644,7 @@ impl Sources {
     }
 
     fn read_record(&mut self, file: &Path) -> Option<Record> {
-        let (entry, record) = read_record(&self.root, file);
+        let (entry, record) = read_record(&self.root, file, None);
         self.record_files.insert(file.to_path_buf(), entry);
         record
     }
@@ -657,18 +669,28 @@ impl Sources {
     }
 }
 
-/// Reads and decodes one record file (`file` relative to `root`).
-fn read_record(root: &Path, file: &Path) -> (RecordFile, Option<Record>) {
+/// Reads and decodes one record file (`file` relative to `root`), or takes what
+/// decoding it gives from `cache`.
+fn read_record(
+    root: &Path,
+    file: &Path,
+    cache: Option<&RecordCache>,
+) -> (RecordFile, Option<Record>) {
     match read::text(root, file) {
         Ok(text) => {
-            let (text, characters) = read::checked(file, text);
-            let (record, mut problems) = decode_record(file, &text);
-            problems.extend(characters);
+            let (text, decoded) = match cache {
+                // The key is the text as read; the page is made from it without controls.
+                Some(cache) => {
+                    let decoded = cache.decoded(file, &text, || Decoded::of(file, text.clone()).1);
+                    (text::without_controls(text), decoded)
+                }
+                None => Decoded::of(file, text),
+            };
             let entry = RecordFile {
                 text: Some(text),
-                problems,
+                problems: decoded.problems,
             };
-            (entry, record)
+            (entry, decoded.record)
         }
         Err(problem) => {
             let entry = RecordFile {

@@ -4,7 +4,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// A sort key: compare keys to sort texts the way a Vietnamese dictionary does.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SortKey {
     letters: Vec<u32>,
     tones: Vec<u8>,

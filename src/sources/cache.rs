@@ -1,0 +1,301 @@
+//! Decoded records kept between runs: every record file is still read, but only
+//! those not seen before are decoded (decoding is most of loading). An entry is
+//! found by a hash of the file's path and text, and the whole cache belongs to one
+//! sotay binary, so a record is never read with another version's rules.
+//!
+//! The cache is one file, `.sotay-cache/records`: a header naming the binary, then
+//! entries (key, length, checksum, JSON). A cache of another binary, an entry whose
+//! checksum fails and a file cut short are ignored, never trusted: those records are
+//! decoded again and the file written anew. The folder is safe to delete.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+use crate::diagnostics::Diagnostic;
+use crate::model::record::Record;
+
+/// The cache folder, in the handbook's root.
+pub const CACHE_DIR: &str = ".sotay-cache";
+const FILE: &str = "records";
+const MAGIC: &[u8] = b"sotay record cache 1\n";
+/// Key (16 bytes), payload length (4), checksum of key and payload (8).
+const HEADER: usize = 28;
+
+/// What decoding one record file gave: kept as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decoded {
+    pub record: Option<Record>,
+    /// Its problems, the character checks' included.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Decoded {
+    /// Decodes `text`, read from `file`; also gives the text without controls,
+    /// which positions are shown in.
+    pub fn of(file: &Path, text: String) -> (String, Decoded) {
+        let (text, characters) = super::read::checked(file, text);
+        let (record, mut problems) = crate::decode::decode_record(file, &text);
+        problems.extend(characters);
+        (text, Decoded { record, problems })
+    }
+}
+
+pub struct RecordCache {
+    folder: PathBuf,
+    stamp: String,
+    /// The file as read, and where each entry's payload is in it.
+    bytes: Vec<u8>,
+    entries: HashMap<u128, Range<usize>>,
+    /// Read whole, with this binary's stamp and no damaged entry.
+    sound: bool,
+    /// An entry passed its checksum but could not be read back.
+    unreadable: AtomicBool,
+    /// The keys this run found, and what it decoded, to write back.
+    found: Mutex<Vec<u128>>,
+    fresh: Mutex<Vec<(u128, Vec<u8>)>>,
+    misses: AtomicUsize,
+}
+
+/// How a run used the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CacheReport {
+    /// Records taken from the cache.
+    pub hits: usize,
+    /// Records decoded (and added to the cache when it is saved).
+    pub misses: usize,
+}
+
+impl RecordCache {
+    /// The cache of the handbook at `root` for this binary.
+    pub fn open(root: &Path) -> RecordCache {
+        RecordCache::open_as(root, &this_binary())
+    }
+
+    /// The cache as a binary stamped `stamp` sees it: entries of any other stamp
+    /// are ignored. (Tests stand in for other versions with it.)
+    pub fn open_as(root: &Path, stamp: &str) -> RecordCache {
+        let folder = root.join(CACHE_DIR);
+        let bytes = std::fs::read(folder.join(FILE)).unwrap_or_default();
+        let (entries, sound) = entries(&bytes, stamp);
+        RecordCache {
+            folder,
+            stamp: stamp.to_string(),
+            bytes,
+            entries,
+            sound,
+            unreadable: AtomicBool::new(false),
+            found: Mutex::new(Vec::new()),
+            fresh: Mutex::new(Vec::new()),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    /// What `decode` gives for `text`, read from `file` (relative to the root):
+    /// from the cache when it holds it, else decoded and noted for [`save`](Self::save).
+    pub fn decoded(&self, file: &Path, text: &str, decode: impl FnOnce() -> Decoded) -> Decoded {
+        let key = key(file, text);
+        if let Some(decoded) = self.get(key) {
+            lock(&self.found).push(key);
+            return decoded;
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let decoded = decode();
+        if let Some(payload) = payload(&decoded) {
+            lock(&self.fresh).push((key, payload));
+        }
+        decoded
+    }
+
+    fn get(&self, key: u128) -> Option<Decoded> {
+        let range = self.entries.get(&key)?.clone();
+        match serde_json::from_slice::<Decoded>(&self.bytes[range]) {
+            Ok(mut decoded) => {
+                if let Some(record) = &mut decoded.record {
+                    // Not stored: the title's sort key is made from the title.
+                    record.title_key = crate::text::collate::sort_key(&record.title);
+                }
+                Some(decoded)
+            }
+            Err(_) => {
+                self.unreadable.store(true, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    pub fn report(&self) -> CacheReport {
+        CacheReport {
+            hits: lock(&self.found).len(),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Writes what this run decoded: appended when the file is sound and mostly
+    /// still used, else the file is written anew with this run's entries only.
+    /// A cache that cannot be written costs time, never a build: errors are
+    /// returned for the caller to ignore.
+    pub fn save(self) -> std::io::Result<()> {
+        let found = self.found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let fresh = self.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
+        let stale = self.entries.len().saturating_sub(found.len());
+        let whole = self.sound && !self.unreadable.into_inner() && stale * 4 <= self.entries.len();
+        if whole && fresh.is_empty() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.folder)?;
+        mark_as_cache(&self.folder)?;
+        let mut out = Vec::new();
+        if whole {
+            for (key, payload) in &fresh {
+                push_entry(&mut out, *key, payload);
+            }
+            // One write: another sotay appending at the same time cannot split it.
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(self.folder.join(FILE))?;
+            return file.write_all(&out);
+        }
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(self.stamp.as_bytes());
+        out.push(b'\n');
+        for key in found {
+            push_entry(&mut out, key, &self.bytes[self.entries[&key].clone()]);
+        }
+        for (key, payload) in &fresh {
+            push_entry(&mut out, *key, payload);
+        }
+        let temporary = self
+            .folder
+            .join(format!("{FILE}.{}.tmp", std::process::id()));
+        std::fs::write(&temporary, &out)?;
+        std::fs::rename(&temporary, self.folder.join(FILE))
+    }
+}
+
+/// The entries of a cache file whose checksums hold, and whether the file is
+/// sound: this stamp's, read to its end, nothing damaged.
+fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
+    let mut entries = HashMap::new();
+    let Some(rest) = bytes.strip_prefix(MAGIC) else {
+        return (entries, false);
+    };
+    let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+        return (entries, false);
+    };
+    if &rest[..end] != stamp.as_bytes() {
+        return (entries, false);
+    }
+    let mut at = MAGIC.len() + end + 1;
+    let mut sound = true;
+    while at < bytes.len() {
+        let Some(header) = bytes.get(at..at + HEADER) else {
+            return (entries, false);
+        };
+        let key = u128::from_le_bytes(header[..16].try_into().expect("16 bytes"));
+        let length = u32::from_le_bytes(header[16..20].try_into().expect("4 bytes")) as usize;
+        let checksum = u64::from_le_bytes(header[20..28].try_into().expect("8 bytes"));
+        let payload = at + HEADER..at + HEADER + length;
+        let Some(body) = bytes.get(payload.clone()) else {
+            return (entries, false);
+        };
+        if sum(key, body) == checksum {
+            entries.insert(key, payload.clone());
+        } else {
+            sound = false;
+        }
+        at = payload.end;
+    }
+    (entries, sound)
+}
+
+fn push_entry(out: &mut Vec<u8>, key: u128, payload: &[u8]) {
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&sum(key, payload).to_le_bytes());
+    out.extend_from_slice(payload);
+}
+
+/// The checksum covers the key too: a flipped key bit is damage, not another entry.
+fn sum(key: u128, payload: &[u8]) -> u64 {
+    xxh3_64(payload) ^ xxh3_64(&key.to_le_bytes())
+}
+
+/// The path is part of the key: decoding names the file in problems and slugs.
+fn key(file: &Path, text: &str) -> u128 {
+    let path = file.to_string_lossy();
+    let mut bytes = Vec::with_capacity(path.len() + 1 + text.len());
+    bytes.extend_from_slice(path.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(text.as_bytes());
+    xxh3_128(&bytes)
+}
+
+/// What is stored for `decoded`; nothing when JSON cannot carry it exactly (free
+/// `extra` data with numbers as keys, tags, infinities): such a record is decoded
+/// every time.
+fn payload(decoded: &Decoded) -> Option<Vec<u8>> {
+    let exact = decoded
+        .record
+        .as_ref()
+        .is_none_or(|r| r.extra.iter().all(|(k, v)| k.is_string() && json_exact(v)));
+    if !exact {
+        return None;
+    }
+    let payload = serde_json::to_vec(decoded).ok()?;
+    u32::try_from(payload.len()).is_ok().then_some(payload)
+}
+
+fn json_exact(value: &yaml_serde::Value) -> bool {
+    use yaml_serde::Value;
+    match value {
+        Value::Null | Value::Bool(_) | Value::String(_) => true,
+        Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(f64::is_finite),
+        Value::Sequence(items) => items.iter().all(json_exact),
+        Value::Mapping(map) => map.iter().all(|(k, v)| k.is_string() && json_exact(v)),
+        Value::Tagged(_) => false,
+    }
+}
+
+/// The binary's version and build: a rebuilt sotay, even of the same version, may
+/// decode differently, so its size and time stand for the build.
+fn this_binary() -> String {
+    let build = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|m| Ok((m.len(), m.modified()?)))
+        .map(|(len, modified)| {
+            let since = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("{len} {}", since.as_nanos())
+        })
+        // Unknown, the cache is this run's alone: never trusted by another binary.
+        .unwrap_or_else(|_| format!("unknown build {}", std::process::id()));
+    format!("sotay {} {build}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Tells git and backup tools that the folder is a cache (no one commits it).
+fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
+    let ignore = folder.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(ignore, "*\n")?;
+    }
+    let tag = folder.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(
+            tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n# sotay's cache of decoded records: safe to delete.\n",
+        )?;
+    }
+    Ok(())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
