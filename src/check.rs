@@ -6,7 +6,7 @@ use std::path::{Component, Path};
 
 use crate::decode::yaml::FieldPath;
 use crate::decode::{Part, locate_in_record};
-use crate::diagnostics::{Diagnostic, Text};
+use crate::diagnostics::{Diagnostic, Severity, Text};
 use crate::layout::CONTENT_DIR;
 use crate::model::fields::FieldLabels;
 use crate::model::office::Office;
@@ -22,10 +22,32 @@ pub fn validate<'a>(
     offices: &[Office],
     texts: &Texts<'a>,
 ) -> Vec<Diagnostic> {
+    checked(root, records, offices, texts, false)
+}
+
+/// The errors of [`validate`] alone, without placing warnings in their files: what
+/// the preview needs before each update.
+pub fn validate_errors<'a>(
+    root: &Path,
+    records: &[Record],
+    offices: &[Office],
+    texts: &Texts<'a>,
+) -> Vec<Diagnostic> {
+    checked(root, records, offices, texts, true)
+}
+
+fn checked<'a>(
+    root: &Path,
+    records: &[Record],
+    offices: &[Office],
+    texts: &Texts<'a>,
+    errors_only: bool,
+) -> Vec<Diagnostic> {
     let mut problems = Problems {
         root,
         texts,
         found: Vec::new(),
+        errors_only,
     };
     duplicates(&mut problems, records);
     references(&mut problems, records, offices);
@@ -33,6 +55,9 @@ pub fn validate<'a>(
     where_to_go(&mut problems, records);
     incomplete(&mut problems, records);
     field_variants(&mut problems, records);
+    if errors_only {
+        problems.found.retain(|d| d.severity == Severity::Error);
+    }
     problems.found
 }
 
@@ -40,6 +65,7 @@ struct Problems<'a, 'b> {
     root: &'a Path,
     texts: &'a Texts<'b>,
     found: Vec<Diagnostic>,
+    errors_only: bool,
 }
 
 impl Problems<'_, '_> {
@@ -49,6 +75,9 @@ impl Problems<'_, '_> {
     }
 
     fn warning(&mut self, record: &Record, path: FieldPath, message: Text, help: Text) {
+        if self.errors_only {
+            return;
+        }
         let diagnostic = Diagnostic::warning(&record.file, message);
         self.push(diagnostic, record, path, help);
     }
@@ -132,10 +161,15 @@ fn incomplete(problems: &mut Problems, records: &[Record]) {
 /// "Ho tich" beside "Hộ tịch": one field, shown as most records write it.
 fn field_variants(problems: &mut Problems, records: &[Record]) {
     let labels = FieldLabels::of(records);
+    // Counted once: a handbook can have thousands of records in a variant spelling.
+    let mut written: HashMap<&str, usize> = HashMap::new();
+    for record in records {
+        *written.entry(record.field.as_str()).or_default() += 1;
+    }
     for record in records {
         if labels.is_variant(&record.field) {
             let label = labels.label(&record.field);
-            let others = records.iter().filter(|r| r.field == label).count();
+            let others = written.get(label).copied().unwrap_or(0);
             let field = &record.field;
             problems.warning(
                 record,

@@ -204,3 +204,25 @@ fn an_output_folder_that_is_not_ours_fails_check_too() {
         "someone else's site"
     );
 }
+
+#[test]
+fn the_previews_errors_are_checks_errors_without_its_warnings() {
+    // The real records warn about plenty; a clash of codes and a missing office are errors.
+    let site = TestSite::shared();
+    site.record("a.md", &record("1.000001", "Thủ tục A"));
+    site.record("b.md", &record("1.000001", "Thủ tục B"));
+    site.record(
+        "c.md",
+        &record("1.000002", "Thủ tục C").replace("field:", "offices: [khong-co]\nfield:"),
+    );
+    let sources = site.load();
+    let all = sources.diagnostics();
+    assert!(all.warnings() > 100, "{} warnings", all.warnings());
+    let errors: Vec<String> = all
+        .iter()
+        .filter(|d| d.severity == sotay::diagnostics::Severity::Error)
+        .map(|d| render_json(d, Language::En))
+        .collect();
+    assert!(errors.len() >= 2, "{errors:?}");
+    assert_eq!(lines(&sources.errors()), errors);
+}

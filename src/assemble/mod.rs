@@ -181,7 +181,8 @@ pub fn bring_up_to_date(
     if changes.is_empty() && current.is_some() {
         return Outcome::Unchanged;
     }
-    let diagnostics = sources.diagnostics();
+    // Only errors stop an update, and only errors are shown when one does.
+    let diagnostics = sources.errors();
     let Some((site, theme, strings)) = ready(sources, &diagnostics) else {
         return Outcome::Failed(only_errors(with_template_problems(sources, diagnostics)));
     };
