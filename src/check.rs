@@ -6,7 +6,7 @@ use std::path::{Component, Path};
 
 use crate::decode::yaml::FieldPath;
 use crate::decode::{Part, locate_in_record};
-use crate::diagnostics::{Diagnostic, Text};
+use crate::diagnostics::{Diagnostic, Severity, Text};
 use crate::layout::CONTENT_DIR;
 use crate::model::fields::FieldLabels;
 use crate::model::office::Office;
@@ -16,43 +16,24 @@ use crate::tr;
 /// A record file's text as it was read, for positions.
 pub type Texts<'a> = dyn Fn(&Path) -> Option<&'a str> + 'a;
 
+/// The problems at least as grave as `least`: with `Severity::Error`, what the
+/// preview needs before each update, without finding and placing the warnings.
 pub fn validate<'a>(
     root: &Path,
     records: &[Record],
     offices: &[Office],
     texts: &Texts<'a>,
-) -> Vec<Diagnostic> {
-    checked(root, records, offices, texts, false)
-}
-
-/// The errors of [`validate`] alone, without placing warnings in their files: what
-/// the preview needs before each update.
-pub fn validate_errors<'a>(
-    root: &Path,
-    records: &[Record],
-    offices: &[Office],
-    texts: &Texts<'a>,
-) -> Vec<Diagnostic> {
-    checked(root, records, offices, texts, true)
-}
-
-fn checked<'a>(
-    root: &Path,
-    records: &[Record],
-    offices: &[Office],
-    texts: &Texts<'a>,
-    errors_only: bool,
+    least: Severity,
 ) -> Vec<Diagnostic> {
     let mut problems = Problems {
         root,
         texts,
         found: Vec::new(),
-        errors_only,
     };
     duplicates(&mut problems, records);
     references(&mut problems, records, offices);
     form_files(&mut problems, records);
-    if errors_only {
+    if least == Severity::Error {
         // The checks below only warn.
         return problems.found;
     }
@@ -66,7 +47,6 @@ struct Problems<'a, 'b> {
     root: &'a Path,
     texts: &'a Texts<'b>,
     found: Vec<Diagnostic>,
-    errors_only: bool,
 }
 
 impl Problems<'_, '_> {
@@ -76,9 +56,6 @@ impl Problems<'_, '_> {
     }
 
     fn warning(&mut self, record: &Record, path: FieldPath, message: Text, help: Text) {
-        if self.errors_only {
-            return;
-        }
         let diagnostic = Diagnostic::warning(&record.file, message);
         self.push(diagnostic, record, path, help);
     }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 pub use read::leaves_site;
 
 use crate::changes::History;
-use crate::check::{validate, validate_errors};
+use crate::check::validate;
 use crate::decode::config::decode_config;
 use crate::decode::local::decode_local;
 use crate::decode::offices::decode_offices;
@@ -307,11 +307,13 @@ impl Sources {
                 .values()
                 .flat_map(|f| f.problems.iter().filter(wanted).cloned()),
         );
-        let texts = |file: &Path| self.record_text(file);
-        all.extend(match least {
-            Severity::Error => validate_errors(&self.root, &self.records, &self.offices, &texts),
-            Severity::Warning => validate(&self.root, &self.records, &self.offices, &texts),
-        });
+        all.extend(validate(
+            &self.root,
+            &self.records,
+            &self.offices,
+            &|file| self.record_text(file),
+            least,
+        ));
         all.sort();
         all
     }
