@@ -277,3 +277,27 @@ fn the_config_and_the_theme_change_a_site_built_from_the_cache() {
         "the changed template is not used"
     );
 }
+
+#[test]
+fn entries_are_never_appended_to_a_cache_another_binary_put_in_place_meanwhile() {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let (first, second) = ("content/procedures/a.yaml", "content/procedures/b.yaml");
+    decodes(root, "sotay 1", first, RECORD);
+    // Sotay 1 loads; while it decodes `second`, sotay 2 writes its own cache.
+    let one = RecordCache::open_as(root, "sotay 1");
+    for file in [first, second] {
+        one.decoded(Path::new(file), RECORD, || fresh(Path::new(file), RECORD));
+    }
+    assert_eq!(one.report().hits, 1, "sotay 1 appends what it decoded");
+    decodes(root, "sotay 2", first, RECORD);
+    one.save().unwrap();
+
+    let two = RecordCache::open_as(root, "sotay 2");
+    let mut decoded_again = false;
+    two.decoded(Path::new(second), RECORD, || {
+        decoded_again = true;
+        fresh(Path::new(second), RECORD)
+    });
+    assert!(decoded_again, "sotay 2 used an entry sotay 1 decoded");
+}

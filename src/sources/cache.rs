@@ -9,7 +9,7 @@
 //! decoded again and the file written anew. The folder is safe to delete.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -156,15 +156,22 @@ impl RecordCache {
             for (key, payload) in &fresh {
                 push_entry(&mut out, *key, payload);
             }
-            // One write: another sotay appending at the same time cannot split it.
             let mut file = std::fs::OpenOptions::new()
+                .read(true)
                 .append(true)
                 .open(self.folder.join(FILE))?;
+            // The header is read from the file appended to: a cache another sotay
+            // put in its place since is never given this binary's entries.
+            let expected = header(&self.stamp);
+            let mut held = vec![0; expected.len()];
+            file.read_exact(&mut held)?;
+            if held != expected {
+                return Ok(());
+            }
+            // One write: another sotay appending at the same time cannot split it.
             return file.write_all(&out);
         }
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(self.stamp.as_bytes());
-        out.push(b'\n');
+        out.extend_from_slice(&header(&self.stamp));
         for key in found {
             push_entry(&mut out, key, &self.bytes[self.entries[&key].clone()]);
         }
@@ -183,16 +190,11 @@ impl RecordCache {
 /// sound: this stamp's, read to its end, nothing damaged.
 fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
     let mut entries = HashMap::new();
-    let Some(rest) = bytes.strip_prefix(MAGIC) else {
-        return (entries, false);
-    };
-    let Some(end) = rest.iter().position(|&b| b == b'\n') else {
-        return (entries, false);
-    };
-    if &rest[..end] != stamp.as_bytes() {
+    let header = header(stamp);
+    if !bytes.starts_with(&header) {
         return (entries, false);
     }
-    let mut at = MAGIC.len() + end + 1;
+    let mut at = header.len();
     let mut sound = true;
     while at < bytes.len() {
         let Some(header) = bytes.get(at..at + HEADER) else {
@@ -213,6 +215,11 @@ fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
         at = payload.end;
     }
     (entries, sound)
+}
+
+/// What a cache file of the binary stamped `stamp` starts with.
+fn header(stamp: &str) -> Vec<u8> {
+    [MAGIC, stamp.as_bytes(), b"\n"].concat()
 }
 
 fn push_entry(out: &mut Vec<u8>, key: u128, payload: &[u8]) {
