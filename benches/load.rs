@@ -7,7 +7,6 @@
 mod corpus;
 
 use sotay::sources::Sources;
-use sotay::sources::cache::RecordCache;
 
 use std::time::{Duration, Instant};
 
@@ -21,13 +20,11 @@ fn measure(n: usize, runs: usize, cached: bool) {
         .sum();
     // One warm-up run fills the page cache, as in a staff member's second `check`.
     let load = || {
-        if !cached {
-            return Sources::load(dir.path());
+        if cached {
+            Sources::load_cached(dir.path()).0
+        } else {
+            Sources::load(dir.path())
         }
-        let cache = RecordCache::open(dir.path());
-        let sources = Sources::load_with(dir.path(), Some(&cache));
-        cache.save().unwrap();
-        sources
     };
     let loaded = load();
     assert_eq!(loaded.diagnostics().errors(), 0);

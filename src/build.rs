@@ -87,14 +87,12 @@ pub fn check(root: &Path) -> CheckReport {
 /// Builds the site at `root`. On any error the previous output is left untouched.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Stopwatch::start();
-    let cache = (!options.no_cache).then(|| RecordCache::open(root));
-    let mut sources = Sources::load_with(root, cache.as_ref());
-    let cache = cache.map(|cache| {
-        let report = cache.report();
-        // A cache that cannot be written only makes the next build slower.
-        let _ = cache.save();
-        report
-    });
+    let (mut sources, cache) = if options.no_cache {
+        (Sources::load(root), None)
+    } else {
+        let (sources, cache) = Sources::load_cached(root);
+        (sources, Some(cache))
+    };
     let language = sources.language();
     let fail = |diagnostics| BuildFailure {
         diagnostics,

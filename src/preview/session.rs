@@ -7,7 +7,6 @@ use std::sync::atomic::AtomicBool;
 
 use crate::assemble::{Assembly, Built, Files, Outcome, Stopwatch, bring_up_to_date};
 use crate::diagnostics::{Diagnostics, Language};
-use crate::sources::cache::RecordCache;
 use crate::sources::{Changes, Sources};
 
 pub struct Session {
@@ -22,10 +21,7 @@ impl Session {
     /// Call [`Session::update`] with no paths for the first assembly.
     pub fn open(root: &Path) -> Result<Session, Diagnostics> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let cache = RecordCache::open(&root);
-        let sources = Sources::load_with(&root, Some(&cache));
-        // A cache that cannot be written only makes the next start slower.
-        let _ = cache.save();
+        let (sources, _) = Sources::load_cached(&root);
         if sources.config().is_none() {
             return Err(sources.diagnostics());
         }

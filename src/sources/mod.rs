@@ -35,7 +35,7 @@ use crate::model::synonyms::Synonym;
 use crate::theme::Theme;
 use crate::theme::strings::Strings;
 use crate::tr;
-use cache::{Decoded, RecordCache};
+use cache::{CacheReport, Decoded, RecordCache};
 
 /// The theme's search script, inlined into the search page.
 pub const SEARCH_SCRIPT: &str = "scripts/search.js";
@@ -179,6 +179,17 @@ impl Sources {
     /// Reads the whole handbook at `root`. Problems are kept, never fatal here.
     pub fn load(root: &Path) -> Sources {
         Sources::load_with(root, None)
+    }
+
+    /// [`Sources::load`] with the cache of decoded records in `root`, written back
+    /// with what this load decoded (`build` and `serve`; `check` only reads it).
+    pub fn load_cached(root: &Path) -> (Sources, CacheReport) {
+        let cache = RecordCache::open(root);
+        let sources = Sources::load_with(root, Some(&cache));
+        let report = cache.report();
+        // A cache that cannot be written only makes the next run slower.
+        let _ = cache.save();
+        (sources, report)
     }
 
     /// [`Sources::load`], taking decoded records from `cache` where it has them and
