@@ -9,6 +9,7 @@ use crate::assemble::{OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
+use crate::render::reuse::PreviousPages;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
@@ -22,7 +23,8 @@ pub struct BuildOptions {
     /// Tell what changed since this git revision, instead of since the last build
     /// (`sotay changes --since`).
     pub since: Option<String>,
-    /// Decode every record, neither reading nor writing the cache of decoded records.
+    /// Decode every record and render every page, neither reading nor writing the
+    /// caches (decoded records, keys of rendered pages).
     pub no_cache: bool,
 }
 
@@ -30,6 +32,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub output: PathBuf,
     pub pages: usize,
+    /// Pages taken from the previous build, unchanged, instead of rendered.
+    pub reused: usize,
     pub files: usize,
     pub warnings: Diagnostics,
     pub language: Language,
@@ -70,7 +74,7 @@ pub fn check_strict(root: &Path) -> CheckReport {
 pub fn check(root: &Path) -> CheckReport {
     // Read, never written: `check` writes nothing.
     let sources = Sources::load_with(root, Some(&RecordCache::open(root)));
-    let (_, mut diagnostics) = assemble(&sources, &mut Stopwatch::start());
+    let (_, mut diagnostics) = assemble(&sources, None, &mut Stopwatch::start());
     if let Some(config) = sources.config()
         && let Err(refused) = check_output(root, &root.join(&config.output))
     {
@@ -124,15 +128,25 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             }
         }
     }
-    let (assembly, mut diagnostics) = assemble(&sources, &mut clock);
-    let Some(config) = sources.config() else {
+    let output = sources.config().map(|config| {
+        options
+            .output
+            .clone()
+            .unwrap_or_else(|| root.join(&config.output))
+    });
+    let refused = output.as_deref().map(|output| check_output(root, output));
+    // Pages are taken again only from a folder this build may replace.
+    let previous = match (&output, &refused) {
+        (Some(output), Some(Ok(()))) if !options.no_cache => {
+            Some(PreviousPages::open(root, output))
+        }
+        _ => None,
+    };
+    let (assembly, mut diagnostics) = assemble(&sources, previous.as_ref(), &mut clock);
+    let Some(output) = output else {
         return Err(fail(diagnostics));
     };
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(&config.output));
-    if let Err(refused) = check_output(root, &output) {
+    if let Some(Err(refused)) = refused {
         diagnostics.push(refused.diagnostic());
         return Err(fail(diagnostics));
     }
@@ -170,10 +184,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         diagnostics.push(failed.diagnostic());
         return Err(fail(diagnostics));
     }
+    if previous.is_some() {
+        // Only once the pages are in place: the keys describe what the output holds.
+        let _ = crate::render::reuse::save(root, assembly.page_keys(), &files);
+    }
     clock.lap("write");
     Ok(BuildReport {
         output,
         pages: assembly.pages(),
+        reused: assembly.reused(),
         files: files.len(),
         warnings: diagnostics,
         language,

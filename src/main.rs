@@ -41,8 +41,8 @@ enum Command {
         /// unpacks to a folder whose index.html opens from disk.
         #[arg(long)]
         zip: Option<PathBuf>,
-        /// Decode every record again, without the cache in .sotay-cache/ (which is
-        /// safe to delete).
+        /// Decode every record and render every page again, without the caches in
+        /// .sotay-cache/ (which is safe to delete).
         #[arg(long)]
         no_cache: bool,
     },
@@ -407,8 +407,9 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
                 .collect();
             said.err.push_str(&format!(
-                "built {} pages ({} files) in {:.2} s [{}] into {}\n",
+                "built {} pages ({} as last time, {} files) in {:.2} s [{}] into {}\n",
                 report.pages,
+                report.reused,
                 report.files,
                 total,
                 stages.join(", "),

@@ -34,7 +34,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::record::{Code, Date};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
-use crate::render::Renderer;
+use crate::render::reuse::PreviousPages;
+use crate::render::{RenderError, Renderer};
 use crate::search;
 use crate::sources::{Changes, SEARCH_SCRIPT, Sources};
 use crate::theme::Theme;
@@ -91,6 +92,10 @@ pub struct Assembly {
     /// The search page failed to render since the last change: wait for the next one.
     index_failed: bool,
     pages: usize,
+    /// The key each page was rendered from, when the previous pages were offered.
+    page_keys: Vec<(String, u128)>,
+    /// Pages taken from the previous build.
+    reused: usize,
 }
 
 /// What an assembly or update did.
@@ -115,7 +120,13 @@ pub enum Outcome {
 
 /// Everything the sources are checked for, and the site when there is no error: what
 /// all three commands start from. The diagnostics hold the warnings in either case.
-pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, Diagnostics) {
+/// `previous`: the pages of the last build, to take those rendered from the same
+/// key instead of rendering them again.
+pub fn assemble(
+    sources: &Sources,
+    previous: Option<&PreviousPages>,
+    clock: &mut Stopwatch,
+) -> (Option<Assembly>, Diagnostics) {
     let mut diagnostics = sources.diagnostics();
     let ready = ready(sources, &diagnostics);
     clock.lap("load");
@@ -124,7 +135,7 @@ pub fn assemble(sources: &Sources, clock: &mut Stopwatch) -> (Option<Assembly>, 
     };
     let offline = site.config.offline.clone();
     let retire = site.config.retire_offline;
-    match full(sources, site, theme, strings, None, clock) {
+    match full(sources, site, theme, strings, None, previous, clock) {
         Ok((mut assembly, _)) => {
             if retire {
                 assembly.add_retiring_worker(theme);
@@ -193,10 +204,12 @@ pub fn bring_up_to_date(
         }
         _ => {
             let old = current.as_ref().map(|a| a.files.clone());
-            full(sources, site, theme, strings, old.as_deref(), clock).map(|(assembly, built)| {
-                *current = Some(assembly);
-                built
-            })
+            full(sources, site, theme, strings, old.as_deref(), None, clock).map(
+                |(assembly, built)| {
+                    *current = Some(assembly);
+                    built
+                },
+            )
         }
     };
     match result {
@@ -224,6 +237,7 @@ fn full(
     theme: &Theme,
     strings: &Strings,
     old: Option<&Files>,
+    previous: Option<&PreviousPages>,
     clock: &mut Stopwatch,
 ) -> Result<(Assembly, Built), Diagnostics> {
     let items = Views::new(&site, strings).items();
@@ -251,11 +265,16 @@ fn full(
 
     // The index is built while the pages render; the search page carries its manifest.
     let (rendered, index) = rayon::join(
-        || render_all(&renderer, procedures.iter().chain(&others)),
+        || render_all(&renderer, procedures.iter().chain(&others), previous),
         || search::build(&views, site.records, &items),
     );
+    let Rendered {
+        files: rendered,
+        keys: page_keys,
+        reused,
+    } = rendered?;
     let mut update = Update::starting_empty(old);
-    update.insert_all(rendered?);
+    update.insert_all(rendered);
     let index = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
@@ -313,6 +332,8 @@ fn full(
         index_stale: false,
         index_failed: false,
         pages,
+        page_keys,
+        reused,
     };
     let built = Built {
         changed,
@@ -364,6 +385,17 @@ impl Assembly {
     /// How many pages the site has.
     pub fn pages(&self) -> usize {
         self.pages
+    }
+
+    /// How many pages were taken from the previous build.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// The key each page was rendered from, for the next build
+    /// ([`crate::render::reuse::save`]); empty when no previous pages were offered.
+    pub fn page_keys(&self) -> &[(String, u128)] {
+        &self.page_keys
     }
 
     /// Whether [`Assembly::refresh_index`] has work to do.
@@ -549,7 +581,7 @@ impl Assembly {
                 templates.contains(p.template) || self.others.get(&p.path) != Some(*p)
             }));
         clock.lap("plan");
-        let rendered = render_all(renderer_now, to_render)?;
+        let rendered = render_all(renderer_now, to_render, None)?.files;
         clock.lap("render");
 
         let mut files = Update::new(&self.files);
@@ -718,26 +750,56 @@ fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
         .map_err(|error| one(error.diagnostic(Some(&page.path))))
 }
 
-/// Renders `pages` in parallel. A template error is reported once, not once per page.
+/// What rendering pages gave.
+struct Rendered {
+    files: Vec<OutputFile>,
+    /// The key each page was rendered from, when the previous pages were offered.
+    keys: Vec<(String, u128)>,
+    /// Pages taken from the previous build.
+    reused: usize,
+}
+
+/// Renders `pages` in parallel, taking those whose key the previous build rendered
+/// from `previous`. A template error is reported once, not once per page.
 fn render_all<'a>(
     renderer: &Renderer,
     pages: impl Iterator<Item = &'a Page>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    previous: Option<&PreviousPages>,
+) -> Result<Rendered, Diagnostics> {
     let pages: Vec<&Page> = pages.collect();
-    let results: Vec<Result<OutputFile, crate::render::RenderError>> = pages
+    /// One page: its bytes, the key it was rendered from, whether it was taken.
+    struct Made(Result<Vec<u8>, RenderError>, Option<u128>, bool);
+    let made: Vec<Made> = pages
         .par_iter()
         .map(|page| {
-            renderer.render(page).map(|html| OutputFile {
-                path: page.path.clone(),
-                bytes: html,
-            })
+            let key = previous.and_then(|_| renderer.key(page));
+            let kept = previous
+                .zip(key)
+                .and_then(|(previous, key)| previous.page(&page.path, key));
+            match kept {
+                Some(bytes) => Made(Ok(bytes), key, true),
+                None => Made(renderer.render(page), key, false),
+            }
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors: Vec<(crate::render::RenderError, &str)> = Vec::new();
-    for (result, page) in results.into_iter().zip(&pages) {
+    let mut rendered = Rendered {
+        files: Vec::with_capacity(made.len()),
+        keys: Vec::new(),
+        reused: 0,
+    };
+    let mut errors: Vec<(RenderError, &str)> = Vec::new();
+    for (Made(result, key, kept), page) in made.into_iter().zip(&pages) {
         match result {
-            Ok(file) => files.push(file),
+            Ok(bytes) => {
+                rendered.files.push(OutputFile {
+                    path: page.path.clone(),
+                    bytes,
+                });
+                rendered
+                    .keys
+                    .extend(key.map(|key| (page.path.clone(), key)));
+                rendered.reused += usize::from(kept);
+            }
             Err(error) if errors.iter().all(|(e, _)| *e != error) => {
                 errors.push((error, page.path.as_str()));
             }
@@ -745,7 +807,7 @@ fn render_all<'a>(
         }
     }
     if errors.is_empty() {
-        return Ok(files);
+        return Ok(rendered);
     }
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(errors.iter().map(|(e, page)| e.diagnostic(Some(page))));

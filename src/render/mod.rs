@@ -4,8 +4,10 @@
 
 mod blocks;
 pub mod html;
+pub mod reuse;
 
 use tera::{Context, Tera};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostics::{Diagnostic, Position, Text};
 use crate::theme::Theme;
@@ -105,6 +107,8 @@ pub struct Renderer {
     /// Without `base_url`, the 404 page carries the theme's stylesheet itself: it is
     /// served at any depth, where a relative link to `style.css` would miss.
     inline_css: Option<String>,
+    /// A hash of what every page's rendering reads: templates, globals, address.
+    fingerprint: u128,
 }
 
 /// Tera's error, placed in the template it names, with every cause in the message.
@@ -257,6 +261,14 @@ impl Renderer {
                 .map(|file| String::from_utf8_lossy(&file.bytes).into_owned())
                 .unwrap_or_default()
         });
+        let globals_json = serde_json::to_vec(&(site, strings.tree())).unwrap_or_default();
+        let fingerprint = fingerprint(
+            &sources,
+            &names,
+            &globals_json,
+            base_url,
+            inline_css.as_deref(),
+        );
         Ok(Renderer {
             tera,
             sources,
@@ -264,7 +276,23 @@ impl Renderer {
             globals,
             base_url: base_url.map(str::to_string),
             inline_css,
+            fingerprint,
         })
+    }
+
+    /// A hash of everything rendering `page` reads, so a page rendered before from
+    /// the same key can be taken as it is ([`reuse`]). Tera's own functions read
+    /// nothing else (no clock, no environment). `None` when the page's data cannot be
+    /// serialised, which rendering then reports.
+    pub fn key(&self, page: &Page) -> Option<u128> {
+        let mut hash = Hashing(Xxh3::new());
+        hash.0.update(&self.fingerprint.to_le_bytes());
+        for part in [page.template, &page.path] {
+            hash.0.update(part.as_bytes());
+            hash.0.update(&[0]);
+        }
+        serde_json::to_writer(&mut hash, &(&page.title, &page.breadcrumbs, &page.data)).ok()?;
+        Some(hash.0.digest128())
     }
 
     /// The page's HTML. Written straight into bytes: Tera's `render` would check the
@@ -310,6 +338,49 @@ impl Renderer {
                     &self.sources,
                 )))
             })
+    }
+}
+
+/// What every page's rendering reads besides its own context: `globals` is the site
+/// and the interface strings as JSON. The binary's part
+/// (Tera, the minifier) is in the stamp of the cache file.
+fn fingerprint(
+    sources: &Sources,
+    names: &std::collections::HashMap<String, String>,
+    globals: &[u8],
+    base_url: Option<&str>,
+    inline_css: Option<&str>,
+) -> u128 {
+    let mut hash = Hashing(Xxh3::new());
+    let mut templates: Vec<_> = sources.templates.iter().collect();
+    templates.sort();
+    let mut names: Vec<_> = names.iter().collect();
+    names.sort();
+    let parts = templates
+        .into_iter()
+        .flat_map(|(origin, text)| [origin, text])
+        .chain(names.into_iter().flat_map(|(name, origin)| [name, origin]))
+        .map(String::as_str)
+        .chain([base_url.unwrap_or("\0none"), inline_css.unwrap_or("\0none")]);
+    for part in parts {
+        hash.0.update(&(part.len() as u64).to_le_bytes());
+        hash.0.update(part.as_bytes());
+    }
+    hash.0.update(globals);
+    hash.0.digest128()
+}
+
+/// Feeds what is written into a hash: values are hashed as JSON without keeping it.
+struct Hashing(Xxh3);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -272,7 +272,7 @@ fn json_exact(value: &yaml_serde::Value) -> bool {
 
 /// The binary's version and build: a rebuilt sotay, even of the same version, may
 /// decode differently, so its size and time stand for the build.
-fn this_binary() -> String {
+pub(crate) fn this_binary() -> String {
     let build = std::env::current_exe()
         .and_then(std::fs::metadata)
         .and_then(|m| Ok((m.len(), m.modified()?)))
@@ -288,7 +288,7 @@ fn this_binary() -> String {
 }
 
 /// Tells git and backup tools that the folder is a cache (no one commits it).
-fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
+pub(crate) fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     let ignore = folder.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(ignore, "*\n")?;
@@ -297,7 +297,7 @@ fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     if !tag.exists() {
         std::fs::write(
             tag,
-            "Signature: 8a477f597d28d172789f06886806bc55\n# sotay's cache of decoded records: safe to delete.\n",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# sotay's caches (decoded records, keys of rendered pages): safe to delete.\n",
         )?;
     }
     Ok(())

@@ -1,0 +1,204 @@
+//! Pages taken from the last build (`.sotay-cache/pages`): a page is taken only when
+//! everything it is rendered from is the same and the output still holds the bytes
+//! written; any other change, a page changed by hand and a damaged or foreign cache
+//! file render it again, and the site is always the one a full render gives.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::example;
+use sotay::build::{BuildOptions, BuildReport, build};
+use sotay::sources::cache::CACHE_DIR;
+
+const PAGE: &str = "thu-tuc/1-002755-gia-han-tam-tru/index.html";
+const RECORD: &str = "content/procedures/1-002755-gia-han-tam-tru.md";
+
+fn build_site(root: &Path, cache: bool) -> BuildReport {
+    let options = BuildOptions {
+        no_cache: !cache,
+        ..BuildOptions::default()
+    };
+    build(root, &options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics))
+}
+
+/// Every page rendered but the search page, which is always made anew.
+fn all_but_search(report: &BuildReport) -> usize {
+    report.pages - 1
+}
+
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(root).unwrap().to_path_buf();
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn assert_same_site(a: &Path, b: &Path) {
+    let (a, b) = (tree(a), tree(b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+}
+
+fn replace(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn page(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join("public").join(path)).unwrap()
+}
+
+#[test]
+fn unchanged_pages_are_taken_and_the_site_is_the_one_a_full_render_gives() {
+    // The same edits on two copies, one built with the caches and one without.
+    let (with, without) = (example(), example());
+    let (cached, rendered) = (with.path(), without.path());
+    let first = build_site(cached, true);
+    assert_eq!(first.reused, 0);
+    build_site(rendered, false);
+
+    let again = build_site(cached, true);
+    assert_eq!(again.reused, all_but_search(&again));
+
+    for root in [cached, rendered] {
+        replace(root, RECORD, "amount: 5000", "amount: 7000");
+    }
+    let edited = build_site(cached, true);
+    build_site(rendered, false);
+    assert!(
+        page(cached, PAGE).contains("7.000"),
+        "the new fee is not shown"
+    );
+    // The record's pages and the lists that show it are rendered; the rest is taken.
+    let rendered_again = all_but_search(&edited) - edited.reused;
+    assert!(
+        (2..edited.pages / 2).contains(&rendered_again),
+        "{rendered_again} of {} pages rendered again",
+        edited.pages
+    );
+    assert_same_site(&cached.join("public"), &rendered.join("public"));
+}
+
+#[test]
+fn a_template_or_the_configuration_renders_the_pages_that_use_it_again() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+
+    replace(
+        root,
+        "themes/default/templates/procedure.html",
+        "<h1 ",
+        "<h1 data-changed=\"yes\" ",
+    );
+    let templated = build_site(root, true);
+    assert!(page(root, PAGE).contains("data-changed"));
+    let procedures = std::fs::read_dir(root.join("content/procedures"))
+        .unwrap()
+        .count();
+    assert!(
+        all_but_search(&templated) - templated.reused >= procedures,
+        "the procedure pages were taken from before the template changed"
+    );
+
+    // The site's title is on every page.
+    replace(
+        root,
+        "sotay.yaml",
+        "title: \"Sổ tay thủ tục hành chính phường An Bình\"",
+        "title: \"Sổ tay đổi tên\"",
+    );
+    let renamed = build_site(root, true);
+    assert_eq!(renamed.reused, 0);
+    assert!(page(root, PAGE).contains("Sổ tay đổi tên"));
+    assert!(page(root, "index.html").contains("Sổ tay đổi tên"));
+}
+
+#[test]
+fn a_page_changed_by_hand_is_rendered_again() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+    let written = page(root, PAGE);
+    std::fs::write(
+        root.join("public").join(PAGE),
+        written.replace("5.000", "0"),
+    )
+    .unwrap();
+
+    let report = build_site(root, true);
+    assert_eq!(report.reused, all_but_search(&report) - 1);
+    assert_eq!(page(root, PAGE), written);
+}
+
+/// The cache file of pages, after a build of `root`.
+fn pages_file(root: &Path) -> PathBuf {
+    let file = root.join(CACHE_DIR).join("pages");
+    assert!(file.is_file(), "no page cache was written");
+    file
+}
+
+#[test]
+fn a_damaged_cut_or_foreign_page_cache_is_ignored_and_written_anew() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+    let site = tree(&root.join("public"));
+    let file = pages_file(root);
+    let sound = std::fs::read(&file).unwrap();
+
+    let mut flipped = sound.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x20;
+    // The stamp line of another sotay binary, with entries that are otherwise sound.
+    let stamp_end = sound
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0;
+    let foreign = [
+        b"sotay page cache 1\nsotay 0.0.0 another build",
+        &sound[stamp_end..],
+    ]
+    .concat();
+    for (what, bytes) in [
+        ("a flipped byte", flipped),
+        ("a cut file", sound[..sound.len() - 7].to_vec()),
+        ("another binary's stamp", foreign),
+        ("not a cache", b"<html>".to_vec()),
+    ] {
+        std::fs::write(&file, &bytes).unwrap();
+        let report = build_site(root, true);
+        assert_eq!(report.reused, 0, "{what}: pages were taken");
+        assert_eq!(tree(&root.join("public")), site, "{what}: the site changed");
+        let next = build_site(root, true);
+        assert_eq!(
+            next.reused,
+            all_but_search(&next),
+            "{what}: the cache was not written anew"
+        );
+    }
+}
+
+#[test]
+fn no_cache_neither_takes_pages_nor_writes_their_keys() {
+    let dir = example();
+    let root = dir.path();
+    let first = build_site(root, false);
+    assert!(!root.join(CACHE_DIR).exists());
+    let second = build_site(root, false);
+    assert_eq!((first.reused, second.reused), (0, 0));
+}
