@@ -9,7 +9,7 @@ use crate::assemble::{OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
-use crate::render::reuse::PreviousPages;
+use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
@@ -24,7 +24,7 @@ pub struct BuildOptions {
     /// (`sotay changes --since`).
     pub since: Option<String>,
     /// Decode every record and render every page, neither reading nor writing the
-    /// caches (decoded records, keys of rendered pages).
+    /// caches (decoded records, what the last build was made from).
     pub no_cache: bool,
 }
 
@@ -34,6 +34,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Pages taken from the previous build, unchanged, instead of rendered.
     pub reused: usize,
+    /// The search index was taken from the previous build.
+    pub index_reused: bool,
     pub files: usize,
     pub warnings: Diagnostics,
     pub language: Language,
@@ -135,10 +137,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             .unwrap_or_else(|| root.join(&config.output))
     });
     let refused = output.as_deref().map(|output| check_output(root, output));
-    // Pages are taken again only from a folder this build may replace.
+    // Pages and the index are taken again only from a folder this build may replace.
     let previous = match (&output, &refused) {
         (Some(output), Some(Ok(()))) if !options.no_cache => {
-            Some(PreviousPages::open(root, output))
+            Some(PreviousBuild::open(root, output))
         }
         _ => None,
     };
@@ -186,13 +188,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     }
     if previous.is_some() {
         // Only once the pages are in place: the keys describe what the output holds.
-        let _ = crate::render::reuse::save(root, assembly.page_keys(), &files);
+        let _ = crate::previous::save(root, assembly.keys(), &files);
     }
     clock.lap("write");
     Ok(BuildReport {
         output,
         pages: assembly.pages(),
         reused: assembly.reused(),
+        index_reused: assembly.index_reused(),
         files: files.len(),
         warnings: diagnostics,
         language,

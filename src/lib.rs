@@ -7,7 +7,8 @@
 //! - `check` checks the records as a whole;
 //! - [`assemble`] plans the pages (`view`), renders them (`render`), indexes them
 //!   (`search`) and knows every file the site has;
-//! - `output` writes them, all or nothing.
+//! - `output` writes them, all or nothing; [`previous`] notes what they were made
+//!   from, so the next build takes what did not change from the output.
 //!
 //! `sotay check` and `sotay build` ([`build`]) and the live [`preview`] are three views
 //! of that one pipeline, and every problem a person can fix is a
@@ -25,6 +26,7 @@ pub mod model;
 pub mod open_data;
 pub(crate) mod output;
 pub mod preview;
+pub(crate) mod previous;
 pub(crate) mod render;
 pub mod scaffold;
 pub mod search;

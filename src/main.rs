@@ -407,9 +407,14 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
                 .collect();
             said.err.push_str(&format!(
-                "built {} pages ({} as last time, {} files) in {:.2} s [{}] into {}\n",
+                "built {} pages ({} as last time{}, {} files) in {:.2} s [{}] into {}\n",
                 report.pages,
                 report.reused,
+                if report.index_reused {
+                    " with the search index"
+                } else {
+                    ""
+                },
                 report.files,
                 total,
                 stages.join(", "),

@@ -1,7 +1,7 @@
-//! Pages taken from the last build (`.sotay-cache/pages`): a page is taken only when
-//! everything it is rendered from is the same and the output still holds the bytes
-//! written; any other change, a page changed by hand and a damaged or foreign cache
-//! file render it again, and the site is always the one a full render gives.
+//! Pages and the search index taken from the last build (`.sotay-cache/build`): each
+//! is taken only when everything it is made from is the same and the output still
+//! holds the bytes written; any other change, a file changed by hand and a damaged or
+//! foreign note make it again, and the site is always the one a full build gives.
 
 mod common;
 
@@ -70,6 +70,7 @@ fn unchanged_pages_are_taken_and_the_site_is_the_one_a_full_render_gives() {
 
     let again = build_site(cached, true);
     assert_eq!(again.reused, all_but_search(&again));
+    assert!(again.index_reused);
 
     for root in [cached, rendered] {
         replace(root, RECORD, "amount: 5000", "amount: 7000");
@@ -121,12 +122,41 @@ fn a_template_or_the_configuration_renders_the_pages_that_use_it_again() {
     );
     let renamed = build_site(root, true);
     assert_eq!(renamed.reused, 0);
+    assert!(
+        renamed.index_reused,
+        "the index does not show the site's title"
+    );
     assert!(page(root, PAGE).contains("Sổ tay đổi tên"));
     assert!(page(root, "index.html").contains("Sổ tay đổi tên"));
 }
 
 #[test]
-fn a_page_changed_by_hand_is_rendered_again() {
+fn a_new_everyday_name_builds_the_index_again() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+    let before = tree(&root.join("public/search"));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(root.join("content/synonyms.yaml"))
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, "\"gia hạn ở\": \"gia hạn tạm trú\"\n".as_bytes())
+        })
+        .unwrap();
+    let report = build_site(root, true);
+    assert!(!report.index_reused);
+    let after = tree(&root.join("public/search"));
+    let found = after
+        .values()
+        .any(|file| String::from_utf8_lossy(file).contains("\"o\""));
+    assert!(
+        after != before && found,
+        "the index lacks the new name's words"
+    );
+}
+
+#[test]
+fn a_page_or_index_file_changed_by_hand_is_made_again() {
     let dir = example();
     let root = dir.path();
     build_site(root, true);
@@ -140,22 +170,31 @@ fn a_page_changed_by_hand_is_rendered_again() {
     let report = build_site(root, true);
     assert_eq!(report.reused, all_but_search(&report) - 1);
     assert_eq!(page(root, PAGE), written);
+    assert!(report.index_reused);
+
+    // One index file changed by hand: the whole index is built again.
+    let shard = root.join("public/search/i0.js");
+    let index_file = std::fs::read(&shard).unwrap();
+    std::fs::write(&shard, b"__sotaySearch(\"i0\", {})").unwrap();
+    let report = build_site(root, true);
+    assert!(!report.index_reused);
+    assert_eq!(std::fs::read(&shard).unwrap(), index_file);
 }
 
-/// The cache file of pages, after a build of `root`.
-fn pages_file(root: &Path) -> PathBuf {
-    let file = root.join(CACHE_DIR).join("pages");
-    assert!(file.is_file(), "no page cache was written");
+/// The note of what the last build of `root` was made from.
+fn note_file(root: &Path) -> PathBuf {
+    let file = root.join(CACHE_DIR).join("build");
+    assert!(file.is_file(), "no note was written");
     file
 }
 
 #[test]
-fn a_damaged_cut_or_foreign_page_cache_is_ignored_and_written_anew() {
+fn a_damaged_cut_or_foreign_note_is_ignored_and_written_anew() {
     let dir = example();
     let root = dir.path();
     build_site(root, true);
     let site = tree(&root.join("public"));
-    let file = pages_file(root);
+    let file = note_file(root);
     let sound = std::fs::read(&file).unwrap();
 
     let mut flipped = sound.clone();
@@ -183,12 +222,13 @@ fn a_damaged_cut_or_foreign_page_cache_is_ignored_and_written_anew() {
         std::fs::write(&file, &bytes).unwrap();
         let report = build_site(root, true);
         assert_eq!(report.reused, 0, "{what}: pages were taken");
+        assert!(!report.index_reused, "{what}: the index was taken");
         assert_eq!(tree(&root.join("public")), site, "{what}: the site changed");
         let next = build_site(root, true);
         assert_eq!(
-            next.reused,
-            all_but_search(&next),
-            "{what}: the cache was not written anew"
+            (next.reused, next.index_reused),
+            (all_but_search(&next), true),
+            "{what}: the note was not written anew"
         );
     }
 }
@@ -201,4 +241,5 @@ fn no_cache_neither_takes_pages_nor_writes_their_keys() {
     assert!(!root.join(CACHE_DIR).exists());
     let second = build_site(root, false);
     assert_eq!((first.reused, second.reused), (0, 0));
+    assert!(!second.index_reused);
 }

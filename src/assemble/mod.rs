@@ -34,7 +34,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::record::{Code, Date};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
-use crate::render::reuse::PreviousPages;
+use crate::previous::{Keys, PreviousBuild};
 use crate::render::{RenderError, Renderer};
 use crate::search;
 use crate::sources::{Changes, SEARCH_SCRIPT, Sources};
@@ -92,10 +92,12 @@ pub struct Assembly {
     /// The search page failed to render since the last change: wait for the next one.
     index_failed: bool,
     pages: usize,
-    /// The key each page was rendered from, when the previous pages were offered.
-    page_keys: Vec<(String, u128)>,
+    /// What the pages and the index were made from, when the previous build was offered.
+    keys: Keys,
     /// Pages taken from the previous build.
     reused: usize,
+    /// The search index was taken from the previous build.
+    index_reused: bool,
 }
 
 /// What an assembly or update did.
@@ -124,7 +126,7 @@ pub enum Outcome {
 /// key instead of rendering them again.
 pub fn assemble(
     sources: &Sources,
-    previous: Option<&PreviousPages>,
+    previous: Option<&PreviousBuild>,
     clock: &mut Stopwatch,
 ) -> (Option<Assembly>, Diagnostics) {
     let mut diagnostics = sources.diagnostics();
@@ -237,7 +239,7 @@ fn full(
     theme: &Theme,
     strings: &Strings,
     old: Option<&Files>,
-    previous: Option<&PreviousPages>,
+    previous: Option<&PreviousBuild>,
     clock: &mut Stopwatch,
 ) -> Result<(Assembly, Built), Diagnostics> {
     let items = Views::new(&site, strings).items();
@@ -266,7 +268,7 @@ fn full(
     // The index is built while the pages render; the search page carries its manifest.
     let (rendered, index) = rayon::join(
         || render_all(&renderer, procedures.iter().chain(&others), previous),
-        || search::build(&views, site.records, &items),
+        || search_index(&views, site.records, &items, previous),
     );
     let Rendered {
         files: rendered,
@@ -275,11 +277,15 @@ fn full(
     } = rendered?;
     let mut update = Update::starting_empty(old);
     update.insert_all(rendered);
-    let index = index.map_err(|d| one(*d))?;
+    let (index, index_key, index_reused) = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
-    let index_paths = index.files.iter().map(|f| f.path.clone()).collect();
-    let index_version = index.manifest.version.clone();
+    let index_paths: Vec<String> = index.files.iter().map(|f| f.path.clone()).collect();
+    let keys = Keys {
+        pages: page_keys,
+        index: index_key.map(|key| (key, index.manifest.get().to_string(), index_paths.clone())),
+    };
+    let index_version = index.version.clone();
     update.insert_all(index.files);
     update.insert_all(data_files(&site, strings, &data, &others));
     update.insert_all(change_files(&log, &site, strings));
@@ -332,8 +338,9 @@ fn full(
         index_stale: false,
         index_failed: false,
         pages,
-        page_keys,
+        keys,
         reused,
+        index_reused,
     };
     let built = Built {
         changed,
@@ -392,10 +399,15 @@ impl Assembly {
         self.reused
     }
 
-    /// The key each page was rendered from, for the next build
-    /// ([`crate::render::reuse::save`]); empty when no previous pages were offered.
-    pub fn page_keys(&self) -> &[(String, u128)] {
-        &self.page_keys
+    /// Whether the search index was taken from the previous build.
+    pub fn index_reused(&self) -> bool {
+        self.index_reused
+    }
+
+    /// What the pages and the index were made from, for the next build
+    /// ([`crate::previous::save`]); empty when no previous build was offered.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
     }
 
     /// Whether [`Assembly::refresh_index`] has work to do.
@@ -467,7 +479,7 @@ impl Assembly {
             files.remove(&path);
         }
         self.index = index.files.iter().map(|f| f.path.clone()).collect();
-        self.index_version = index.manifest.version.clone();
+        self.index_version = index.version.clone();
         files.insert_all(index.files);
         files.insert(page);
         files.insert_all(catalogue);
@@ -750,6 +762,33 @@ fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
         .map_err(|error| one(error.diagnostic(Some(&page.path))))
 }
 
+/// The search index, taken from the previous build when it was made from the same
+/// key: with the key (when the previous build was offered) and whether it was taken.
+fn search_index(
+    views: &Views,
+    records: &[crate::model::record::Record],
+    items: &[Arc<ProcedureItem>],
+    previous: Option<&PreviousBuild>,
+) -> Result<(search::SearchIndex, Option<u128>, bool), Box<Diagnostic>> {
+    let key = previous.and_then(|_| search::key(views, records, items));
+    let kept = previous.zip(key).and_then(|(previous, key)| {
+        let (manifest, files) = previous.index(key)?;
+        let manifest = serde_json::value::RawValue::from_string(manifest).ok()?;
+        let version = serde_json::from_str::<search::Version>(manifest.get())
+            .ok()?
+            .version;
+        Some(search::SearchIndex {
+            files,
+            manifest,
+            version,
+        })
+    });
+    match kept {
+        Some(index) => Ok((index, key, true)),
+        None => search::build(views, records, items).map(|index| (index, key, false)),
+    }
+}
+
 /// What rendering pages gave.
 struct Rendered {
     files: Vec<OutputFile>,
@@ -764,7 +803,7 @@ struct Rendered {
 fn render_all<'a>(
     renderer: &Renderer,
     pages: impl Iterator<Item = &'a Page>,
-    previous: Option<&PreviousPages>,
+    previous: Option<&PreviousBuild>,
 ) -> Result<Rendered, Diagnostics> {
     let pages: Vec<&Page> = pages.collect();
     /// One page: its bytes, the key it was rendered from, whether it was taken.

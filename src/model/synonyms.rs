@@ -1,7 +1,7 @@
 //! Everyday names of documents and procedures (`content/synonyms.yaml`): what
 //! citizens type ("sổ đỏ", "cccd") and the official words it stands for.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Synonym {
     /// What people say: "sổ đỏ".
     pub alias: String,

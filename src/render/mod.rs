@@ -4,7 +4,6 @@
 
 mod blocks;
 pub mod html;
-pub mod reuse;
 
 use tera::{Context, Tera};
 use xxhash_rust::xxh3::Xxh3;
@@ -281,7 +280,7 @@ impl Renderer {
     }
 
     /// A hash of everything rendering `page` reads, so a page rendered before from
-    /// the same key can be taken as it is ([`reuse`]). Tera's own functions read
+    /// the same key can be taken as it is ([`crate::previous`]). Tera's own functions read
     /// nothing else (no clock, no environment). `None` when the page's data cannot be
     /// serialised, which rendering then reports.
     pub fn key(&self, page: &Page) -> Option<u128> {

@@ -30,6 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::assemble::OutputFile;
 use crate::diagnostics::Diagnostic;
@@ -55,7 +56,16 @@ pub const LEADS: &str = "w";
 /// The index files and the manifest the search page carries inline.
 pub struct SearchIndex {
     pub files: Vec<OutputFile>,
-    pub manifest: Manifest,
+    /// The [`Manifest`] as JSON: a previous build's is taken as it was written.
+    pub manifest: Box<serde_json::value::RawValue>,
+    /// [`Manifest::version`].
+    pub version: String,
+}
+
+/// The part of a [`Manifest`] read back from its JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct Version {
+    pub version: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -225,8 +235,23 @@ fn merge(a: Keys, b: Keys) -> Keys {
     big
 }
 
-/// Builds the index of `records` (all procedures of the site); `items` are the same
-/// records as list lines, in the same order.
+/// A hash of everything [`build`] reads: the records, their list lines, the
+/// synonyms and the interface strings (the binary's part is in the stamp of the note
+/// it is kept in, [`crate::previous`]). Records and lines are hashed in parallel.
+pub fn key(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) -> Option<u128> {
+    let each: Option<Vec<u128>> = records
+        .par_iter()
+        .zip(items)
+        .map(|(record, item)| {
+            let json = serde_json::to_vec(&(record, item)).ok()?;
+            Some(xxh3_128(&json))
+        })
+        .collect();
+    let mut all: Vec<u8> = each?.iter().flat_map(|h| h.to_le_bytes()).collect();
+    serde_json::to_writer(&mut all, &(views.site.synonyms, views.strings.tree())).ok()?;
+    Some(xxh3_128(&all))
+}
+
 /// The search index of `records` (shown as `items`). Fails only when a facet value
 /// does not fit the index format (more fields than [`FACETS`] can number).
 pub fn build(
@@ -387,7 +412,11 @@ pub fn build_unless(
             .map(|key| (*key, views.strings.get(&format!("search.{key}")).into()))
             .collect(),
     };
-    Ok(Some(SearchIndex { files, manifest }))
+    Ok(Some(SearchIndex {
+        files,
+        version: manifest.version.clone(),
+        manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
+    }))
 }
 
 fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String)> {

@@ -297,7 +297,7 @@ pub(crate) fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     if !tag.exists() {
         std::fs::write(
             tag,
-            "Signature: 8a477f597d28d172789f06886806bc55\n# sotay's caches (decoded records, keys of rendered pages): safe to delete.\n",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# sotay's caches (decoded records, what the last build was made from): safe to delete.\n",
         )?;
     }
     Ok(())

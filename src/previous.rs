@@ -1,0 +1,202 @@
+//! What the previous build wrote, taken again when what it was made from has not
+//! changed: rendering pages and building the search index are most of a build that
+//! changed nothing.
+//!
+//! Each page has a key, a hash of everything its rendering reads
+//! ([`crate::render::Renderer::key`]); the search index has one over its inputs
+//! ([`crate::search::key`]). `.sotay-cache/build` notes, for the output last written,
+//! each page's key and a hash of its bytes, and the index's key, manifest and files
+//! with theirs. The bytes themselves are read back from the output and used only when
+//! their hash still matches: a file changed by hand, or left by a killed build, is
+//! made again. The note belongs to one sotay binary, like the cache of decoded
+//! records, and one damaged byte makes it ignored whole.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+
+use crate::assemble::{Files, OutputFile};
+use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary};
+
+const FILE: &str = "build";
+const MAGIC: &[u8] = b"sotay build note 1\n";
+
+/// The previous build's pages and index, as far as they can be trusted.
+pub struct PreviousBuild {
+    output: PathBuf,
+    /// Path → (key it was made from, hash of its bytes).
+    pages: HashMap<String, (u128, u128)>,
+    index: Option<Index>,
+}
+
+struct Index {
+    key: u128,
+    manifest: String,
+    /// Each index file's path and the hash of its bytes.
+    files: Vec<(String, u128)>,
+}
+
+/// What a build notes for the next one: the keys its pages and index were made from.
+#[derive(Debug, Default)]
+pub struct Keys {
+    pub pages: Vec<(String, u128)>,
+    /// The index's key, its manifest as JSON and its files' paths.
+    pub index: Option<(u128, String, Vec<String>)>,
+}
+
+impl PreviousBuild {
+    /// What the last build of the handbook at `root` wrote into `output`.
+    pub fn open(root: &Path, output: &Path) -> PreviousBuild {
+        let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).unwrap_or_default();
+        let (pages, index) = read(&bytes, &this_binary()).unwrap_or_default();
+        PreviousBuild {
+            output: output.to_path_buf(),
+            pages,
+            index,
+        }
+    }
+
+    /// The page at `path` as the previous build wrote it, if it was made from `key`
+    /// and the output still holds exactly those bytes.
+    pub fn page(&self, path: &str, key: u128) -> Option<Vec<u8>> {
+        let (known, hash) = self.pages.get(path)?;
+        (*known == key).then(|| self.file(path, *hash))?
+    }
+
+    /// The search index's manifest (JSON) and files as the previous build wrote them,
+    /// if it was made from `key` and every file is still as written.
+    pub fn index(&self, key: u128) -> Option<(String, Vec<OutputFile>)> {
+        let index = self.index.as_ref().filter(|index| index.key == key)?;
+        let files = index
+            .files
+            .iter()
+            .map(|(path, hash)| {
+                Some(OutputFile {
+                    bytes: self.file(path, *hash)?,
+                    path: path.clone(),
+                })
+            })
+            .collect::<Option<Vec<OutputFile>>>()?;
+        Some((index.manifest.clone(), files))
+    }
+
+    fn file(&self, path: &str, hash: u128) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.output.join(path)).ok()?;
+        (xxh3_128(&bytes) == hash).then_some(bytes)
+    }
+}
+
+/// Notes what `keys` say each file of `files` was made from, for the next build of
+/// the handbook at `root` (whose output now holds `files`). Written whole, then
+/// renamed into place. A note that cannot be written costs time, never a build:
+/// errors are returned for the caller to ignore.
+pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
+    let folder = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&folder)?;
+    mark_as_cache(&folder)?;
+    let mut body = Vec::with_capacity(keys.pages.len() * 96);
+    let written = |path: &str| files.get(path).map(|bytes| xxh3_128(bytes));
+    let pages: Vec<(&str, u128, u128)> = keys
+        .pages
+        .iter()
+        .filter_map(|(path, key)| Some((path.as_str(), *key, written(path)?)))
+        .collect();
+    push_len(&mut body, pages.len());
+    for (path, key, hash) in pages {
+        body.extend_from_slice(&key.to_le_bytes());
+        body.extend_from_slice(&hash.to_le_bytes());
+        push_text(&mut body, path);
+    }
+    let index = keys.index.as_ref().and_then(|(key, manifest, paths)| {
+        let files: Option<Vec<(&str, u128)>> = paths
+            .iter()
+            .map(|path| Some((path.as_str(), written(path)?)))
+            .collect();
+        Some((key, manifest, files?))
+    });
+    if let Some((key, manifest, files)) = index {
+        body.extend_from_slice(&key.to_le_bytes());
+        push_text(&mut body, manifest);
+        push_len(&mut body, files.len());
+        for (path, hash) in files {
+            body.extend_from_slice(&hash.to_le_bytes());
+            push_text(&mut body, path);
+        }
+    }
+    let mut out = [MAGIC, this_binary().as_bytes(), b"\n"].concat();
+    out.extend_from_slice(&xxh3_64(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    let temporary = folder.join(format!("{FILE}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, &out)?;
+    std::fs::rename(&temporary, folder.join(FILE))
+}
+
+fn push_len(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&(len as u64).to_le_bytes());
+}
+
+fn push_text(out: &mut Vec<u8>, text: &str) {
+    push_len(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Reads what `save` wrote, front to back.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (taken, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*taken)
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        self.take().map(u128::from_le_bytes)
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(self.take()?)).ok()
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let len = self.len()?;
+        let text = self.0.get(..len)?;
+        self.0 = &self.0[len..];
+        std::str::from_utf8(text).ok()
+    }
+}
+
+type Read = (HashMap<String, (u128, u128)>, Option<Index>);
+
+/// The note of the binary stamped `stamp`, when its checksum holds.
+fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
+    let header = [MAGIC, stamp.as_bytes(), b"\n"].concat();
+    let rest = bytes.strip_prefix(header.as_slice())?;
+    let (checksum, body) = rest.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*checksum) != xxh3_64(body) {
+        return None;
+    }
+    let mut at = Reader(body);
+    let mut pages = HashMap::new();
+    for _ in 0..at.len()? {
+        let (key, hash) = (at.u128()?, at.u128()?);
+        pages.insert(at.text()?.to_string(), (key, hash));
+    }
+    if at.0.is_empty() {
+        return Some((pages, None));
+    }
+    let key = at.u128()?;
+    let manifest = at.text()?.to_string();
+    let mut files = Vec::new();
+    for _ in 0..at.len()? {
+        let hash = at.u128()?;
+        files.push((at.text()?.to_string(), hash));
+    }
+    let index = Index {
+        key,
+        manifest,
+        files,
+    };
+    at.0.is_empty().then_some((pages, Some(index)))
+}
