@@ -122,8 +122,8 @@ pub enum Outcome {
 
 /// Everything the sources are checked for, and the site when there is no error: what
 /// all three commands start from. The diagnostics hold the warnings in either case.
-/// `previous`: the pages of the last build, to take those rendered from the same
-/// key instead of rendering them again.
+/// `previous`: what the last build wrote, to take the pages and the search index
+/// made from the same keys instead of making them again.
 pub fn assemble(
     sources: &Sources,
     previous: Option<&PreviousBuild>,
