@@ -42,12 +42,15 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// What sotay left beside the output: staging and old folders.
+/// The copy before the last, kept for the next build to update in place.
+const SPARE: &str = ".public.sotay-spare";
+
+/// What sotay left beside the output: staging and old folders (the spare is meant).
 fn leftovers(site: &TestSite) -> Vec<String> {
     std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".public.sotay-"))
+        .filter(|name| name.starts_with(".public.sotay-") && name != SPARE)
         .collect()
 }
 
@@ -272,7 +275,7 @@ fn the_zip_holds_the_whole_site_under_one_folder_and_is_the_same_each_time() {
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".sotay-") && n != sotay::sources::cache::CACHE_DIR)
+        .filter(|n| n.contains(".sotay-") && n != sotay::sources::cache::CACHE_DIR && n != SPARE)
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -331,7 +334,7 @@ fn the_zip_goes_into_a_new_folder_and_a_failure_names_the_zip() {
     let leftovers: Vec<_> = std::fs::read_dir(elsewhere.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".sotay-") && n != sotay::sources::cache::CACHE_DIR)
+        .filter(|n| n.contains(".sotay-") && n != sotay::sources::cache::CACHE_DIR && n != SPARE)
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -392,5 +395,63 @@ fn a_rebuild_writes_only_what_changed_and_rewrites_a_file_changed_by_hand() {
     assert!(std::fs::metadata(&tampered).unwrap().modified().unwrap() > tampered_at);
     let procedures = after.keys().filter(|p| p.starts_with("thu-tuc")).count();
     assert!(procedures >= 30, "{procedures}");
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
+fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exactly() {
+    let site = real_site(30);
+    let build = |args: &[&str]| {
+        let built = sotay(&site, args).output().unwrap();
+        assert!(built.status.success(), "{built:?}");
+    };
+    edit(&site, 1);
+    build(&["build"]);
+    assert!(
+        !site.root().join(SPARE).exists(),
+        "a spare with no site before"
+    );
+    edit(&site, 2);
+    build(&["build"]);
+    let spare = site.root().join(SPARE);
+    assert!(
+        spare.join(".sotay-output").is_file(),
+        "the site before was not kept"
+    );
+
+    // What a spare may hold by the next build: a file the site no longer has, a
+    // folder where a page goes, a page written anew with other bytes, a link.
+    std::fs::write(spare.join("stray.html"), "old").unwrap();
+    let page = spare.join("trang/gioi-thieu/index.html");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir_all(page.join("inside")).unwrap();
+    std::fs::remove_file(spare.join("index.html")).unwrap();
+    std::fs::write(spare.join("index.html"), "junk").unwrap();
+    std::fs::remove_file(spare.join("robots.txt")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", spare.join("robots.txt")).unwrap();
+    let live = site.root().join("public");
+    let before = tree(&live);
+    edit(&site, 3);
+    build(&["build"]);
+    let recycled = tree(&live);
+    assert!(recycled != before);
+    assert!(!live.join("stray.html").exists());
+    assert!(
+        std::fs::read_to_string(live.join("trang/gioi-thieu/index.html"))
+            .unwrap()
+            .contains("Lần build 3.")
+    );
+    assert!(!live.join("robots.txt").is_symlink());
+    // The site before is now the spare, untouched by the build.
+    assert_eq!(tree(&spare), before);
+
+    // Without a spare, the same sources give the same site.
+    std::fs::remove_dir_all(&spare).unwrap();
+    build(&["build", "--no-cache"]);
+    assert!(
+        tree(&live) == recycled,
+        "the recycled site differs from a new one"
+    );
     assert_eq!(leftovers(&site), Vec::<String>::new());
 }

@@ -2,7 +2,9 @@
 //! names its folders `.public.sotay-staging-<pid>` and `.public.sotay-old-<pid>`; a
 //! folder is provably ours when its process is gone and it holds the output
 //! marker (written first) or nothing at all. An `old` folder is always a complete
-//! site: it was the output before the swap.
+//! site: it was the output before the swap. `.public.sotay-spare`, the copy before
+//! the last, is no leftover: the next build updates it in place as its staging
+//! folder ([`super::swap`]).
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,7 @@ pub(super) struct Names {
 
 const STAGING: &str = "staging-";
 const OLD: &str = "old-";
+const SPARE: &str = "spare";
 
 impl Names {
     pub(super) fn of(output: &Path) -> Names {
@@ -44,6 +47,10 @@ impl Names {
 
     pub(super) fn old(&self, pid: u32) -> PathBuf {
         self.parent.join(format!("{}{OLD}{pid}", self.prefix))
+    }
+
+    pub(super) fn spare(&self) -> PathBuf {
+        self.parent.join(format!("{}{SPARE}", self.prefix))
     }
 
     /// Folders left by builds that are no longer running: (path, is an old site).

@@ -17,6 +17,10 @@ use crate::tr;
 /// Writes `files` into a staging folder next to `output`, then swaps it in. If
 /// anything fails, the previous output is left exactly as it was. What it returns
 /// are warnings about the previous copy, which could not be removed afterwards.
+///
+/// The previous copy is not removed but kept beside the output as the spare, and the
+/// next build updates the spare in place into its staging folder: on a slow disk,
+/// making and removing a folder per page cost more than the rest of a build.
 pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, OutputError> {
     let output = absolute(output);
     let names = Names::of(&output);
@@ -26,8 +30,9 @@ pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, Outpu
     ensure_replaceable(&output)?;
     let staging = names.staging(std::process::id());
     let previous = output.is_dir().then_some(output.as_path());
-    let swapped =
-        write_all(&staging, files, previous).and_then(|()| swap(&staging, &output, &names));
+    let recycled = previous.is_some() && take_spare(&names.spare(), &staging);
+    let swapped = write_all(&staging, files, previous, recycled)
+        .and_then(|()| swap(&staging, &output, &names));
     let old = match swapped {
         Ok(old) => old,
         Err(failed) => {
@@ -38,11 +43,22 @@ pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, Outpu
     let Some(old) = old else {
         return Ok(Vec::new());
     };
+    // Another build may have put a spare in place meanwhile: then this copy goes.
+    if std::fs::rename(&old, names.spare()).is_ok() {
+        return Ok(Vec::new());
+    }
     Ok(remove_tree(&old)
         .err()
         .map(|failed| not_removed(&old, &failed))
         .into_iter()
         .collect())
+}
+
+/// Moves the spare, when there is one sotay made, to `staging`; one rename, so two
+/// builds never share it.
+fn take_spare(spare: &Path, staging: &Path) -> bool {
+    let ours = !spare.is_symlink() && spare.join(MARKER).is_file();
+    ours && !staging.exists() && std::fs::rename(spare, staging).is_ok()
 }
 
 /// The new site is in place; only the previous copy is left behind.
@@ -103,48 +119,141 @@ fn writable(dir: &Path) -> bool {
 /// at the same path is linked to it, not written again: a rebuild after a small edit
 /// writes only what changed, and unchanged files keep their dates (so browsers and
 /// proxies keep what they cached). Where links cannot be made (FAT, say), it is written.
-fn write_all(staging: &Path, files: &Files, previous: Option<&Path>) -> Result<(), OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(io(staging))?;
-    }
-    std::fs::create_dir_all(staging).map_err(io(staging))?;
-    // The marker goes first: a build killed while writing leaves a folder that the
-    // next build can prove is its own.
-    let marker = staging.join(MARKER);
-    std::fs::write(
-        &marker,
-        "This folder is written by sotay build and replaced on every build.\n",
-    )
-    .map_err(io(&marker))?;
+/// A `recycled` staging folder (the spare) is first cleared of what the site no
+/// longer has; a file in it is kept only when it is the previous output's own file
+/// (the same inode) and that holds exactly the bytes.
+fn write_all(
+    staging: &Path,
+    files: &Files,
+    previous: Option<&Path>,
+    recycled: bool,
+) -> Result<(), OutputError> {
     let mut dirs: Vec<PathBuf> = files
         .keys()
         .filter_map(|path| Path::new(&**path).parent().map(|p| staging.join(p)))
         .collect();
     dirs.sort();
     dirs.dedup();
+    // A spare that cannot be cleared is given up for a new folder.
+    let recycled = recycled && prune(staging, files, &dirs).is_ok();
+    if !recycled {
+        if staging.exists() {
+            std::fs::remove_dir_all(staging).map_err(io(staging))?;
+        }
+        std::fs::create_dir_all(staging).map_err(io(staging))?;
+    }
+    // The marker goes first: a build killed while writing leaves a folder that the
+    // next build can prove is its own.
+    let marker = staging.join(MARKER);
+    if !marker.is_file() {
+        std::fs::write(
+            &marker,
+            "This folder is written by sotay build and replaced on every build.\n",
+        )
+        .map_err(io(&marker))?;
+    }
     // One folder per page: creating them is most of the write time on a real disk.
     dirs.par_iter()
+        .filter(|dir| !recycled || !dir.is_dir())
         .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
     files.par_iter().try_for_each(|(path, bytes)| {
         let to = staging.join(&**path);
-        if let Some(previous) = previous
-            && link_if_same(&previous.join(&**path), bytes, &to)
+        let old = previous.map(|previous| previous.join(&**path));
+        if let Some(old) = &old
+            && holds(old, bytes)
         {
-            return Ok(());
+            if recycled && same_file(old, &to) {
+                return Ok(());
+            }
+            if recycled {
+                clear(&to)?;
+            }
+            if std::fs::hard_link(old, &to).is_ok() {
+                return Ok(());
+            }
+        }
+        // Never written into: a spare's file may be linked into the live site.
+        if recycled {
+            clear(&to)?;
         }
         std::fs::write(&to, bytes.as_slice()).map_err(io(&to))
     })
 }
 
-/// Links `to` to `old` when `old` is a plain file holding exactly `bytes`. Checked
-/// byte for byte, never trusted from dates or a list: a file changed by hand in the
-/// output is written anew.
-fn link_if_same(old: &Path, bytes: &[u8], to: &Path) -> bool {
+/// Removes from a recycled staging folder every file and folder the site no longer
+/// has (`dirs`: the folders it needs), and anything that is neither file nor folder.
+fn prune(staging: &Path, files: &Files, dirs: &[PathBuf]) -> Result<(), OutputError> {
+    let needed: std::collections::HashSet<&Path> = dirs
+        .iter()
+        .flat_map(|dir| dir.ancestors().take_while(|a| a.starts_with(staging)))
+        .collect();
+    let mut gone_dirs = Vec::new();
+    let mut gone_files = Vec::new();
+    for entry in walkdir::WalkDir::new(staging).min_depth(1) {
+        let entry = entry.map_err(|e| io(staging)(e.into()))?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            if !needed.contains(path) {
+                gone_dirs.push(path.to_path_buf());
+            }
+            continue;
+        }
+        let relative = path
+            .strip_prefix(staging)
+            .ok()
+            .and_then(Path::to_str)
+            .unwrap_or_default();
+        let kept =
+            entry.file_type().is_file() && (files.contains_key(relative) || relative == MARKER);
+        if !kept {
+            gone_files.push(path.to_path_buf());
+        }
+    }
+    gone_files
+        .par_iter()
+        .try_for_each(|file| match std::fs::remove_file(file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(file)(e)),
+            _ => Ok(()),
+        })?;
+    // Deepest first; a folder inside one already removed is gone with it.
+    gone_dirs.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+    for dir in &gone_dirs {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `old` is a plain file holding exactly `bytes`. Checked byte for byte,
+/// never trusted from dates or a list: a file changed by hand in the output is
+/// written anew.
+fn holds(old: &Path, bytes: &[u8]) -> bool {
     let same_size = std::fs::symlink_metadata(old)
         .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
-    same_size
-        && std::fs::read(old).is_ok_and(|held| held == bytes)
-        && std::fs::hard_link(old, to).is_ok()
+    same_size && std::fs::read(old).is_ok_and(|held| held == bytes)
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Makes room at `path` in a recycled staging folder.
+fn clear(path: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Puts `staging` in place of `output` and returns where the previous output now
