@@ -1,7 +1,7 @@
 //! `sotay build` end to end, as a municipality runs it: the release binary on sites
 //! made from the real records. For each size it prints three builds, each with its
 //! wall time, the binary's own stage timings and its peak memory:
-//! - cold: no previous output and no cache of decoded records;
+//! - cold: no previous output (nor its spare copy) and no caches;
 //! - warm: again, nothing changed (the cache now holds every record);
 //! - ten changed: a document of ten records renamed, as after a morning's edits.
 //!
@@ -101,11 +101,13 @@ fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
     println!("build {n} records ({content_mb:.1} MB of records) on {place}:");
     let public = dir.path().join("public");
     let cache = dir.path().join(sotay::sources::cache::CACHE_DIR);
+    // The copy before the last, which the next build updates in place.
+    let spare = dir.path().join(".public.sotay-spare");
     let mut cold = Vec::new();
     let mut warm = Vec::new();
     let mut changed = Vec::new();
     for round in 0..runs {
-        for folder in [&public, &cache] {
+        for folder in [&public, &cache, &spare] {
             if folder.exists() {
                 std::fs::remove_dir_all(folder).unwrap();
             }
