@@ -129,10 +129,7 @@ fn main() {
         measure(100, 1, "disk", &disk);
         return;
     }
-    let sizes: Vec<usize> = std::env::var("SOTAY_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').map(|n| n.trim().parse().unwrap()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000]);
+    let sizes = corpus::sizes(&[1_000, 10_000]);
     // Writing 10,000 folders costs more than building them on some disks: tmpfs
     // (when there is one) shows sotay's own time.
     let memory = Path::new("/dev/shm");

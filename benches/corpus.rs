@@ -64,3 +64,12 @@ fn vary(text: &str, copy: usize) -> String {
     }
     out
 }
+
+/// The record counts to measure: `SOTAY_BENCH_SIZES` (comma-separated), else `default`.
+#[allow(dead_code)] // not every bench takes sizes
+pub fn sizes(default: &[usize]) -> Vec<usize> {
+    std::env::var("SOTAY_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').map(|n| n.trim().parse().unwrap()).collect())
+        .unwrap_or_else(|| default.to_vec())
+}

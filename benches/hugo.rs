@@ -174,10 +174,7 @@ fn main() {
         measure(100, 1, "disk", &disk);
         return;
     }
-    let sizes: Vec<usize> = std::env::var("SOTAY_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').map(|n| n.trim().parse().unwrap()).collect())
-        .unwrap_or_else(|| vec![10_000]);
+    let sizes = corpus::sizes(&[10_000]);
     let memory = Path::new("/dev/shm");
     for n in sizes {
         measure(n, 3, "disk", &disk);

@@ -6,25 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TestSite, example, shared_records};
+use common::{TestSite, assert_same_site, example, shared_records, tree};
 use sotay::build::{BuildOptions, build};
 use sotay::model::record::Amount;
 use sotay::sources::cache::{CACHE_DIR, Decoded, RecordCache};
-
-/// Every file of a built site, with its bytes.
-fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(root).unwrap().to_path_buf();
-            (path, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
 
 /// Builds `root` into a new folder under it, with or without the cache.
 fn build_into(root: &Path, folder: &str, cache: bool) -> (PathBuf, sotay::build::BuildReport) {
@@ -36,17 +21,6 @@ fn build_into(root: &Path, folder: &str, cache: bool) -> (PathBuf, sotay::build:
     };
     let report = build(root, &options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
     (output, report)
-}
-
-fn assert_same_site(a: &Path, b: &Path) {
-    let (a, b) = (tree(a), tree(b));
-    assert_eq!(
-        a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        b.iter().map(|(p, _)| p).collect::<Vec<_>>()
-    );
-    for ((path, left), (_, right)) in a.iter().zip(&b) {
-        assert!(left == right, "{} differs", path.display());
-    }
 }
 
 #[test]

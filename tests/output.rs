@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use common::TestSite;
+use common::{TestSite, tree};
 
 /// A site of real records, big enough that a build takes a while to write.
 fn real_site(records: usize) -> TestSite {
@@ -27,19 +27,6 @@ fn real_site(records: usize) -> TestSite {
         );
     }
     site
-}
-
-/// Every file of a folder with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let bytes = std::fs::read(e.path()).unwrap();
-            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
-        })
-        .collect()
 }
 
 /// The copy before the last, kept for the next build to update in place.

@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::example;
+use common::{assert_same_site, example, tree};
 use sotay::build::{BuildOptions, BuildReport, build};
 use sotay::sources::cache::CACHE_DIR;
 
@@ -26,26 +25,6 @@ fn build_site(root: &Path, cache: bool) -> BuildReport {
 /// Every page rendered but the search page, which is always made anew.
 fn all_but_search(report: &BuildReport) -> usize {
     report.pages - 1
-}
-
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(root).unwrap().to_path_buf();
-            (path, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
-fn assert_same_site(a: &Path, b: &Path) {
-    let (a, b) = (tree(a), tree(b));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (path, bytes) in &a {
-        assert!(bytes == &b[path], "{} differs", path.display());
-    }
 }
 
 fn replace(root: &Path, file: &str, from: &str, to: &str) {

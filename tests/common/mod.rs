@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sotay::build::{BuildFailure, BuildOptions, BuildReport, CheckReport, build, check};
@@ -232,4 +233,26 @@ pub fn record(code: &str, title: &str) -> String {
     format!(
         "---\ncode: \"{code}\"\ntitle: \"{title}\"\nfield: \"Hộ tịch\"\nlevels: [commune]\naudience: [citizen]\nchannels:\n  - via: in_person\n    time: \"5 ngày làm việc\"\n    fee: \"Miễn phí\"\nsubmission_address: \"Bộ phận Một cửa UBND xã\"\n---\n# {title}\n"
     )
+}
+
+/// Every file of a folder, by path inside it, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Two built sites hold the same files with the same bytes (naming the first that differs).
+pub fn assert_same_site(a: &Path, b: &Path) {
+    let (a, b) = (tree(a), tree(b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
 }
