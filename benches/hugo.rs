@@ -6,8 +6,8 @@
 //! sotay makes more besides (notices, lists by field, level and audience, search
 //! index, open data, change log), so the comparison flatters Hugo.
 //!
-//! Cold: no previous output and no caches (Hugo has no cache of its own for
-//! content). Warm: again, nothing changed. Run with `cargo bench --bench hugo`
+//! Cold: no previous output (nor its spare copy) and no caches (Hugo has no cache
+//! of its own for content). Warm: again, nothing changed. Run with `cargo bench --bench hugo`
 //! (10,000 records; `SOTAY_BENCH_SIZES` for others). Needs `hugo` on the PATH
 //! (`apt-get install hugo`).
 
@@ -130,6 +130,7 @@ fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
         (vec![], vec![], vec![], vec![]);
     for _ in 0..runs {
         remove(&dir.path().join("public"));
+        remove(&dir.path().join(".public.sotay-spare"));
         remove(&dir.path().join(sotay::sources::cache::CACHE_DIR));
         sotay_cold.push(time(sotay(dir.path())));
         sotay_warm.push(time(sotay(dir.path())));
