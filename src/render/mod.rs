@@ -370,7 +370,7 @@ fn fingerprint(
 }
 
 /// Feeds what is written into a hash: values are hashed as JSON without keeping it.
-struct Hashing(Xxh3);
+pub(crate) struct Hashing(pub(crate) Xxh3);
 
 impl std::io::Write for Hashing {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

@@ -30,13 +30,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::assemble::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::model::fields::FieldLabels;
 use crate::model::keyword::Keyword;
 use crate::model::record::{Audience, Level, OnlineLevel, Record};
+use crate::render::Hashing;
 use crate::text::collate;
 use crate::urls;
 use crate::view::{ProcedureItem, Views};
@@ -243,8 +244,9 @@ pub fn key(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) -> O
         .par_iter()
         .zip(items)
         .map(|(record, item)| {
-            let json = serde_json::to_vec(&(record, item)).ok()?;
-            Some(xxh3_128(&json))
+            let mut hash = Hashing(Xxh3::new());
+            serde_json::to_writer(&mut hash, &(record, item)).ok()?;
+            Some(hash.0.digest128())
         })
         .collect();
     let mut all: Vec<u8> = each?.iter().flat_map(|h| h.to_le_bytes()).collect();
