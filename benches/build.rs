@@ -2,7 +2,10 @@
 //! made from the real records. For each size it prints three builds, each with its
 //! wall time, the binary's own stage timings and its peak memory:
 //! - cold: no previous output (nor its spare copy) and no caches;
-//! - warm: again, nothing changed (the cache now holds every record);
+//! - warm: again, nothing changed (the build finds so and stops);
+//! - warm, taken: nothing changed, but without the note that says so: every record
+//!   decoded from the cache, every page taken from the previous output;
+//! - one changed: a document of one record renamed, as after an edit;
 //! - ten changed: a document of ten records renamed, as after a morning's edits.
 //!
 //! Run with `cargo bench --bench build` (1,000 and 10,000 records);
@@ -103,9 +106,7 @@ fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
     let cache = dir.path().join(sotay::sources::cache::CACHE_DIR);
     // The copy before the last, which the next build updates in place.
     let spare = dir.path().join(".public.sotay-spare");
-    let mut cold = Vec::new();
-    let mut warm = Vec::new();
-    let mut changed = Vec::new();
+    let [mut cold, mut warm, mut taken, mut one, mut ten]: [Vec<Run>; 5] = Default::default();
     for round in 0..runs {
         for folder in [&public, &cache, &spare] {
             if folder.exists() {
@@ -114,12 +115,18 @@ fn measure(n: usize, runs: usize, place: &str, parent: &Path) {
         }
         cold.push(build(dir.path()));
         warm.push(build(dir.path()));
-        edit_records(dir.path(), 10, round);
-        changed.push(build(dir.path()));
+        let _ = std::fs::remove_file(cache.join("unchanged"));
+        taken.push(build(dir.path()));
+        edit_records(dir.path(), 1, 2 * round);
+        one.push(build(dir.path()));
+        edit_records(dir.path(), 10, 2 * round + 1);
+        ten.push(build(dir.path()));
     }
     report("cold", &mut cold);
     report("warm", &mut warm);
-    report("ten changed", &mut changed);
+    report("warm, taken", &mut taken);
+    report("one changed", &mut one);
+    report("ten changed", &mut ten);
 }
 
 fn main() {

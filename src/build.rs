@@ -13,6 +13,7 @@ use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
+use crate::unchanged::{Outcome, Snapshot};
 
 #[derive(Debug, Default)]
 pub struct BuildOptions {
@@ -31,6 +32,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub output: PathBuf,
+    /// Nothing had changed since the last build: nothing was read or written.
+    pub unchanged: bool,
     pub pages: usize,
     /// Pages taken from the previous build, unchanged, instead of rendered.
     pub reused: usize,
@@ -93,6 +96,17 @@ pub fn check(root: &Path) -> CheckReport {
 /// Builds the site at `root`. On any error the previous output is left untouched.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut clock = Stopwatch::start();
+    // Before anything is read: a source written after this is seen by the next build.
+    let snapshot = (!options.no_cache && options.zip.is_none() && options.since.is_none())
+        .then(|| Snapshot::take(root))
+        .flatten();
+    if let Some((output, outcome)) = snapshot
+        .as_ref()
+        .and_then(|s| s.unchanged(root, options.output.as_deref()))
+    {
+        clock.lap("look");
+        return Ok(unchanged(output, outcome, clock));
+    }
     let (mut sources, cache) = if options.no_cache {
         (Sources::load(root), None)
     } else {
@@ -145,6 +159,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         _ => None,
     };
     let (assembly, mut diagnostics) = assemble(&sources, previous.as_ref(), &mut clock);
+    // What a build with nothing to do says again: the content's warnings, not the
+    // output's (a folder put back once is not put back again).
+    let content_warnings = diagnostics.clone();
     let Some(output) = output else {
         return Err(fail(diagnostics));
     };
@@ -190,9 +207,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         // Only once the pages are in place: the keys describe what the output holds.
         let _ = crate::previous::save(root, assembly.keys(), &files);
     }
+    if let (Some(snapshot), Some(config)) = (&snapshot, sources.config()) {
+        let outcome = Outcome {
+            language,
+            pages: assembly.pages(),
+            files: files.len(),
+            warnings: content_warnings.into_iter().collect(),
+            offline: assembly.offline().cloned(),
+        };
+        let _ = snapshot.note(root, &config.output, &output, outcome);
+    }
     clock.lap("write");
     Ok(BuildReport {
         output,
+        unchanged: false,
         pages: assembly.pages(),
         reused: assembly.reused(),
         index_reused: assembly.index_reused(),
@@ -204,4 +232,27 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         changes: assembly.fresh_changes().to_vec(),
         cache,
     })
+}
+
+/// The report of a build that found nothing changed since the last one: what that
+/// one said, its warnings too, plus what putting back a killed build's leftovers says.
+fn unchanged(output: PathBuf, outcome: Outcome, mut clock: Stopwatch) -> BuildReport {
+    let mut warnings = Diagnostics::default();
+    warnings.extend(outcome.warnings);
+    warnings.extend(tidy(&output));
+    clock.lap("tidy");
+    BuildReport {
+        unchanged: true,
+        pages: outcome.pages,
+        reused: outcome.pages,
+        index_reused: true,
+        files: outcome.files,
+        warnings,
+        language: outcome.language,
+        timings: clock.laps().to_vec(),
+        offline: outcome.offline,
+        changes: Vec::new(),
+        cache: None,
+        output,
+    }
 }

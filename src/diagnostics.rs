@@ -166,7 +166,7 @@ impl Diagnostic {
 }
 
 /// Every problem found in one run, errors and warnings together.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -8,7 +8,8 @@
 //! - [`assemble`] plans the pages (`view`), renders them (`render`), indexes them
 //!   (`search`) and knows every file the site has;
 //! - `output` writes them, all or nothing; [`previous`] notes what they were made
-//!   from, so the next build takes what did not change from the output.
+//!   from, so the next build takes what did not change from the output, and
+//!   [`unchanged`] lets a build with nothing to do stop before reading anything.
 //!
 //! `sotay check` and `sotay build` ([`build`]) and the live [`preview`] are three views
 //! of that one pipeline, and every problem a person can fix is a
@@ -33,5 +34,6 @@ pub mod search;
 pub mod sources;
 pub mod text;
 pub(crate) mod theme;
+pub(crate) mod unchanged;
 pub mod urls;
 pub(crate) mod view;

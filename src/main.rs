@@ -406,15 +406,16 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 .iter()
                 .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
                 .collect();
+            let reused = if report.unchanged {
+                "nothing changed since the last build: all as last time".to_string()
+            } else if report.index_reused {
+                format!("{} as last time with the search index", report.reused)
+            } else {
+                format!("{} as last time", report.reused)
+            };
             said.err.push_str(&format!(
-                "built {} pages ({} as last time{}, {} files) in {:.2} s [{}] into {}\n",
+                "built {} pages ({reused}, {} files) in {:.2} s [{}] into {}\n",
                 report.pages,
-                report.reused,
-                if report.index_reused {
-                    " with the search index"
-                } else {
-                    ""
-                },
                 report.files,
                 total,
                 stages.join(", "),

@@ -14,10 +14,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::assemble::{Files, OutputFile};
-use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary};
+use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
 const MAGIC: &[u8] = b"sotay build note 1\n";
@@ -92,9 +92,6 @@ impl PreviousBuild {
 /// renamed into place. A note that cannot be written costs time, never a build:
 /// errors are returned for the caller to ignore.
 pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
-    let folder = root.join(CACHE_DIR);
-    std::fs::create_dir_all(&folder)?;
-    mark_as_cache(&folder)?;
     let mut body = Vec::with_capacity(keys.pages.len() * 96);
     let written = |path: &str| files.get(path).map(|bytes| xxh3_128(bytes));
     let pages: Vec<(&str, u128, u128)> = keys
@@ -124,12 +121,7 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
             push_text(&mut body, path);
         }
     }
-    let mut out = [MAGIC, this_binary().as_bytes(), b"\n"].concat();
-    out.extend_from_slice(&xxh3_64(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    let temporary = folder.join(format!("{FILE}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, &out)?;
-    std::fs::rename(&temporary, folder.join(FILE))
+    write_note(root, FILE, MAGIC, &body)
 }
 
 fn push_len(out: &mut Vec<u8>, len: usize) {
@@ -171,13 +163,7 @@ type Read = (HashMap<String, (u128, u128)>, Option<Index>);
 
 /// The note of the binary stamped `stamp`, when its checksum holds.
 fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
-    let header = [MAGIC, stamp.as_bytes(), b"\n"].concat();
-    let rest = bytes.strip_prefix(header.as_slice())?;
-    let (checksum, body) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*checksum) != xxh3_64(body) {
-        return None;
-    }
-    let mut at = Reader(body);
+    let mut at = Reader(unseal(bytes, MAGIC, stamp)?);
     let mut pages = HashMap::new();
     for _ in 0..at.len()? {
         let (key, hash) = (at.u128()?, at.u128()?);

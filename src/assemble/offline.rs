@@ -46,7 +46,7 @@ const PRECACHED: [&str; 5] = [
 ];
 
 /// What the offline copy costs, as the build reports it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OfflineReport {
     pub precache_files: usize,
     /// Gzipped, as a server sends them.

@@ -287,6 +287,36 @@ pub(crate) fn this_binary() -> String {
     format!("sotay {} {build}", env!("CARGO_PKG_VERSION"))
 }
 
+/// Writes `body` as the note `name` in the cache folder of the handbook at `root`,
+/// sealed: a header naming this binary and a checksum, so that a note of another
+/// binary, or damaged, is never trusted ([`unseal`]). Written whole, then renamed
+/// into place.
+pub(crate) fn write_note(
+    root: &Path,
+    name: &str,
+    magic: &[u8],
+    body: &[u8],
+) -> std::io::Result<()> {
+    let folder = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&folder)?;
+    mark_as_cache(&folder)?;
+    let mut out = [magic, this_binary().as_bytes(), b"\n"].concat();
+    out.extend_from_slice(&xxh3_64(body).to_le_bytes());
+    out.extend_from_slice(body);
+    let temporary = folder.join(format!("{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, &out)?;
+    std::fs::rename(&temporary, folder.join(name))
+}
+
+/// The body of a note [`write_note`] sealed, when `bytes` begin with `magic` and
+/// the binary `stamp`, and the checksum holds.
+pub(crate) fn unseal<'a>(bytes: &'a [u8], magic: &[u8], stamp: &str) -> Option<&'a [u8]> {
+    let header = [magic, stamp.as_bytes(), b"\n"].concat();
+    let rest = bytes.strip_prefix(header.as_slice())?;
+    let (checksum, body) = rest.split_first_chunk::<8>()?;
+    (u64::from_le_bytes(*checksum) == xxh3_64(body)).then_some(body)
+}
+
 /// Tells git and backup tools that the folder is a cache (no one commits it).
 pub(crate) fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     let ignore = folder.join(".gitignore");

@@ -1,0 +1,270 @@
+//! A build with nothing to do. When no file the handbook is made from has changed
+//! since the last build, and the output folder still holds exactly what that build
+//! wrote, building again would write the same bytes: `build` says so, repeats that
+//! build's warnings and writes nothing.
+//!
+//! "Not changed" is told from each file's metadata (size, modification and change
+//! times, inode), as make and git do, without reading it: reading and decoding ten
+//! thousand records is most of a build that changed nothing. The change time cannot
+//! be set back, so a file edited and given its old date again still shows. A file
+//! written in the same clock tick as the build looked at it could be changed again
+//! unseen ("racy", as git calls it): then nothing is noted and the next build runs
+//! whole. The note, `.sotay-cache/unchanged`, is sealed like the other caches: of
+//! another binary, or damaged, it is ignored.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::assemble::OfflineReport;
+use crate::diagnostics::{Diagnostic, Language};
+use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
+use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
+
+const FILE: &str = "unchanged";
+const MAGIC: &[u8] = b"sotay unchanged note 1\n";
+/// Written to learn what time the file system gives a file written now.
+const CLOCK: &str = "clock";
+
+/// The sources as a build found them before reading any.
+pub struct Snapshot {
+    sources: Fingerprint,
+    /// Every source is older than the clock tick the build started in.
+    settled: bool,
+}
+
+/// Metadata of a set of files, in one hash: equal when no file was added, removed
+/// or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Fingerprint {
+    hash: [u64; 2],
+    files: u64,
+}
+
+/// What a build wrote and said, for the next one to say again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outcome {
+    pub language: Language,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub offline: Option<OfflineReport>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Note {
+    sources: Fingerprint,
+    /// The output folder as sotay.yaml names it.
+    configured: PathBuf,
+    /// The output folder written, absolute, and its files.
+    output: PathBuf,
+    written: Fingerprint,
+    outcome: Outcome,
+}
+
+impl Snapshot {
+    /// The sources of the handbook at `root` as they are now; `None` when one
+    /// cannot be looked at (then there is nothing to compare with).
+    pub fn take(root: &Path) -> Option<Snapshot> {
+        let now = clock(root)?;
+        let mut fingerprint = Summing::default();
+        fingerprint.add_tree(root, &root.join(CONFIG_FILE), true)?;
+        for dir in SOURCE_DIRS {
+            fingerprint.add_tree(root, &root.join(dir), true)?;
+        }
+        Some(Snapshot {
+            settled: fingerprint.newest < now,
+            sources: fingerprint.finish(),
+        })
+    }
+
+    /// What the last build said and where it wrote, when it was made from these
+    /// very sources and its output is still exactly as it wrote it. `output` is where
+    /// this build is asked to write instead of the configured folder.
+    pub fn unchanged(&self, root: &Path, output: Option<&Path>) -> Option<(PathBuf, Outcome)> {
+        let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).ok()?;
+        let note: Note = serde_json::from_slice(unseal(&bytes, MAGIC, &this_binary())?).ok()?;
+        // The same sources: the same sotay.yaml, so the same configured folder.
+        let asked = output.map_or_else(|| root.join(&note.configured), Path::to_path_buf);
+        let same = note.sources == self.sources
+            && std::path::absolute(&asked).ok()? == note.output
+            && written(&note.output)?.finish() == note.written;
+        same.then_some((asked, note.outcome))
+    }
+
+    /// Notes that the build made from these sources wrote `output` and said
+    /// `outcome`. Nothing is noted when a source was too new to be sure of, and a
+    /// note that cannot be written costs the next build time, never a build: errors
+    /// are returned for the caller to ignore.
+    pub fn note(
+        &self,
+        root: &Path,
+        configured: &Path,
+        output: &Path,
+        outcome: Outcome,
+    ) -> std::io::Result<()> {
+        let path = root.join(CACHE_DIR).join(FILE);
+        // First of all: whatever happens next, an old note must not outlive this build.
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        if !self.settled {
+            return Ok(());
+        }
+        let output = std::path::absolute(output)?;
+        // Written by this build: a hand edit in the same clock tick as its last file,
+        // keeping the size, would go unseen; no person edits that fast.
+        let unreadable = || std::io::Error::other("the output cannot be looked at");
+        let written = written(&output).ok_or_else(unreadable)?.finish();
+        let note = Note {
+            sources: self.sources,
+            configured: configured.to_path_buf(),
+            output,
+            written,
+            outcome,
+        };
+        write_note(root, FILE, MAGIC, &serde_json::to_vec(&note)?)
+    }
+}
+
+/// The files of the output folder (its own inode too: a new build is a new folder).
+fn written(output: &Path) -> Option<Summing> {
+    let mut summing = Summing::default();
+    summing.add(output, &std::fs::symlink_metadata(output).ok()?);
+    summing.add_tree(output, output, false)?;
+    Some(summing)
+}
+
+/// The time the file system gives a file written now, in nanoseconds.
+fn clock(root: &Path) -> Option<i128> {
+    let folder = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&folder).ok()?;
+    let path = folder.join(CLOCK);
+    std::fs::write(&path, b"").ok()?;
+    changed(&std::fs::metadata(&path).ok()?)
+}
+
+#[derive(Default)]
+struct Summing {
+    /// Per-file hashes added up, so the order files are found in does not matter.
+    sum: u128,
+    files: u64,
+    /// The latest change time seen.
+    newest: i128,
+}
+
+impl Summing {
+    /// Adds every file under `path` (or `path` itself), named relative to `root`.
+    /// A missing `path` adds nothing; any other error gives `None`.
+    fn add_tree(&mut self, root: &Path, path: &Path, follow_links: bool) -> Option<()> {
+        let metadata = match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(()),
+            found => found.ok()?,
+        };
+        let tree = Tree { root, follow_links };
+        let found = tree.entry(path, metadata, 0)?;
+        self.merge(found);
+        Some(())
+    }
+
+    fn merge(&mut self, other: Summing) {
+        self.sum = self.sum.wrapping_add(other.sum);
+        self.files += other.files;
+        self.newest = self.newest.max(other.newest);
+    }
+
+    fn add(&mut self, name: &Path, metadata: &std::fs::Metadata) -> Option<()> {
+        let mut hasher = Xxh3::new();
+        hasher.update(name.as_os_str().as_encoded_bytes());
+        hasher.update(&[0]);
+        for part in identity(metadata)? {
+            hasher.update(&part.to_le_bytes());
+        }
+        self.sum = self.sum.wrapping_add(hasher.digest128());
+        self.files += 1;
+        self.newest = self.newest.max(changed(metadata)?);
+        Some(())
+    }
+
+    fn finish(&self) -> Fingerprint {
+        Fingerprint {
+            hash: [self.sum as u64, (self.sum >> 64) as u64],
+            files: self.files,
+        }
+    }
+}
+
+/// A folder looked at in parallel, each entry through its folder (no path lookups):
+/// ten thousand records and forty thousand output files are most of the time.
+struct Tree<'a> {
+    root: &'a Path,
+    follow_links: bool,
+}
+
+/// Deeper than any handbook: a link loop.
+const DEPTH: usize = 64;
+
+impl Tree<'_> {
+    fn entry(&self, path: &Path, mut metadata: std::fs::Metadata, depth: usize) -> Option<Summing> {
+        if self.follow_links && metadata.file_type().is_symlink() {
+            metadata = std::fs::metadata(path).ok()?;
+        }
+        if !metadata.is_dir() {
+            let mut summing = Summing::default();
+            summing.add(path.strip_prefix(self.root).unwrap_or(path), &metadata)?;
+            return Some(summing);
+        }
+        if depth > DEPTH {
+            return None;
+        }
+        let entries = std::fs::read_dir(path)
+            .ok()?
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
+        entries
+            .par_iter()
+            .map(|entry| self.entry(&entry.path(), entry.metadata().ok()?, depth + 1))
+            .try_fold(Summing::default, |mut all, one| {
+                all.merge(one?);
+                Some(all)
+            })
+            .try_reduce(Summing::default, |mut all, one| {
+                all.merge(one);
+                Some(all)
+            })
+    }
+}
+
+/// What tells a file's version without reading it.
+#[cfg(unix)]
+fn identity(metadata: &std::fs::Metadata) -> Option<[i128; 6]> {
+    use std::os::unix::fs::MetadataExt;
+    Some([
+        metadata.len().into(),
+        metadata.mode().into(),
+        metadata.dev().into(),
+        metadata.ino().into(),
+        metadata.mtime() as i128 * 1_000_000_000 + metadata.mtime_nsec() as i128,
+        changed(metadata)?,
+    ])
+}
+
+#[cfg(unix)]
+fn changed(metadata: &std::fs::Metadata) -> Option<i128> {
+    use std::os::unix::fs::MetadataExt;
+    Some(metadata.ctime() as i128 * 1_000_000_000 + metadata.ctime_nsec() as i128)
+}
+
+/// Elsewhere there is no change time: every build runs whole.
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<[i128; 6]> {
+    None
+}
+
+#[cfg(not(unix))]
+fn changed(_: &std::fs::Metadata) -> Option<i128> {
+    None
+}
