@@ -104,7 +104,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         .as_ref()
         .and_then(|s| s.unchanged(root, options.output.as_deref()))
     {
-        clock.lap("look");
+        clock.lap("compare");
         return Ok(unchanged(output, outcome, clock));
     }
     let (mut sources, cache) = if options.no_cache {

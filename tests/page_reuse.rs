@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_same_site, example, tree};
+use common::{assert_same_site, example, spoilt_notes, tree};
 use sotay::build::{BuildOptions, BuildReport, build};
 use sotay::sources::cache::CACHE_DIR;
 
@@ -179,28 +179,7 @@ fn a_damaged_cut_or_foreign_note_is_ignored_and_written_anew() {
     let file = note_file(root);
     let sound = std::fs::read(&file).unwrap();
 
-    let mut flipped = sound.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x20;
-    // The stamp line of another sotay binary, with entries that are otherwise sound.
-    let stamp_end = sound
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(1)
-        .unwrap()
-        .0;
-    let foreign = [
-        b"sotay page cache 1\nsotay 0.0.0 another build",
-        &sound[stamp_end..],
-    ]
-    .concat();
-    for (what, bytes) in [
-        ("a flipped byte", flipped),
-        ("a cut file", sound[..sound.len() - 7].to_vec()),
-        ("another binary's stamp", foreign),
-        ("not a cache", b"<html>".to_vec()),
-    ] {
+    for (what, bytes) in spoilt_notes(&sound) {
         std::fs::write(&file, &bytes).unwrap();
         let report = build_site(root, true);
         assert_eq!(report.reused, 0, "{what}: pages were taken");

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{assert_same_site, example, record, tree};
+use common::{assert_same_site, example, record, spoilt_notes, tree};
 use sotay::build::{BuildOptions, BuildReport, build};
 use sotay::diagnostics::{Format, render};
 use sotay::sources::cache::CACHE_DIR;
@@ -202,27 +202,7 @@ fn a_damaged_cut_or_foreign_note_is_ignored_and_written_anew() {
     let site = tree(&root.join("public"));
     let file = note_file(root);
     let sound = std::fs::read(&file).unwrap();
-    let mut flipped = sound.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x20;
-    let second_line = sound.iter().position(|b| *b == b'\n').unwrap() + 1;
-    let stamp_end = second_line
-        + sound[second_line..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .unwrap();
-    let foreign = [
-        &sound[..second_line],
-        b"sotay 0.0.0 another build",
-        &sound[stamp_end..],
-    ]
-    .concat();
-    for (what, bytes) in [
-        ("a flipped byte", flipped),
-        ("a cut file", sound[..sound.len() - 7].to_vec()),
-        ("another binary's stamp", foreign),
-        ("not a note", b"<html>".to_vec()),
-    ] {
+    for (what, bytes) in spoilt_notes(&sound) {
         std::fs::write(&file, &bytes).unwrap();
         assert!(!build_site(root).unchanged, "{what}: trusted");
         assert_eq!(tree(&root.join("public")), site, "{what}: the site changed");

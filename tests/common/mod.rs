@@ -256,3 +256,25 @@ pub fn assert_same_site(a: &Path, b: &Path) {
         assert!(bytes == &b[path], "{} differs", path.display());
     }
 }
+
+/// A sealed note of `.sotay-cache` (a magic line, the binary's stamp line, a checksum,
+/// the body) spoilt in each way a cache must survive, named.
+pub fn spoilt_notes(sound: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut flipped = sound.to_vec();
+    flipped[sound.len() / 2] ^= 0x20;
+    let stamp = sound.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let stamp_end = stamp + sound[stamp..].iter().position(|b| *b == b'\n').unwrap();
+    // Otherwise sound: only the binary differs.
+    let foreign = [
+        &sound[..stamp],
+        b"sotay 0.0.0 another build",
+        &sound[stamp_end..],
+    ]
+    .concat();
+    vec![
+        ("a flipped byte", flipped),
+        ("a cut file", sound[..sound.len() - 7].to_vec()),
+        ("another binary's stamp", foreign),
+        ("not a note", b"<html>".to_vec()),
+    ]
+}
