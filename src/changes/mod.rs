@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use atom::feed;
@@ -102,38 +103,40 @@ impl History {
             return ChangeLog::new(self.log.clone());
         };
         let date = today.iso();
-        let mut fresh: Vec<Entry> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for now in current {
-            let key = now.code.to_lowercase();
-            seen.insert(key.clone());
-            let (kind, items, note) = match baseline.get(&key) {
-                None => ("new", Vec::new(), now.change_note.clone()),
-                // Most records are as they were: no need to put them into words.
-                Some(before) if before == &**now => continue,
-                Some(before) => {
-                    let items = describe(before, now, strings);
-                    let note = now
-                        .change_note
-                        .clone()
-                        .filter(|n| before.change_note.as_ref() != Some(n));
-                    if items.is_empty() && note.is_none() {
-                        continue;
+        // Comparing every record with its last published state is most of the
+        // preview's work after a save: in parallel, in the records' order.
+        let mut fresh: Vec<Entry> = current
+            .par_iter()
+            .filter_map(|now| {
+                let (kind, items, note) = match baseline.get(&now.code.to_lowercase()) {
+                    None => ("new", Vec::new(), now.change_note.clone()),
+                    // Most records are as they were: no need to put them into words.
+                    Some(before) if before == &**now => return None,
+                    Some(before) => {
+                        let items = describe(before, now, strings);
+                        let note = now
+                            .change_note
+                            .clone()
+                            .filter(|n| before.change_note.as_ref() != Some(n));
+                        if items.is_empty() && note.is_none() {
+                            return None;
+                        }
+                        ("changed", items, note)
                     }
-                    ("changed", items, note)
-                }
-            };
-            fresh.push(Entry {
-                id: String::new(),
-                date: date.clone(),
-                code: now.code.clone(),
-                title: now.title.clone(),
-                page: Some(page_of(&now.url)),
-                kind: kind.into(),
-                items,
-                note,
-            });
-        }
+                };
+                Some(Entry {
+                    id: String::new(),
+                    date: date.clone(),
+                    code: now.code.clone(),
+                    title: now.title.clone(),
+                    page: Some(page_of(&now.url)),
+                    kind: kind.into(),
+                    items,
+                    note,
+                })
+            })
+            .collect();
+        let seen: HashSet<String> = current.iter().map(|now| now.code.to_lowercase()).collect();
         let mut removed: Vec<&DataRecord> = baseline
             .iter()
             .filter(|(key, _)| !seen.contains(*key))

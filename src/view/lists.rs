@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use std::sync::Arc;
@@ -21,7 +22,12 @@ use crate::urls::{self, Paper};
 pub const PAGE_SIZE: usize = 100;
 
 /// Which band of a statistics chart a record (by index) falls in.
-type Band<'a> = dyn Fn(usize) -> &'static str + 'a;
+type Band<'a> = dyn Fn(usize) -> &'static str + Sync + 'a;
+
+/// Lists of one kind by slug: each list's name and its members (record indices).
+type Groups = BTreeMap<String, (String, Vec<usize>)>;
+/// Works out the lists of one kind.
+type Grouping<'a> = dyn Fn() -> Groups + Sync + 'a;
 
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Group {
@@ -107,11 +113,61 @@ impl Views<'_> {
         let mut order: Vec<usize> = (0..records.len()).collect();
         order.sort_by(|a, b| records[*a].title_key.cmp(&records[*b].title_key));
 
-        let mut listings = Vec::new();
         let labels = &self.site.field_labels;
-        let fields = group_by(records, &order, |r| {
-            vec![labels.label(&r.field).to_string()]
-        });
+        let s = self.strings;
+        let bands: [(&str, &str, &Band); 3] = [
+            ("phi", "fee", &|i| items[i].fee_band),
+            ("thoi-han", "time", &|i| statistics::time_band(&records[i])),
+            ("bieu-mau", "form", &|i| statistics::form_band(&records[i])),
+        ];
+        // Each grouping reads every record: in parallel, they are half of planning
+        // the lists again after a save in the preview.
+        let groupings: [&Grouping; 9] = [
+            &|| {
+                group_by(records, &order, |r| {
+                    vec![labels.label(&r.field).to_string()]
+                })
+            },
+            &|| {
+                group_by(records, &order, |r| {
+                    r.levels.iter().map(|l| l.key().to_string()).collect()
+                })
+            },
+            &|| {
+                group_by(records, &order, |r| {
+                    r.audience.iter().map(|a| a.key().to_string()).collect()
+                })
+            },
+            &|| {
+                group_by(records, &order, |r| {
+                    vec![r.online_level().key().to_string()]
+                })
+            },
+            &|| group_by_index(&order, |i| vec![(bands[0].2)(i).to_string()]),
+            &|| group_by_index(&order, |i| vec![(bands[1].2)(i).to_string()]),
+            &|| group_by_index(&order, |i| vec![(bands[2].2)(i).to_string()]),
+            &|| group_by(records, &order, |r| r.agency.iter().cloned().collect()),
+            &|| group_by(records, &order, |r| r.offices.clone()),
+        ];
+        let grouped: Vec<Groups> = groupings.par_iter().map(|group| group()).collect();
+        let Ok(
+            [
+                fields,
+                levels,
+                audiences,
+                online,
+                fee,
+                time,
+                form,
+                agencies,
+                offices,
+            ],
+        ) = <[Groups; 9]>::try_from(grouped)
+        else {
+            unreachable!("nine groupings give nine groups")
+        };
+
+        let mut listings = Vec::new();
         for (slug, (name, members)) in &fields {
             listings.push(Listing {
                 posters: true,
@@ -124,16 +180,10 @@ impl Views<'_> {
                 )
             });
         }
-        let levels = group_by(records, &order, |r| {
-            r.levels.iter().map(|l| l.key().to_string()).collect()
-        });
         for (key, (_, members)) in &levels {
             let name = self.strings.get(&format!("level.{key}")).to_string();
             listings.push(self.listing(urls::LEVELS, key, name, "list.level", members.clone()));
         }
-        let audiences = group_by(records, &order, |r| {
-            r.audience.iter().map(|a| a.key().to_string()).collect()
-        });
         for (key, (_, members)) in &audiences {
             let name = self.strings.get(&format!("audience.{key}")).to_string();
             listings.push(self.listing(
@@ -144,22 +194,13 @@ impl Views<'_> {
                 members.clone(),
             ));
         }
-        let online = group_by(records, &order, |r| {
-            vec![r.online_level().key().to_string()]
-        });
         for (key, (_, members)) in &online {
             let name = self.strings.get(&format!("online.{key}")).to_string();
             listings.push(self.listing(urls::ONLINE, key, name, "list.online", members.clone()));
         }
         // The statistics page's bars link to these.
-        let s = self.strings;
-        let bands: [(&str, &str, &Band); 3] = [
-            ("phi", "fee", &|i| items[i].fee_band),
-            ("thoi-han", "time", &|i| statistics::time_band(&records[i])),
-            ("bieu-mau", "form", &|i| statistics::form_band(&records[i])),
-        ];
-        for (chart, strings_key, band) in bands {
-            for (key, (_, members)) in group_by_index(&order, |i| vec![band(i).to_string()]) {
+        for ((chart, strings_key, _), groups) in bands.iter().zip([fee, time, form]) {
+            for (key, (_, members)) in groups {
                 let name = s.get(&format!("stats.{strings_key}.{key}")).to_string();
                 listings.push(Listing {
                     dir: statistics::band_dir(chart, &key),
@@ -172,7 +213,6 @@ impl Views<'_> {
                 });
             }
         }
-        let agencies = group_by(records, &order, |r| r.agency.iter().cloned().collect());
         for (slug, (name, members)) in &agencies {
             listings.push(self.listing(
                 urls::AGENCIES,
@@ -184,7 +224,6 @@ impl Views<'_> {
         }
         // An office's list holds what its records name under `offices:`; an office
         // no record names has no list (and nothing would link to it).
-        let offices = group_by(records, &order, |r| r.offices.clone());
         for office in self.site.offices {
             if let Some((_, members)) = offices.get(&urls::term_slug(&office.id)) {
                 listings.push(Listing {
@@ -222,14 +261,14 @@ impl Views<'_> {
         });
 
         let mut pages: Vec<Page> = listings
-            .iter()
-            .flat_map(|l| self.list_pages(l, items))
+            .par_iter()
+            .flat_map_iter(|l| self.list_pages(l, items))
             .collect();
-        pages.extend(
+        pages.par_extend(
             listings
-                .iter()
+                .par_iter()
                 .filter(|l| l.posters)
-                .flat_map(|l| self.posters(l, items)),
+                .flat_map_iter(|l| self.posters(l, items)),
         );
         pages.push(self.terms_page(urls::FIELDS, "list.all_fields", &fields));
         pages.push(self.terms_page(urls::AGENCIES, "list.all_agencies", &agencies));
