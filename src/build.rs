@@ -161,7 +161,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     let (assembly, mut diagnostics) = assemble(&sources, previous.as_ref(), &mut clock);
     // What a build with nothing to do says again: the content's warnings, not the
     // output's (a folder put back once is not put back again).
-    let content_warnings = diagnostics.clone();
+    let content_warnings = snapshot.is_some().then(|| diagnostics.clone());
     let Some(output) = output else {
         return Err(fail(diagnostics));
     };
@@ -207,12 +207,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         // Only once the pages are in place: the keys describe what the output holds.
         let _ = crate::previous::save(root, assembly.keys(), &files);
     }
-    if let (Some(snapshot), Some(config)) = (&snapshot, sources.config()) {
+    if let (Some(snapshot), Some(config), Some(warnings)) =
+        (&snapshot, sources.config(), content_warnings)
+    {
         let outcome = Outcome {
             language,
             pages: assembly.pages(),
             files: files.len(),
-            warnings: content_warnings.into_iter().collect(),
+            warnings: warnings.into_iter().collect(),
             offline: assembly.offline().cloned(),
         };
         let _ = snapshot.note(root, &config.output, &output, outcome);

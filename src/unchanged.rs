@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::assemble::OfflineReport;
 use crate::diagnostics::{Diagnostic, Language};
 use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
-use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
+use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary, unseal, write_note};
 
 const FILE: &str = "unchanged";
 const MAGIC: &[u8] = b"sotay unchanged note 1\n";
@@ -133,7 +133,7 @@ impl Snapshot {
 /// The files of the output folder (its own inode too: a new build is a new folder).
 fn written(output: &Path) -> Option<Summing> {
     let mut summing = Summing::default();
-    summing.add(output, &std::fs::symlink_metadata(output).ok()?);
+    summing.add(output, &std::fs::symlink_metadata(output).ok()?)?;
     summing.add_tree(output, output, false)?;
     Some(summing)
 }
@@ -142,6 +142,9 @@ fn written(output: &Path) -> Option<Summing> {
 fn clock(root: &Path) -> Option<i128> {
     let folder = root.join(CACHE_DIR);
     std::fs::create_dir_all(&folder).ok()?;
+    // The clock may be the first thing in the folder (a build that then stops on
+    // errors writes nothing else): git must ignore it all the same.
+    mark_as_cache(&folder).ok()?;
     let path = folder.join(CLOCK);
     std::fs::write(&path, b"").ok()?;
     changed(&std::fs::metadata(&path).ok()?)
