@@ -53,6 +53,12 @@ fn assert_same(session: &mut Session, paths: &[PathBuf], what: &str) -> Vec<Stri
     while let Some(built) = session.refresh_index().expect("the search page renders") {
         changed.extend(built.changed);
     }
+    assert_matches_full_build(session, what);
+    changed
+}
+
+/// Compares what the session serves with a full build's files.
+fn assert_matches_full_build(session: &Session, what: &str) {
     let expected = full_build(session.root());
     let actual = served(session);
     let missing: Vec<&String> = expected
@@ -72,7 +78,6 @@ fn assert_same(session: &mut Session, paths: &[PathBuf], what: &str) -> Vec<Stri
         missing.is_empty() && extra.is_empty() && differ.is_empty(),
         "{what}: the preview differs from a full build\nmissing: {missing:?}\nextra: {extra:?}\ndiffer: {differ:?}"
     );
-    changed
 }
 
 struct Edit<'a> {
@@ -339,4 +344,85 @@ fn the_search_index_gives_way_to_a_waiting_save_and_is_made_after_it() {
     );
     assert!(!session.index_stale());
     assert_ne!(search_page(&session), stale);
+}
+
+/// Updates the session for `paths`; the search index must be the kept one, updated
+/// (not made anew), and the site a full build's. Returns the files the index
+/// update changed.
+fn assert_index_updated(session: &mut Session, paths: &[PathBuf], what: &str) -> Vec<String> {
+    assert!(
+        matches!(session.update(paths), Outcome::Built(_)),
+        "{what}: the update failed"
+    );
+    let built = session
+        .refresh_index()
+        .expect("the search page renders")
+        .expect("the index is due");
+    let laps: Vec<&str> = built.timings.iter().map(|(name, _)| *name).collect();
+    assert!(
+        laps.contains(&"index update"),
+        "{what}: made anew: {laps:?}"
+    );
+    let mut changed = built.changed;
+    // Then the open data catalogue.
+    while let Some(built) = session.refresh_index().expect("the catalogue is made") {
+        changed.extend(built.changed);
+    }
+    assert_matches_full_build(session, what);
+    changed
+}
+
+#[test]
+fn edits_that_keep_every_id_update_the_kept_index_as_a_full_build_makes_it() {
+    let dir = example();
+    let root = dir.path();
+    let edit = Edit { root };
+    let mut session = open(root);
+    // The index is made once more after the first assembly, and kept.
+    assert_same(&mut session, &[], "first build");
+
+    // A fee: the record's row, its code's entry, its display file and the lead
+    // files that list it.
+    edit.replace(TACH_HO, "10,000 Việt Nam Đồng", "12,000 Việt Nam Đồng");
+    let path = edit.replace(TACH_HO, "amount: 10000", "amount: 12000");
+    let changed = assert_index_updated(&mut session, &[path], "fee");
+    assert!(
+        changed.iter().any(|p| p.starts_with("search/w/")),
+        "no lead file shows the new fee: {changed:?}"
+    );
+    let all_shards = served(&session)
+        .keys()
+        .filter(|p| p.starts_with("search/i"))
+        .count();
+    let shards = changed.iter().filter(|p| p.starts_with("search/i")).count();
+    assert!(
+        (1..=all_shards / 4).contains(&shards),
+        "{shards} of {all_shards} index files changed for one fee: {changed:?}"
+    );
+
+    // A word no record had, the beginning of title words ("giấy", "gia hạn"): a new word
+    // with its own lead file; then gone again.
+    let path = edit.replace(
+        TACH_HO,
+        "\ntitle: ",
+        "\ndescription: \"Gi zzyzxq.\"\ntitle: ",
+    );
+    let changed = assert_index_updated(&mut session, &[path], "new words");
+    assert!(
+        changed.contains(&"search/w/gi.js".to_string()),
+        "{changed:?}"
+    );
+    let path = edit.replace(TACH_HO, "\ndescription: \"Gi zzyzxq.\"", "");
+    let changed = assert_index_updated(&mut session, &[path], "words gone");
+    assert!(
+        changed.contains(&"search/w/gi.js".to_string()),
+        "{changed:?}"
+    );
+    assert!(!served(&session).contains_key("search/w/gi.js"));
+
+    // Two records at once.
+    edit.replace(TAM_TRU, "10,000 Việt Nam Đồng", "11,000 Việt Nam Đồng");
+    let other = edit.replace(TAM_TRU, "amount: 10000", "amount: 11000");
+    let fee = edit.replace(TACH_HO, "amount: 12000", "amount: 13000");
+    assert_index_updated(&mut session, &[fee, other], "two records");
 }

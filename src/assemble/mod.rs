@@ -8,7 +8,9 @@
 //!   pages (home, lists, indexes, free pages) are few: all are planned, and those whose
 //!   data differs from last time are rendered.
 //! - The search index follows in a second step, [`Assembly::refresh_index`], so the
-//!   edited page is served before the index (a second or so at 10,000 records) is done.
+//!   edited page is served before the index is done, and the open data catalogue in
+//!   a third. The preview keeps the index ([`search::Live`]) and the catalogue's
+//!   lines, and makes again only what the edited records are in.
 //! - A template renders the pages whose template uses it; configuration, offices, free
 //!   pages and interface strings assemble everything (records are not read again).
 
@@ -98,6 +100,14 @@ pub struct Assembly {
     reused: usize,
     /// The search index was taken from the previous build.
     index_reused: bool,
+    /// The search index as the preview keeps it, once made there.
+    live: Option<search::Live>,
+    /// The records edited since the search index was made.
+    index_edits: HashSet<PathBuf>,
+    /// The open data catalogue is older than the pages (made after the index).
+    catalogue_stale: bool,
+    /// Each record's catalogue lines, and the data they were made from.
+    lines: HashMap<PathBuf, (Arc<DataRecord>, Arc<open_data::Lines>)>,
 }
 
 /// What an assembly or update did.
@@ -207,7 +217,10 @@ pub fn bring_up_to_date(
         _ => {
             let old = current.as_ref().map(|a| a.files.clone());
             full(sources, site, theme, strings, old.as_deref(), None, clock).map(
-                |(assembly, built)| {
+                |(mut assembly, built)| {
+                    // The preview keeps its search index to update it after an edit:
+                    // made once more, and kept, while no save waits.
+                    assembly.index_stale = true;
                     *current = Some(assembly);
                     built
                 },
@@ -341,6 +354,10 @@ fn full(
         keys,
         reused,
         index_reused,
+        live: None,
+        index_edits: HashSet::new(),
+        catalogue_stale: false,
+        lines: HashMap::new(),
     };
     let built = Built {
         changed,
@@ -412,11 +429,11 @@ impl Assembly {
 
     /// Whether [`Assembly::refresh_index`] has work to do.
     pub fn index_stale(&self) -> bool {
-        self.index_stale && !self.index_failed
+        (self.index_stale || self.catalogue_stale) && !self.index_failed
     }
 
-    /// Builds the search index and search page again for the site as it is.
-    /// A failure is reported once; the next change tries again. Given up, with the
+    /// Builds the search index and search page again for the site as it is; the
+    /// call after that, the open data catalogue. A failure is reported once; the next change tries again. Given up, with the
     /// index still stale, as soon as `stop` is set: `Ok(None)` then.
     pub fn refresh_index(
         &mut self,
@@ -431,6 +448,9 @@ impl Assembly {
         else {
             return Ok(None);
         };
+        if !self.index_stale {
+            return self.refresh_catalogue(&site, strings, stop);
+        }
         let mut clock = Stopwatch::start();
         let views = Views::new(&site, strings);
         let items: Vec<Arc<ProcedureItem>> = site
@@ -438,58 +458,121 @@ impl Assembly {
             .iter()
             .map(|r| self.items[&r.file].clone())
             .collect();
-        let built = search::build_unless(&views, site.records, &items, stop)
-            .map_err(|d| one(*d))
-            .and_then(|index| {
-                let Some(index) = index else {
-                    return Ok(None);
-                };
-                let page = views.search_page(&index.manifest, &search_script(theme));
-                Ok(Some((render(&self.renderer, &page)?, index)))
-            });
-        let (page, index) = match built {
+        // The index kept from last time, updated where the edits touched it; or made
+        // anew (and given up when `stop` is set).
+        let updated = match self.live.as_mut() {
+            Some(live) => live.update(&views, site.records, &items, &self.index_edits),
+            None => Ok(None),
+        };
+        let made = match updated {
+            Ok(Some(index)) => Ok(Some((index, None))),
+            Ok(None) => search::Live::new(&views, site.records, &items, stop)
+                .map(|made| made.map(|(live, index)| (index, Some(live)))),
+            Err(problem) => Err(problem),
+        };
+        let built = made.map_err(|d| one(*d)).and_then(|made| {
+            let Some((index, live)) = made else {
+                return Ok(None);
+            };
+            let page = views.search_page(&index.manifest, &search_script(theme));
+            Ok(Some((render(&self.renderer, &page)?, index, live)))
+        });
+        let (page, index, made_anew) = match built {
             Ok(Some(built)) => built,
             Ok(None) => return Ok(None),
             Err(problems) => {
                 self.index_failed = true;
+                self.live = None;
                 return Err(problems);
             }
         };
-        clock.lap("index");
-        let data: Vec<Arc<DataRecord>> = site
-            .records
-            .iter()
-            .map(|r| self.data[&r.file].clone())
-            .collect();
-        // Nothing of the assembly changes before the end: giving up leaves it as it was.
-        let stopped = || stop.load(Ordering::Relaxed);
-        let serialised: Option<Vec<Vec<Vec<u8>>>> = data
-            .par_chunks(256)
-            .map(|chunk| (!stopped()).then(|| open_data::serialise(chunk)))
-            .collect();
-        let Some(serialised) = serialised.map(|chunks| chunks.concat()) else {
-            return Ok(None);
-        };
-        let catalogue = open_data::catalogue_files(&site, strings, &data, &serialised);
-        if stopped() {
-            return Ok(None);
-        }
+        clock.lap(if made_anew.is_some() {
+            "index"
+        } else {
+            "index update"
+        });
         let mut files = Update::new(&self.files);
-        for path in self.index.drain(..) {
-            files.remove(&path);
+        let kept: HashSet<&str> = index.kept.iter().map(String::as_str).collect();
+        for path in &self.index {
+            if !kept.contains(path.as_str()) {
+                files.remove(path);
+            }
         }
-        self.index = index.files.iter().map(|f| f.path.clone()).collect();
-        self.index_version = index.version.clone();
+        let mut paths: Vec<String> = index.files.iter().map(|f| f.path.clone()).collect();
+        paths.extend(index.kept.iter().cloned());
         files.insert_all(index.files);
         files.insert(page);
-        files.insert_all(catalogue);
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
+        self.index = paths;
+        self.index_version = index.version.clone();
         self.index_stale = false;
+        self.catalogue_stale = true;
+        self.index_edits.clear();
+        if made_anew.is_some() {
+            self.live = made_anew;
+        }
         clock.lap("swap");
         Ok(Some(Built {
             changed,
             rendered: 1,
+            timings: clock.laps().to_vec(),
+        }))
+    }
+
+    /// Makes the open data catalogue again, of the bytes of the files beside the
+    /// pages and the kept lines of the records not edited. `Ok(None)` when `stop`
+    /// is set first.
+    fn refresh_catalogue(
+        &mut self,
+        site: &Site,
+        strings: &Strings,
+        stop: &AtomicBool,
+    ) -> Result<Option<Built>, Diagnostics> {
+        let mut clock = Stopwatch::start();
+        let serialised: Vec<&[u8]> = site
+            .records
+            .par_iter()
+            .map(|r| {
+                let beside = self.files.get(urls::procedure_data(&r.slug).as_str())?;
+                open_data::record_in(beside)
+            })
+            .collect::<Option<_>>()
+            .expect("every record has its data file beside its page");
+        let publisher = &site.config.organisation.name;
+        let lines: Vec<(Arc<DataRecord>, Arc<open_data::Lines>)> = site
+            .records
+            .par_iter()
+            .map(|r| {
+                let data = &self.data[&r.file];
+                let lines = match self.lines.get(&r.file) {
+                    Some((of, lines)) if Arc::ptr_eq(of, data) => lines.clone(),
+                    _ => Arc::new(open_data::lines(strings, data, publisher)),
+                };
+                (data.clone(), lines)
+            })
+            .collect();
+        let shown: Vec<&open_data::Lines> = lines.iter().map(|(_, l)| &**l).collect();
+        let catalogue = open_data::catalogue_of(site, &serialised, &shown);
+        clock.lap("catalogue");
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let mut files = Update::new(&self.files);
+        files.insert_all(catalogue);
+        let (files, changed) = files.finish();
+        self.files = Arc::new(files);
+        self.catalogue_stale = false;
+        self.lines = site
+            .records
+            .iter()
+            .map(|r| r.file.clone())
+            .zip(lines)
+            .collect();
+        clock.lap("swap");
+        Ok(Some(Built {
+            changed,
+            rendered: 0,
             timings: clock.laps().to_vec(),
         }))
     }
@@ -677,6 +760,7 @@ impl Assembly {
         self.forms = forms;
         self.changes = log;
         self.index_failed = false;
+        self.index_edits.extend(changes.records.keys().cloned());
         if !changes.records.is_empty() || changes.search_script || templates.contains("search.html")
         {
             self.index_stale = true;
@@ -778,6 +862,7 @@ fn search_index(
             .ok()?
             .version;
         Some(search::SearchIndex {
+            kept: Vec::new(),
             files,
             manifest,
             version,

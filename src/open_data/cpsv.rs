@@ -102,16 +102,21 @@ fn service(d: &DataRecord, publisher: &str) -> Value {
 }
 
 /// `data/cpsv-ap.jsonld`: every procedure as a `PublicService`.
-pub fn catalogue(data: &[std::sync::Arc<DataRecord>], publisher: &str) -> Vec<u8> {
-    use rayon::prelude::*;
-    let services: Vec<Vec<u8>> = data
-        .par_iter()
-        .map(|d| serde_json::to_vec(&service(d, publisher)).expect("plain data serialises"))
-        .collect();
+pub fn catalogue<'a>(services: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut bytes = b"{\"@context\":".to_vec();
     bytes.extend(serde_json::to_vec(&context()).expect("plain data serialises"));
     bytes.extend_from_slice(b",\"@graph\":[");
-    bytes.extend_from_slice(&services.join(&b","[..]));
+    for (i, service) in services.enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(service);
+    }
     bytes.extend_from_slice(b"]}\n");
     bytes
+}
+
+/// One record's service in [`catalogue`].
+pub fn service_bytes(data: &DataRecord, publisher: &str) -> Vec<u8> {
+    serde_json::to_vec(&service(data, publisher)).expect("plain data serialises")
 }

@@ -42,12 +42,38 @@ pub fn serialise(data: &[Arc<DataRecord>]) -> Vec<Vec<u8>> {
 
 /// The JSON file beside a procedure's page, from the record's [`serialise`]d bytes.
 pub fn procedure_file(slug: &str, record: &[u8]) -> OutputFile {
-    let mut bytes = format!("{{\"format\":{FORMAT},\"procedure\":").into_bytes();
+    let mut bytes = beside_head().into_bytes();
     bytes.extend_from_slice(record);
-    bytes.extend_from_slice(b"}\n");
+    bytes.extend_from_slice(BESIDE_TAIL);
     OutputFile {
         path: urls::procedure_data(slug),
         bytes,
+    }
+}
+
+fn beside_head() -> String {
+    format!("{{\"format\":{FORMAT},\"procedure\":")
+}
+
+const BESIDE_TAIL: &[u8] = b"}\n";
+
+/// The record's [`serialise`]d bytes in a [`procedure_file`].
+pub fn record_in(file: &[u8]) -> Option<&[u8]> {
+    file.strip_prefix(beside_head().as_bytes())?
+        .strip_suffix(BESIDE_TAIL)
+}
+
+/// A record's rows in the catalogue's CSV and JSON-LD files: the preview keeps
+/// them, and makes those of the edited records only.
+pub struct Lines {
+    csv: Vec<u8>,
+    cpsv: Vec<u8>,
+}
+
+pub fn lines(strings: &Strings, data: &DataRecord, publisher: &str) -> Lines {
+    Lines {
+        csv: csv_row(strings, data),
+        cpsv: cpsv::service_bytes(data, publisher),
     }
 }
 
@@ -58,13 +84,27 @@ pub fn catalogue_files(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
-    serialised: &[Vec<u8>],
+    serialised: &[impl AsRef<[u8]> + Sync],
+) -> Vec<OutputFile> {
+    let publisher = &site.config.organisation.name;
+    let lines: Vec<Lines> = data
+        .par_iter()
+        .map(|d| lines(strings, d, publisher))
+        .collect();
+    catalogue_of(site, serialised, &lines)
+}
+
+/// [`catalogue_files`] from each record's JSON and [`Lines`].
+pub fn catalogue_of(
+    site: &Site,
+    serialised: &[impl AsRef<[u8]>],
+    lines: &[impl std::borrow::Borrow<Lines>],
 ) -> Vec<OutputFile> {
     let head = Head {
         format: FORMAT,
         title: &site.config.title,
         publisher: &site.config.organisation.name,
-        count: data.len(),
+        count: serialised.len(),
     };
     let mut catalogue = json(&head);
     catalogue.truncate(catalogue.len() - 2); // the closing brace and newline
@@ -73,9 +113,16 @@ pub fn catalogue_files(
         if i > 0 {
             catalogue.push(b',');
         }
-        catalogue.extend_from_slice(record);
+        catalogue.extend_from_slice(record.as_ref());
     }
     catalogue.extend_from_slice(b"]}\n");
+    // UTF-8 with a byte order mark: without it Excel reads the file in the
+    // machine's code page and mangles every diacritic.
+    let mut csv = b"\xEF\xBB\xBF".to_vec();
+    csv.extend(csv_line(CSV_HEADER));
+    for line in lines {
+        csv.extend_from_slice(&line.borrow().csv);
+    }
     vec![
         OutputFile {
             path: urls::data_file("procedures.json"),
@@ -87,11 +134,11 @@ pub fn catalogue_files(
         },
         OutputFile {
             path: urls::data_file("procedures.csv"),
-            bytes: csv(strings, data),
+            bytes: csv,
         },
         OutputFile {
             path: urls::data_file("cpsv-ap.jsonld"),
-            bytes: cpsv::catalogue(data, &site.config.organisation.name),
+            bytes: cpsv::catalogue(lines.iter().map(|l| l.borrow().cpsv.as_slice())),
         },
     ]
 }
@@ -118,38 +165,32 @@ pub const CSV_HEADER: [&str; 12] = [
     "Địa chỉ trang",
 ];
 
-/// One row per procedure. UTF-8 with a byte order mark: without it Excel reads
-/// the file in the machine's code page and mangles every diacritic.
-fn csv(strings: &Strings, data: &[Arc<DataRecord>]) -> Vec<u8> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = ::csv::Writer::from_writer(&mut out);
-        writer.write_record(CSV_HEADER).expect("writes to memory");
-        for d in data {
-            let levels: Vec<String> = d
-                .levels
-                .iter()
-                .map(|l| strings.get(&format!("level.{l}")).to_string())
-                .collect();
-            let amount = |a: Option<f64>| a.map(|a| a.to_string()).unwrap_or_default();
-            writer
-                .write_record([
-                    d.code.as_str(),
-                    &d.title,
-                    &d.field,
-                    &levels.join("; "),
-                    d.agency.as_deref().unwrap_or(""),
-                    strings.get(&format!("online.{}", d.online_level)),
-                    &d.fee_shown,
-                    &d.time_shown,
-                    &amount(d.fee_min),
-                    &amount(d.fee_max),
-                    d.fee_currency.as_deref().unwrap_or(""),
-                    &d.url,
-                ])
-                .expect("writes to memory");
-        }
-        writer.flush().expect("writes to memory");
-    }
-    out
+/// One procedure's CSV row.
+fn csv_row(strings: &Strings, d: &DataRecord) -> Vec<u8> {
+    let levels: Vec<String> = d
+        .levels
+        .iter()
+        .map(|l| strings.get(&format!("level.{l}")).to_string())
+        .collect();
+    let amount = |a: Option<f64>| a.map(|a| a.to_string()).unwrap_or_default();
+    csv_line([
+        d.code.as_str(),
+        &d.title,
+        &d.field,
+        &levels.join("; "),
+        d.agency.as_deref().unwrap_or(""),
+        strings.get(&format!("online.{}", d.online_level)),
+        &d.fee_shown,
+        &d.time_shown,
+        &amount(d.fee_min),
+        &amount(d.fee_max),
+        d.fee_currency.as_deref().unwrap_or(""),
+        &d.url,
+    ])
+}
+
+fn csv_line(fields: [&str; 12]) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(fields).expect("writes to memory");
+    writer.into_inner().expect("writes to memory")
 }

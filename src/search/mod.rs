@@ -20,6 +20,7 @@
 //! `file://` too, where the browser refuses `fetch`.
 
 mod encode;
+mod live;
 pub mod spelling;
 mod synonyms;
 mod terms;
@@ -30,7 +31,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use crate::assemble::OutputFile;
 use crate::diagnostics::Diagnostic;
@@ -42,6 +43,7 @@ use crate::text::collate;
 use crate::urls;
 use crate::view::{ProcedureItem, Views};
 
+pub use live::Live;
 use synonyms::Table;
 pub use terms::{Class, code_key};
 
@@ -57,6 +59,9 @@ pub const LEADS: &str = "w";
 /// The index files and the manifest the search page carries inline.
 pub struct SearchIndex {
     pub files: Vec<OutputFile>,
+    /// Files of the index as it was that are still as they were, and not in `files`
+    /// (the lead files an update of the preview's index did not touch).
+    pub kept: Vec<String>,
     /// The [`Manifest`] as JSON: a previous build's is taken as it was written.
     pub manifest: Box<serde_json::value::RawValue>,
     /// [`Manifest::version`].
@@ -116,7 +121,7 @@ const TEXT: &[&str] = &[
 
 /// The shape of the index files; the search script refuses any other. Change it
 /// whenever a file changes shape.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The columns of the facets file, in order, with their width in base64 digits (six
 /// bits each). The manifest carries them and the script reads them from there.
@@ -146,9 +151,46 @@ impl Entry {
         self.code = self.code.or(other.code);
     }
 
+    /// Takes `id` out of every posting list.
+    fn remove(&mut self, id: u32) {
+        self.title.retain(|(_, i)| *i != id);
+        for ids in &mut self.other {
+            ids.retain(|i| *i != id);
+        }
+        if self.code == Some(id) {
+            self.code = None;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.title.is_empty() && self.other.iter().all(Vec::is_empty) && self.code.is_none()
+    }
+
+    fn in_title(&self, id: u32) -> bool {
+        self.title.iter().any(|(_, i)| *i == id)
+    }
+
+    /// Where `id` is listed: an edit that lists a record where it was changes
+    /// nothing of the entry.
+    fn membership(&self, id: u32) -> Membership {
+        let mut title: Vec<&str> = self
+            .title
+            .iter()
+            .filter(|(_, i)| *i == id)
+            .map(|(form, _)| form.as_str())
+            .collect();
+        title.sort_unstable();
+        title.dedup();
+        Membership {
+            title: title.into_iter().map(str::to_string).collect(),
+            other: self.other.each_ref().map(|ids| ids.contains(&id)),
+            code: self.code == Some(id),
+        }
+    }
+
     /// `rows`: the display rows by id. A code's entry carries its record's row, so
     /// a code shows its procedure after one request.
-    fn json(&mut self, total: usize, rows: &[String]) -> String {
+    fn json(&self, total: usize, rows: &[String]) -> String {
         if let Some(id) = self.code {
             return format!("{{\"c\":{id},\"r\":{}}}", rows[id as usize]);
         }
@@ -175,18 +217,33 @@ impl Entry {
         // title and "đất" in the body fold alike.
         let mut seen: Vec<u32> = self.title.iter().map(|(_, id)| *id).collect();
         seen.sort_unstable();
-        for (name, ids) in ["f", "d", "b"].iter().zip(&mut self.other) {
+        for (name, ids) in ["f", "d", "b"].iter().zip(&self.other) {
+            let mut ids = ids.clone();
             ids.sort_unstable();
             ids.dedup();
             ids.retain(|id| seen.binary_search(id).is_err());
             if !ids.is_empty() {
-                parts.push(format!("\"{name}\":{}", encode::postings(ids, total)));
-                seen.extend_from_slice(ids);
+                parts.push(format!("\"{name}\":{}", encode::postings(&ids, total)));
+                seen.extend_from_slice(&ids);
                 seen.sort_unstable();
             }
         }
         format!("{{{}}}", parts.join(","))
     }
+}
+
+/// Where an [`Entry`] lists one record.
+#[derive(PartialEq, Eq)]
+struct Membership {
+    /// The title forms it is listed under.
+    title: Vec<String>,
+    other: [bool; 3],
+    code: bool,
+}
+
+/// What a key adds to an index file: `"key":{…}`.
+fn encoded(key: &str, entry: &Entry, total: usize, rows: &[String]) -> String {
+    format!("{}:{}", json(key), entry.json(total, rows))
 }
 
 type Keys = HashMap<String, Entry, FastHash>;
@@ -273,20 +330,55 @@ pub fn build_unless(
     items: &[Arc<ProcedureItem>],
     stop: &AtomicBool,
 ) -> Result<Option<SearchIndex>, Box<Diagnostic>> {
+    Ok(make(views, records, items, stop)?.map(|made| made.index))
+}
+
+/// Where a record's id puts it: shorter titles first, then Vietnamese alphabetical
+/// order, then the code.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Place<'r> {
+    words: usize,
+    title: &'r collate::SortKey,
+    code: &'r str,
+}
+
+impl<'r> Place<'r> {
+    fn of(record: &'r Record) -> Self {
+        Place {
+            words: crate::text::words(&record.title).count(),
+            title: &record.title_key,
+            code: &record.code,
+        }
+    }
+}
+
+/// A whole index, and what [`Live`] keeps of its making.
+struct Made<'r> {
+    index: SearchIndex,
+    /// By id.
+    records: Vec<&'r Record>,
+    /// Every key, sorted, with its entry and [`encoded`] form.
+    keys: Vec<(String, Entry, String)>,
+    rows: Vec<String>,
+    fields: Vec<String>,
+    leads: Leads,
+}
+
+fn make<'r>(
+    views: &Views,
+    records: &'r [Record],
+    items: &'r [Arc<ProcedureItem>],
+    stop: &AtomicBool,
+) -> Result<Option<Made<'r>>, Box<Diagnostic>> {
     let stopped = || stop.load(Ordering::Relaxed);
-    // Ids: shorter titles first, then Vietnamese alphabetical order.
-    let mut order: Vec<(usize, &collate::SortKey, &Record, &ProcedureItem)> = records
+    let mut order: Vec<(Place, &Record, &ProcedureItem)> = records
         .par_iter()
         .zip(items)
-        .map(|(r, item)| {
-            let item: &ProcedureItem = item;
-            let len = crate::text::words(&r.title).count();
-            (len, &r.title_key, r, item)
-        })
+        .map(|(r, item)| (Place::of(r), r, &**item))
         .collect();
-    order.par_sort_by(|a, b| (a.0, &a.1, a.2.code.as_str()).cmp(&(b.0, &b.1, b.2.code.as_str())));
-    let records: Vec<&Record> = order.iter().map(|(_, _, r, _)| *r).collect();
-    let items: Vec<&ProcedureItem> = order.iter().map(|(_, _, _, item)| *item).collect();
+    order.par_sort_by(|a, b| a.0.cmp(&b.0));
+    let records: Vec<&Record> = order.iter().map(|(_, r, _)| *r).collect();
+    let items: Vec<&ProcedureItem> = order.iter().map(|(_, _, item)| *item).collect();
     let total = records.len();
 
     let synonyms = Table::new(views.site.synonyms);
@@ -310,11 +402,7 @@ pub fn build_unless(
     keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let field_labels = &views.site.field_labels;
     let fields = field_names(&records, field_labels);
-    let field_index: HashMap<&str, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
+    let field_index = numbered(&fields);
     let rows: Vec<String> = items
         .par_iter()
         .map(|item| display_row(item, &field_index))
@@ -322,32 +410,126 @@ pub fn build_unless(
     if stopped() {
         return Ok(None);
     }
-    let encoded: Vec<(String, String)> = keys
-        .par_iter_mut()
+    let keys: Vec<(String, Entry, String)> = keys
+        .into_par_iter()
         .map(|(key, entry)| {
             if stopped() {
                 return Default::default();
             }
-            (json(key), entry.json(total, &rows))
+            let encoded = encoded(&key, &entry, total, &rows);
+            (key, entry, encoded)
         })
         .collect();
     if stopped() {
         return Ok(None);
     }
+    let (shards, mut files) = shard_files(keys.iter().map(|(k, _, e)| (k.as_str(), e.as_str())));
+    files.extend(display_files(&rows));
+    files.push(facet_file(&records, &field_index, field_labels)?);
+    if stopped() {
+        return Ok(None);
+    }
+    let vocab: Vec<&str> = keys
+        .iter()
+        .map(|(k, _, _)| k.as_str())
+        .filter(|k| is_word(k))
+        .collect();
+    // The lead files come from the same records and rows as the index files: the
+    // version need not read their tens of megabytes.
+    let version = version(&files);
+    let sorted = Sorted(&keys);
+    let pairs: Vec<&str> = keys
+        .iter()
+        .filter(|(k, e, _)| k.contains(' ') && !e.title.is_empty())
+        .map(|(k, _, _)| k.as_str())
+        .collect();
+    let lead = Lead {
+        titles: &sorted,
+        records: &records,
+        rows: &rows,
+        synonyms: &synonyms,
+    };
+    let leads = lead.all(&vocab, &pairs, &stopped);
+    if stopped() {
+        return Ok(None);
+    }
+    let manifest = manifest(
+        views,
+        Shape {
+            version,
+            records: total,
+            shards,
+            lens: lens(order.iter().map(|(place, _, _)| place.words)),
+            vocab: vocab.join(" "),
+            lead: leads.words.iter().map(|(digit, _)| *digit).collect(),
+            fields: fields.clone(),
+        },
+    );
+    let kept = Leads {
+        words: leads.words.iter().map(|(d, f)| (*d, f.is_some())).collect(),
+        pairs: leads.pairs.iter().map(|(pair, _)| pair.clone()).collect(),
+    };
+    files.extend(leads.files());
+    let index = SearchIndex {
+        files,
+        kept: Vec::new(),
+        version: manifest.version.clone(),
+        manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
+    };
+    Ok(Some(Made {
+        index,
+        records,
+        keys,
+        rows,
+        fields,
+        leads: kept,
+    }))
+}
 
+/// Whether a key is a word of the manifest's `vocab`: letters only.
+fn is_word(key: &str) -> bool {
+    key.chars().all(char::is_alphabetic)
+}
+
+fn numbered(fields: &[String]) -> HashMap<&str, usize> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect()
+}
+
+/// `lens[n]`: the first id whose title has at least `n` words, from the word
+/// counts by id.
+fn lens(words: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut lens = Vec::new();
+    let mut total = 0;
+    for (id, len) in words.enumerate() {
+        while lens.len() <= len {
+            lens.push(id);
+        }
+        total = id + 1;
+    }
+    lens.push(total);
+    lens
+}
+
+/// The index files: every key's [`encoded`] entry in key order, cut where the
+/// keys say ([`ends_shard`]); and the first key of each file.
+fn shard_files<'k>(
+    keys: impl Iterator<Item = (&'k str, &'k str)>,
+) -> (Vec<String>, Vec<OutputFile>) {
     let mut files = Vec::new();
     let mut shards = Vec::new();
     let mut current = String::new();
-    for ((key, _), (key_json, entry_json)) in keys.iter().zip(&encoded) {
+    for (key, encoded) in keys {
         if current.is_empty() {
-            shards.push(key.clone());
+            shards.push(key.to_string());
         } else {
             current.push(',');
         }
-        current.push_str(key_json);
-        current.push(':');
-        current.push_str(entry_json);
-        if current.len() >= SHARD_BYTES {
+        current.push_str(encoded);
+        if ends_shard(key, encoded.len(), current.len()) {
             let name = format!("i{}", shards.len() - 1);
             files.push(script(&name, &format!("{{{current}}}")));
             current.clear();
@@ -357,46 +539,42 @@ pub fn build_unless(
         let name = format!("i{}", shards.len() - 1);
         files.push(script(&name, &format!("{{{current}}}")));
     }
+    (shards, files)
+}
 
-    files.extend(display_files(&rows));
-    files.push(facet_file(&records, &field_index, field_labels)?);
-    if stopped() {
-        return Ok(None);
-    }
+/// Whether an index file ends after `key`. Decided by the key and the size of its
+/// own entry, so that an edit moves no cut but those of the keys it changed: the
+/// preview re-encodes a few files, and they are the files a whole build makes. A
+/// key ends a file with a chance of its entry's size in [`SHARD_BYTES`], so files
+/// are [`SHARD_BYTES`] long on average; one grown to four times that ends anyway.
+fn ends_shard(key: &str, entry_bytes: usize, file_bytes: usize) -> bool {
+    (xxh3_64(key.as_bytes()) % SHARD_BYTES as u64) < entry_bytes as u64
+        || file_bytes >= 4 * SHARD_BYTES
+}
 
-    let mut lens = Vec::new();
-    for (id, (len, ..)) in order.iter().enumerate() {
-        while lens.len() <= *len {
-            lens.push(id);
-        }
-    }
-    lens.push(total);
+/// The manifest's parts that come from the records.
+struct Shape {
+    version: String,
+    records: usize,
+    shards: Vec<String>,
+    lens: Vec<usize>,
+    vocab: String,
+    lead: String,
+    fields: Vec<String>,
+}
 
-    let mut vocab: Vec<&str> = keys
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| k.chars().all(char::is_alphabetic))
-        .collect();
-    vocab.dedup();
-    // The lead files come from the same records and rows as the index files: the
-    // version need not read their tens of megabytes.
-    let version = version(&files);
-    let (lead, leads) = lead_files(&keys, &vocab, &records, &rows, &synonyms, &stopped);
-    if stopped() {
-        return Ok(None);
-    }
-    files.extend(leads);
-    let manifest = Manifest {
+fn manifest(views: &Views, shape: Shape) -> Manifest {
+    Manifest {
         format: FORMAT,
         facets: FACETS,
-        version,
-        records: total,
+        version: shape.version,
+        records: shape.records,
         chunk: CHUNK,
-        shards,
-        lens,
-        vocab: vocab.join(" "),
-        lead,
-        fields,
+        shards: shape.shards,
+        lens: shape.lens,
+        vocab: shape.vocab,
+        lead: shape.lead,
+        fields: shape.fields,
         levels: labels::<Level>(views, "level"),
         audiences: labels::<Audience>(views, "audience"),
         online: labels::<OnlineLevel>(views, "online")
@@ -413,12 +591,7 @@ pub fn build_unless(
             .iter()
             .map(|key| (*key, views.strings.get(&format!("search.{key}")).into()))
             .collect(),
-    };
-    Ok(Some(SearchIndex {
-        files,
-        version: manifest.version.clone(),
-        manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
-    }))
+    }
 }
 
 fn labels<K: Keyword>(views: &Views, section: &str) -> Vec<(&'static str, String)> {
@@ -460,36 +633,126 @@ fn display_files(rows: &[String]) -> Vec<OutputFile> {
         .collect()
 }
 
-/// The lead files and the [`Manifest::lead`] digits.
+/// Every key's title postings in key order, from some key on: the sorted keys of a
+/// whole build, or the preview's map ([`Live`]).
+trait Titles: Sync {
+    fn from<'s>(&'s self, key: &str) -> Box<dyn Iterator<Item = (&'s str, &'s Entry)> + 's>;
+}
+
+struct Sorted<'k>(&'k [(String, Entry, String)]);
+
+impl Titles for Sorted<'_> {
+    fn from<'s>(&'s self, key: &str) -> Box<dyn Iterator<Item = (&'s str, &'s Entry)> + 's> {
+        let start = self.0.partition_point(|(k, _, _)| k.as_str() < key);
+        Box::new(self.0[start..].iter().map(|(k, e, _)| (k.as_str(), e)))
+    }
+}
+
+/// Which words and pairs have a lead file.
+struct Leads {
+    /// By `vocab` word: its [`lead_digit`], and whether it has a file.
+    words: Vec<(char, bool)>,
+    /// Title pairs ("khai sinh") with a file.
+    pairs: Vec<String>,
+}
+
+/// The lead files of a whole index.
+struct LeadFiles {
+    /// By `vocab` word: its [`lead_digit`] and file.
+    words: Vec<(char, Option<OutputFile>)>,
+    pairs: Vec<(String, OutputFile)>,
+}
+
+impl LeadFiles {
+    fn files(self) -> impl Iterator<Item = OutputFile> {
+        let words = self.words.into_iter().filter_map(|(_, file)| file);
+        words.chain(self.pairs.into_iter().map(|(_, file)| file))
+    }
+}
+
+/// What the lead files are made from.
 ///
-/// A word's lead file `w/<n>` (`n` its place in `vocab`) lists every record with a
-/// title word that begins with it: the last word of a query may still be being
-/// typed ("hon" may end as "hông"), and its completions must be there too. A pair's
-/// file `w/<n>-<m>` lists every record whose title has the first word followed by
-/// a word that begins with the second: the results with the query's words as a
-/// phrase, for queries made only of words in many titles (so only pairs of such
-/// words have one).
+/// A word's lead file `w/<word>` lists every record with a title word that begins
+/// with it: the last word of a query may still be being typed ("hon" may end as
+/// "hông"), and its completions must be there too. A pair's file `w/<first>-<second>`
+/// lists every record whose title has the first word followed by a word that begins
+/// with the second: the results with the query's words as a phrase, for queries made
+/// only of words in many titles (so only pairs of such words have one). Files are
+/// named by their words, not by place in `vocab`, so a new word renames none.
 ///
 /// Each file is `{"r": [[id, …display row…, everyday names?], …]}` in id order; the
 /// everyday names (each a list of index keys) are those the title's wording stands
 /// for, which count as title words. Files of more than [`LEAD_ROWS`] records are not
 /// written.
-fn lead_files(
-    keys: &[(String, Entry)],
-    vocab: &[&str],
-    records: &[&Record],
-    rows: &[String],
-    synonyms: &Table,
-    stopped: &(dyn Fn() -> bool + Sync),
-) -> (String, Vec<OutputFile>) {
-    let place: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-    let lead_file = |name: String, ids: &[u32]| {
+struct Lead<'a> {
+    titles: &'a dyn Titles,
+    /// By id.
+    records: &'a [&'a Record],
+    rows: &'a [String],
+    synonyms: &'a Table,
+}
+
+impl Lead<'_> {
+    fn all(
+        &self,
+        vocab: &[&str],
+        pairs: &[&str],
+        stopped: &(dyn Fn() -> bool + Sync),
+    ) -> LeadFiles {
+        let words: Vec<(char, Option<OutputFile>)> = vocab
+            .par_iter()
+            .map(|word| {
+                // What a stopped build makes is thrown away.
+                if stopped() {
+                    return ('0', None);
+                }
+                self.word(word)
+            })
+            .collect();
+        let with_file: HashMap<&str, bool> = vocab
+            .iter()
+            .zip(&words)
+            .map(|(word, (_, file))| (*word, file.is_some()))
+            .collect();
+        let pairs = pairs
+            .par_iter()
+            .filter_map(|pair| {
+                let (first, second) = pair.split_once(' ')?;
+                // The browser fetches a pair's file only when neither word has one.
+                if stopped() || *with_file.get(first)? || *with_file.get(second)? {
+                    return None;
+                }
+                Some((pair.to_string(), self.pair(pair)?))
+            })
+            .collect();
+        LeadFiles { words, pairs }
+    }
+
+    /// A word's digit and file.
+    fn word(&self, word: &str) -> (char, Option<OutputFile>) {
+        let ids = titles_beginning(self.titles, word, false);
+        match (ids, lead_name(word)) {
+            (Ok(ids), Some(name)) => (lead_digit(ids.len(), true), Some(self.file(&name, &ids))),
+            (Ok(_), None) => (lead_digit(exact_titles(self.titles, word), false), None),
+            (Err(many), _) => (lead_digit(many, false), None),
+        }
+    }
+
+    /// A pair's file, if it has one.
+    fn pair(&self, pair: &str) -> Option<OutputFile> {
+        let (first, second) = pair.split_once(' ')?;
+        let name = format!("{}-{}", lead_name(first)?, lead_name(second)?);
+        let ids = titles_beginning(self.titles, pair, true).ok()?;
+        Some(self.file(&name, &ids))
+    }
+
+    fn file(&self, name: &str, ids: &[u32]) -> OutputFile {
         let lines: Vec<String> = ids
             .iter()
             .map(|&id| {
-                let row = &rows[id as usize];
+                let row = &self.rows[id as usize];
                 let inner = &row[1..row.len() - 1];
-                let aliases = terms::title_aliases(records[id as usize], synonyms);
+                let aliases = terms::title_aliases(self.records[id as usize], self.synonyms);
                 if aliases.is_empty() {
                     format!("[{id},{inner}]")
                 } else {
@@ -501,47 +764,31 @@ fn lead_files(
             &format!("{LEADS}/{name}"),
             &format!("{{\"r\":[{}]}}", lines.join(",")),
         )
+    }
+}
+
+/// The file name of a word's lead file: the word, when it is ASCII letters (every
+/// folded Vietnamese word is) short enough for any file system; with a `-` after it
+/// when Windows keeps the name for a device. search.js has the same rule.
+fn lead_name(word: &str) -> Option<String> {
+    if word.is_empty() || word.len() > 40 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let device = ["con", "prn", "aux", "nul"].contains(&word);
+    Some(if device {
+        format!("{word}-")
+    } else {
+        word.to_string()
+    })
+}
+
+/// The path of a lead file, from a word ("hon") or pair ("khai sinh") with one.
+fn lead_path(key: &str) -> Option<String> {
+    let name = match key.split_once(' ') {
+        Some((first, second)) => format!("{}-{}", lead_name(first)?, lead_name(second)?),
+        None => lead_name(key)?,
     };
-    let words: Vec<(char, Option<OutputFile>)> = vocab
-        .par_iter()
-        .enumerate()
-        .map(|(n, word)| {
-            // What a stopped build makes is thrown away.
-            if stopped() {
-                return ('0', None);
-            }
-            match titles_beginning(keys, word, false) {
-                Ok(ids) => (
-                    lead_digit(ids.len(), true),
-                    Some(lead_file(n.to_string(), &ids)),
-                ),
-                Err(many) => (lead_digit(many, false), None),
-            }
-        })
-        .collect();
-    let pairs: Vec<OutputFile> = keys
-        .par_iter()
-        .filter_map(|(key, entry)| {
-            let (first, second) = key.split_once(' ')?;
-            if entry.title.is_empty() || stopped() {
-                return None;
-            }
-            let (first, second) = (place.get(first)?, place.get(second)?);
-            // The browser fetches a pair's file only when neither word has one.
-            if words[*first].1.is_some() || words[*second].1.is_some() {
-                return None;
-            }
-            let ids = titles_beginning(keys, key, true).ok()?;
-            Some(lead_file(format!("{first}-{second}"), &ids))
-        })
-        .collect();
-    let digits = words.iter().map(|(digit, _)| *digit).collect();
-    let files = words
-        .into_iter()
-        .filter_map(|(_, file)| file)
-        .chain(pairs)
-        .collect();
-    (digits, files)
+    Some(format!("{}/{LEADS}/{name}.js", urls::SEARCH))
 }
 
 /// A word's [`Manifest::lead`] digit: the bit length of the number of titles
@@ -555,24 +802,10 @@ fn lead_digit(titles: usize, has_file: bool) -> char {
 /// The records with a title word (or everyday name) that begins with `prefix`, or
 /// with a title pair that does (`pairs`), sorted. Err(the number of titles with
 /// exactly `prefix`) when there are none or more than [`LEAD_ROWS`].
-fn titles_beginning(
-    keys: &[(String, Entry)],
-    prefix: &str,
-    pairs: bool,
-) -> Result<Vec<u32>, usize> {
-    let start = keys.partition_point(|(key, _)| key.as_str() < prefix);
-    let exact = || {
-        let entry = keys.get(start).filter(|(key, _)| key == prefix);
-        let mut ids: Vec<u32> = entry.map_or(Vec::new(), |(_, e)| {
-            e.title.iter().map(|(_, id)| *id).collect()
-        });
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len()
-    };
+fn titles_beginning(titles: &dyn Titles, prefix: &str, pairs: bool) -> Result<Vec<u32>, usize> {
     let mut ids = Vec::new();
-    for (key, entry) in keys[start..]
-        .iter()
+    for (key, entry) in titles
+        .from(prefix)
         .take_while(|(key, _)| key.starts_with(prefix))
     {
         // Pairs ("khai sinh") begin with their first word; a pair's second word
@@ -585,13 +818,27 @@ fn titles_beginning(
             ids.sort_unstable();
             ids.dedup();
             if ids.len() > LEAD_ROWS {
-                return Err(exact());
+                return Err(exact_titles(titles, prefix));
             }
         }
     }
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() { Err(0) } else { Ok(ids) }
+}
+
+/// The number of titles with exactly `word`.
+fn exact_titles(titles: &dyn Titles, word: &str) -> usize {
+    let Some((key, entry)) = titles.from(word).next() else {
+        return 0;
+    };
+    if key != word {
+        return 0;
+    }
+    let mut ids: Vec<u32> = entry.title.iter().map(|(_, id)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 /// Per record, the [`FACETS`] in base64 digits: field (its number), levels and
@@ -687,16 +934,15 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("plain data serialises")
 }
 
-/// FNV-1a over every file: stable across runs and Rust versions, unlike `DefaultHasher`.
+/// XXH3 over every file: stable across runs and Rust versions, unlike `DefaultHasher`.
 fn version(files: &[OutputFile]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = Xxh3::new();
     for file in files {
-        for byte in file.path.bytes().chain(file.bytes.iter().copied()) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        hash.update(file.path.as_bytes());
+        hash.update(&[0]);
+        hash.update(&file.bytes);
     }
-    format!("{:08x}", hash as u32)
+    format!("{:08x}", hash.digest() as u32)
 }
 
 #[cfg(test)]

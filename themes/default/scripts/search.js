@@ -32,7 +32,7 @@
 
   var data = JSON.parse(document.getElementById('search-data').textContent);
   // The index format this script reads (src/search/mod.rs, FORMAT).
-  var FORMAT = 2;
+  var FORMAT = 3;
   var vocab = data.vocab ? data.vocab.split(' ') : [];
   var vocabSet = new Set(vocab);
   var lead = data.lead || '';
@@ -532,14 +532,25 @@
     var best = null;
     places.forEach(function (place) {
       var d = digit(place);
-      if (d >= 1 && d <= 9 && (!best || titles(place) < best.titles)) best = { name: 'w/' + place, titles: titles(place) };
+      if (d >= 1 && d <= 9 && (!best || titles(place) < best.titles)) best = { name: 'w/' + leadName(vocab[place]), titles: titles(place) };
     });
     if (best) return best;
     for (var i = 1; i < places.length; i++) {
       var guess = titles(places[i - 1]) * titles(places[i]);
-      if (guess > 0 && (!best || guess < best.guess)) best = { name: 'w/' + places[i - 1] + '-' + places[i], guess: guess, phrases: true };
+      var first = places[i - 1] < 0 ? '' : vocab[places[i - 1]];
+      var second = places[i] < 0 ? '' : vocab[places[i]];
+      if (guess > 0 && LEAD_NAME.test(first) && LEAD_NAME.test(second) && (!best || guess < best.guess)) {
+        best = { name: 'w/' + first + '-' + second, guess: guess, phrases: true };
+      }
     }
     return best;
+  }
+
+  // Lead files are named by their word (src/search/mod.rs, lead_name): ASCII
+  // letters only, with a '-' after a name Windows keeps for a device.
+  var LEAD_NAME = /^[a-z]{1,40}$/;
+  function leadName(word) {
+    return /^(con|prn|aux|nul)$/.test(word) ? word + '-' : word;
   }
 
   // How each typed word matches the title of lead row `r`, as `matches` would find

@@ -1,0 +1,390 @@
+//! The search index as the preview keeps it between saves. An edit that leaves
+//! every record's id as it was (the same records, titles in the same order) makes
+//! again only the entries of the keys the edited records were or are found under,
+//! their display rows and the lead files that show those rows; the index files are
+//! then cut as a whole build cuts them ([`super::ends_shard`]), so the files are
+//! byte for byte a whole build's (`tests/incremental.rs`). Any other edit, or one
+//! that renumbers the fields, makes the index anew.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::{
+    Entry, Keys, Lead, Membership, SearchIndex, Shape, Table, Titles, add_record, display_files,
+    display_row, encoded, facet_file, field_names, is_word, lead_path, lens, make, manifest,
+    numbered, shard_files, version,
+};
+use crate::diagnostics::Diagnostic;
+use crate::model::record::Record;
+use crate::text::collate::SortKey;
+use crate::view::{ProcedureItem, Views};
+
+pub struct Live {
+    /// Record file → id.
+    ids: HashMap<PathBuf, u32>,
+    /// By id: what orders the ids ([`super::Place`]).
+    places: Vec<(usize, SortKey, String)>,
+    keys: BTreeMap<Arc<str>, Keyed>,
+    /// By id: the keys the record is found under.
+    found: Vec<Vec<Arc<str>>>,
+    rows: Vec<String>,
+    fields: Vec<String>,
+    /// By `vocab` word: its lead digit, and whether it has a lead file.
+    words: BTreeMap<Arc<str>, (char, bool)>,
+    /// Title pairs with a lead file.
+    pairs: HashSet<String>,
+}
+
+#[derive(Default)]
+struct Keyed {
+    entry: Entry,
+    /// [`super::encoded`].
+    encoded: String,
+}
+
+struct Map<'k>(&'k BTreeMap<Arc<str>, Keyed>);
+
+impl Titles for Map<'_> {
+    fn from<'s>(&'s self, key: &str) -> Box<dyn Iterator<Item = (&'s str, &'s Entry)> + 's> {
+        let range = self
+            .0
+            .range::<str, _>((std::ops::Bound::Included(key), std::ops::Bound::Unbounded));
+        Box::new(range.map(|(k, keyed)| (&**k, &keyed.entry)))
+    }
+}
+
+impl Live {
+    /// A whole index, kept; given up as soon as `stop` is set (`None`).
+    pub fn new(
+        views: &Views,
+        records: &[Record],
+        items: &[Arc<ProcedureItem>],
+        stop: &AtomicBool,
+    ) -> Result<Option<(Live, SearchIndex)>, Box<Diagnostic>> {
+        let Some(made) = make(views, records, items, stop)? else {
+            return Ok(None);
+        };
+        let total = made.records.len();
+        let mut found: Vec<Vec<Arc<str>>> = vec![Vec::new(); total];
+        let mut keys = BTreeMap::new();
+        for (key, entry, encoded) in made.keys {
+            let key: Arc<str> = key.into();
+            let ids = entry.title.iter().map(|(_, id)| id);
+            for id in ids.chain(entry.other.iter().flatten()).chain(&entry.code) {
+                let list = &mut found[*id as usize];
+                // A key lists an id once per class: note it once.
+                if list.last().is_none_or(|last| !Arc::ptr_eq(last, &key)) {
+                    list.push(key.clone());
+                }
+            }
+            keys.insert(key, Keyed { entry, encoded });
+        }
+        let words = keys
+            .keys()
+            .filter(|k| is_word(k))
+            .cloned()
+            .zip(made.leads.words)
+            .collect();
+        let live = Live {
+            ids: made
+                .records
+                .iter()
+                .enumerate()
+                .map(|(id, r)| (r.file.clone(), id as u32))
+                .collect(),
+            places: made.records.iter().map(|r| owned_place(r)).collect(),
+            keys,
+            found,
+            rows: made.rows,
+            fields: made.fields,
+            words,
+            pairs: made.leads.pairs.into_iter().collect(),
+        };
+        Ok(Some((live, made.index)))
+    }
+
+    /// The index after the records at `edited` changed, made from what changed;
+    /// `None` (and `self` as it was) when the ids or the fields' numbers would
+    /// change: make it anew with [`Live::new`] then.
+    pub fn update(
+        &mut self,
+        views: &Views,
+        records: &[Record],
+        items: &[Arc<ProcedureItem>],
+        edited: &HashSet<PathBuf>,
+    ) -> Result<Option<SearchIndex>, Box<Diagnostic>> {
+        let Some(by_id) = self.by_id(records, items) else {
+            return Ok(None);
+        };
+        let mut edited: Vec<u32> = edited
+            .iter()
+            .filter_map(|f| self.ids.get(f).copied())
+            .collect();
+        edited.sort_unstable();
+        let place = |id: usize| super::Place::of(by_id[id].0);
+        let in_order = |id: usize| {
+            (id == 0 || place(id - 1) < place(id))
+                && (id + 1 == by_id.len() || place(id) < place(id + 1))
+        };
+        if !edited.iter().all(|id| in_order(*id as usize)) {
+            return Ok(None);
+        }
+        let records_by_id: Vec<&Record> = by_id.iter().map(|(r, _)| *r).collect();
+        let labels = &views.site.field_labels;
+        if field_names(&records_by_id, labels) != self.fields {
+            return Ok(None);
+        }
+
+        // The ids stand: from here on `self` changes.
+        let fields = self.fields.clone();
+        let field_index = numbered(&fields);
+        let mut shown = Vec::new();
+        for &id in &edited {
+            let (record, item) = by_id[id as usize];
+            self.places[id as usize] = owned_place(record);
+            let row = display_row(item, &field_index);
+            if row != self.rows[id as usize] {
+                self.rows[id as usize] = row;
+                shown.push(id);
+            }
+        }
+        let synonyms = Table::new(views.site.synonyms);
+        // Keys the edits took a record out of or put one in, and the keys of the
+        // records whose row changed (a code's entry carries its row).
+        let mut touched: BTreeSet<Arc<str>> = BTreeSet::new();
+        let mut titles_moved = false;
+        for &id in &edited {
+            let before: HashMap<Arc<str>, Membership> = self.found[id as usize]
+                .iter()
+                .filter_map(|key| Some((key.clone(), self.keys.get(key)?.entry.membership(id))))
+                .collect();
+            for key in std::mem::take(&mut self.found[id as usize]) {
+                if let Some(keyed) = self.keys.get_mut(&key) {
+                    keyed.entry.remove(id);
+                }
+            }
+            let fresh = add_record(Keys::default(), id, by_id[id as usize].0, &synonyms);
+            let mut after = HashMap::new();
+            for (key, entry) in fresh {
+                let key: Arc<str> = match self.keys.get_key_value(key.as_str()) {
+                    Some((known, _)) => known.clone(),
+                    None => key.into(),
+                };
+                let keyed = self.keys.entry(key.clone()).or_default();
+                keyed.entry.merge(entry);
+                after.insert(key.clone(), keyed.entry.membership(id));
+                self.found[id as usize].push(key);
+            }
+            let shown = shown.contains(&id);
+            for (key, membership) in &after {
+                if before.get(key) != Some(membership) || shown && membership.code {
+                    touched.insert(key.clone());
+                }
+            }
+            touched.extend(before.keys().filter(|k| !after.contains_key(*k)).cloned());
+            let title = |of: &HashMap<Arc<str>, Membership>| -> BTreeSet<Arc<str>> {
+                of.iter()
+                    .filter(|(_, m)| !m.title.is_empty())
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            };
+            titles_moved |= title(&before) != title(&after);
+        }
+        let total = self.rows.len();
+        let (mut new_words, mut gone_words) = (Vec::new(), Vec::new());
+        for key in &touched {
+            let Some(keyed) = self.keys.get_mut(key) else {
+                continue;
+            };
+            if keyed.entry.is_empty() {
+                self.keys.remove(key);
+                if self.words.contains_key(key) {
+                    gone_words.push(key.clone());
+                }
+                continue;
+            }
+            keyed.encoded = encoded(key, &keyed.entry, total, &self.rows);
+            if is_word(key) && !self.words.contains_key(key) {
+                new_words.push(key.clone());
+            }
+        }
+
+        let mut files = self.leads(
+            &records_by_id,
+            &synonyms,
+            titles_moved,
+            (&new_words, &gone_words),
+            &shown,
+        );
+        let made: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let kept: Vec<String> = self
+            .lead_paths()
+            .filter(|p| !made.contains(p.as_str()))
+            .collect();
+        drop(made);
+
+        let keys = self
+            .keys
+            .iter()
+            .map(|(k, keyed)| (&**k, keyed.encoded.as_str()));
+        let (shards, mut index) = shard_files(keys);
+        index.extend(display_files(&self.rows));
+        index.push(facet_file(&records_by_id, &field_index, labels)?);
+        let version = version(&index);
+        let manifest = manifest(
+            views,
+            Shape {
+                version,
+                records: total,
+                shards,
+                lens: lens(self.places.iter().map(|(words, _, _)| *words)),
+                vocab: self
+                    .words
+                    .keys()
+                    .map(|w| &**w)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                lead: self.words.values().map(|(digit, _)| *digit).collect(),
+                fields: self.fields.clone(),
+            },
+        );
+        index.append(&mut files);
+        Ok(Some(SearchIndex {
+            files: index,
+            kept,
+            version: manifest.version.clone(),
+            manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
+        }))
+    }
+
+    /// The records and their list lines by id, when they are the same records.
+    fn by_id<'r>(
+        &self,
+        records: &'r [Record],
+        items: &'r [Arc<ProcedureItem>],
+    ) -> Option<Vec<(&'r Record, &'r ProcedureItem)>> {
+        if records.len() != self.ids.len() {
+            return None;
+        }
+        let mut by_id = vec![None; records.len()];
+        for (record, item) in records.iter().zip(items) {
+            let id = *self.ids.get(&record.file)? as usize;
+            by_id[id] = Some((record, &**item));
+        }
+        by_id.into_iter().collect()
+    }
+
+    /// The lead files made again (those of words gone are no longer listed by
+    /// [`Live::lead_paths`]). `titles_moved`: some
+    /// title words changed, and with them which titles a file lists: all again.
+    /// Otherwise the files of new words, and those listing a record in `shown`,
+    /// whose display row changed.
+    fn leads(
+        &mut self,
+        records: &[&Record],
+        synonyms: &Table,
+        titles_moved: bool,
+        (new_words, gone_words): (&[Arc<str>], &[Arc<str>]),
+        shown: &[u32],
+    ) -> Vec<crate::assemble::OutputFile> {
+        let map = Map(&self.keys);
+        let lead = Lead {
+            titles: &map,
+            records,
+            rows: &self.rows,
+            synonyms,
+        };
+        if titles_moved {
+            let vocab: Vec<&str> = self
+                .keys
+                .keys()
+                .map(|k| &**k)
+                .filter(|k| is_word(k))
+                .collect();
+            let pairs: Vec<&str> = self
+                .keys
+                .iter()
+                .filter(|(k, keyed)| k.contains(' ') && !keyed.entry.title.is_empty())
+                .map(|(k, _)| &**k)
+                .collect();
+            let all = lead.all(&vocab, &pairs, &|| false);
+            let words: BTreeMap<Arc<str>, (char, bool)> = self
+                .keys
+                .keys()
+                .filter(|k| is_word(k))
+                .cloned()
+                .zip(all.words.iter().map(|(d, f)| (*d, f.is_some())))
+                .collect();
+            let pairs: HashSet<String> = all.pairs.iter().map(|(p, _)| p.clone()).collect();
+            self.words = words;
+            self.pairs = pairs;
+            return all.files().collect();
+        }
+        let mut files = Vec::new();
+        for word in gone_words {
+            self.words.remove(word);
+        }
+        for word in new_words {
+            let (digit, file) = lead.word(word);
+            self.words.insert(word.clone(), (digit, file.is_some()));
+            files.extend(file);
+        }
+        // The files listing a record whose row changed: those of every word that
+        // begins one of its title words, and of every pair that begins one of its
+        // title pairs.
+        let mut words: BTreeSet<&str> = BTreeSet::new();
+        let mut pairs: BTreeSet<String> = BTreeSet::new();
+        for &id in shown {
+            for key in self.found[id as usize].iter() {
+                if !self.keys.get(key).is_some_and(|k| k.entry.in_title(id)) {
+                    continue;
+                }
+                match key.split_once(' ') {
+                    Some((first, second)) => {
+                        for (end, _) in second.char_indices().skip(1).chain([(second.len(), ' ')]) {
+                            let pair = format!("{first} {}", &second[..end]);
+                            if self.pairs.contains(&pair) {
+                                pairs.insert(pair);
+                            }
+                        }
+                    }
+                    None => {
+                        for (end, _) in key.char_indices().skip(1).chain([(key.len(), ' ')]) {
+                            if let Some((word, (_, true))) = self.words.get_key_value(&key[..end]) {
+                                words.insert(word);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for word in words {
+            if new_words.iter().any(|w| &**w == word) {
+                continue;
+            }
+            files.extend(lead.word(word).1);
+        }
+        for pair in pairs {
+            files.extend(lead.pair(&pair));
+        }
+        files
+    }
+
+    fn lead_paths(&self) -> impl Iterator<Item = String> + '_ {
+        let words = self
+            .words
+            .iter()
+            .filter(|(_, (_, file))| *file)
+            .map(|(w, _)| &**w);
+        words
+            .chain(self.pairs.iter().map(String::as_str))
+            .filter_map(lead_path)
+    }
+}
+
+fn owned_place(record: &Record) -> (usize, SortKey, String) {
+    let place = super::Place::of(record);
+    (place.words, place.title.clone(), place.code.to_string())
+}
