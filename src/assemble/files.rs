@@ -1,16 +1,16 @@
 //! The assembled site in memory, and a copy of it being changed that says which
 //! files differ when it is done.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::OutputFile;
+use crate::fast_hash::FastMap;
 
 /// The built site: path relative to the output folder → content. Shared keys and
 /// contents make copying it for the next version cheap. `Arc<Vec<u8>>`, not
 /// `Arc<[u8]>`: a rendered page moves in without a copy (copying every page made the
 /// heap hold the site twice at 10,000 records).
-pub type Files = HashMap<Arc<str>, Arc<Vec<u8>>>;
+pub type Files = FastMap<Arc<str>, Arc<Vec<u8>>>;
 
 /// A copy of the site's files being changed; `finish` says which paths differ.
 pub(super) struct Update<'a> {
@@ -31,7 +31,7 @@ impl<'a> Update<'a> {
     pub fn starting_empty(old: Option<&'a Files>) -> Self {
         Update {
             old,
-            new: Files::new(),
+            new: Files::default(),
         }
     }
 
@@ -63,7 +63,7 @@ impl<'a> Update<'a> {
     }
 
     pub fn finish(self) -> (Files, Vec<String>) {
-        let empty = Files::new();
+        let empty = Files::default();
         let old = self.old.unwrap_or(&empty);
         let mut changed: Vec<String> = self
             .new

@@ -33,6 +33,7 @@ pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 
 use crate::changes::{self, ChangeLog};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fast_hash::FastMap;
 use crate::model::record::{Code, Date};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
@@ -75,9 +76,9 @@ pub struct Assembly {
     files: Arc<Files>,
     renderer: Renderer,
     /// List lines by record file.
-    items: HashMap<PathBuf, Arc<ProcedureItem>>,
+    items: FastMap<PathBuf, Arc<ProcedureItem>>,
     /// Open data by record file.
-    data: HashMap<PathBuf, Arc<DataRecord>>,
+    data: FastMap<PathBuf, Arc<DataRecord>>,
     /// Every page but the procedures', as planned, to see which changed.
     others: HashMap<String, Page>,
     statics: Vec<String>,
@@ -107,7 +108,7 @@ pub struct Assembly {
     /// The open data catalogue is older than the pages (made after the index).
     catalogue_stale: bool,
     /// Each record's catalogue lines, and the data they were made from.
-    lines: HashMap<PathBuf, (Arc<DataRecord>, Arc<open_data::Lines>)>,
+    lines: FastMap<PathBuf, (Arc<DataRecord>, Arc<open_data::Lines>)>,
 }
 
 /// What an assembly or update did.
@@ -357,7 +358,7 @@ fn full(
         live: None,
         index_edits: HashSet::new(),
         catalogue_stale: false,
-        lines: HashMap::new(),
+        lines: FastMap::default(),
     };
     let built = Built {
         changed,
@@ -597,7 +598,7 @@ impl Assembly {
         let templates = affected_templates(theme, &changes.templates);
 
         // List lines: new for changed records, kept for the others.
-        let fresh: HashMap<PathBuf, Arc<ProcedureItem>> = site
+        let fresh: FastMap<PathBuf, Arc<ProcedureItem>> = site
             .records
             .par_iter()
             .filter(|r| changes.records.contains_key(&r.file))
@@ -619,7 +620,7 @@ impl Assembly {
                     .clone()
             })
             .collect();
-        let fresh_by_file: HashMap<&PathBuf, &Arc<DataRecord>> =
+        let fresh_by_file: FastMap<&PathBuf, &Arc<DataRecord>> =
             fresh_data.iter().map(|(r, d)| (&r.file, d)).collect();
         let data_list: Vec<Arc<DataRecord>> = site
             .records
@@ -632,9 +633,18 @@ impl Assembly {
                     .clone()
             })
             .collect();
-        let log = sources
-            .history()
-            .updated(&data_list, Date::today(), strings);
+        // The records edited, by code as they were and are.
+        let mut edited: HashSet<String> = HashSet::new();
+        for (file, old) in &changes.records {
+            edited.extend(old.as_ref().map(|o| o.code.to_lowercase()));
+            edited.extend(fresh_by_file.get(file).map(|d| d.code.to_lowercase()));
+        }
+        let log = sources.history().updated_after(
+            &data_list,
+            Date::today(),
+            strings,
+            Some((&self.changes, &edited)),
+        );
         let views = Views {
             site: &site,
             strings,

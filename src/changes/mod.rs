@@ -99,41 +99,49 @@ impl History {
         today: Date,
         strings: &Strings,
     ) -> ChangeLog {
+        self.updated_after(current, today, strings, None)
+    }
+
+    /// [`History::updated`], when `since` is `(last, edited)`: `last` the log made
+    /// before the records with `edited` codes (lower case, as they were and are)
+    /// changed. The other records' entries are taken from it (made again for today):
+    /// comparing every record with its last published state was most of the
+    /// preview's work after a save.
+    pub fn updated_after(
+        &self,
+        current: &[Arc<DataRecord>],
+        today: Date,
+        strings: &Strings,
+        since: Option<(&ChangeLog, &HashSet<String>)>,
+    ) -> ChangeLog {
         let Some(baseline) = &self.baseline else {
             return ChangeLog::new(self.log.clone());
         };
         let date = today.iso();
-        // Comparing every record with its last published state is most of the
-        // preview's work after a save: in parallel, in the records' order.
+        let last: Option<(HashMap<String, &Entry>, &HashSet<String>)> =
+            since.map(|(log, edited)| {
+                let entries = log
+                    .fresh()
+                    .iter()
+                    .filter(|e| e.kind != "removed")
+                    .map(|e| (e.code.to_lowercase(), e))
+                    .collect();
+                (entries, edited)
+            });
+        // In parallel, in the records' order.
         let mut fresh: Vec<Entry> = current
             .par_iter()
             .filter_map(|now| {
-                let (kind, items, note) = match baseline.get(&now.code.to_lowercase()) {
-                    None => ("new", Vec::new(), now.change_note.clone()),
-                    // Most records are as they were: no need to put them into words.
-                    Some(before) if before == &**now => return None,
-                    Some(before) => {
-                        let items = describe(before, now, strings);
-                        let note = now
-                            .change_note
-                            .clone()
-                            .filter(|n| before.change_note.as_ref() != Some(n));
-                        if items.is_empty() && note.is_none() {
-                            return None;
-                        }
-                        ("changed", items, note)
+                let code = now.code.to_lowercase();
+                match &last {
+                    Some((entries, edited)) if !edited.contains(&code) => {
+                        entries.get(&code).map(|entry| Entry {
+                            date: date.clone(),
+                            ..(*entry).clone()
+                        })
                     }
-                };
-                Some(Entry {
-                    id: String::new(),
-                    date: date.clone(),
-                    code: now.code.clone(),
-                    title: now.title.clone(),
-                    page: Some(page_of(&now.url)),
-                    kind: kind.into(),
-                    items,
-                    note,
-                })
+                    _ => compared(baseline.get(&code), now, &date, strings),
+                }
             })
             .collect();
         let seen: HashSet<String> = current.iter().map(|now| now.code.to_lowercase()).collect();
@@ -174,6 +182,42 @@ impl History {
         log.fresh = count;
         log
     }
+}
+
+/// The entry for a record as it is `now`, published as `before` (none: it is new),
+/// when it changed.
+fn compared(
+    before: Option<&DataRecord>,
+    now: &DataRecord,
+    date: &str,
+    strings: &Strings,
+) -> Option<Entry> {
+    let (kind, items, note) = match before {
+        None => ("new", Vec::new(), now.change_note.clone()),
+        // Most records are as they were: no need to put them into words.
+        Some(before) if before == now => return None,
+        Some(before) => {
+            let items = describe(before, now, strings);
+            let note = now
+                .change_note
+                .clone()
+                .filter(|n| before.change_note.as_ref() != Some(n));
+            if items.is_empty() && note.is_none() {
+                return None;
+            }
+            ("changed", items, note)
+        }
+    };
+    Some(Entry {
+        id: String::new(),
+        date: date.to_string(),
+        code: now.code.clone(),
+        title: now.title.clone(),
+        page: Some(page_of(&now.url)),
+        kind: kind.into(),
+        items,
+        note,
+    })
 }
 
 /// The page a data record's url names, relative to the site's root.

@@ -6,7 +6,7 @@
 //! byte for byte a whole build's (`tests/incremental.rs`). Any other edit, or one
 //! that renumbers the fields, makes the index anew.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -17,13 +17,14 @@ use super::{
     numbered, shard_files, version,
 };
 use crate::diagnostics::Diagnostic;
+use crate::fast_hash::FastMap;
 use crate::model::record::Record;
 use crate::text::collate::SortKey;
 use crate::view::{ProcedureItem, Views};
 
 pub struct Live {
     /// Record file → id.
-    ids: HashMap<PathBuf, u32>,
+    ids: FastMap<PathBuf, u32>,
     /// By id: what orders the ids ([`super::Place`]).
     places: Vec<(usize, SortKey, String)>,
     keys: BTreeMap<Arc<str>, Keyed>,
@@ -156,7 +157,7 @@ impl Live {
         let mut touched: BTreeSet<Arc<str>> = BTreeSet::new();
         let mut titles_moved = false;
         for &id in &edited {
-            let before: HashMap<Arc<str>, Membership> = self.found[id as usize]
+            let before: FastMap<Arc<str>, Membership> = self.found[id as usize]
                 .iter()
                 .filter_map(|key| Some((key.clone(), self.keys.get(key)?.entry.membership(id))))
                 .collect();
@@ -166,7 +167,7 @@ impl Live {
                 }
             }
             let fresh = add_record(Keys::default(), id, by_id[id as usize].0, &synonyms);
-            let mut after = HashMap::new();
+            let mut after = FastMap::default();
             for (key, entry) in fresh {
                 let key: Arc<str> = match self.keys.get_key_value(key.as_str()) {
                     Some((known, _)) => known.clone(),
@@ -184,7 +185,7 @@ impl Live {
                 }
             }
             touched.extend(before.keys().filter(|k| !after.contains_key(*k)).cloned());
-            let title = |of: &HashMap<Arc<str>, Membership>| -> BTreeSet<Arc<str>> {
+            let title = |of: &FastMap<Arc<str>, Membership>| -> BTreeSet<Arc<str>> {
                 of.iter()
                     .filter(|(_, m)| !m.title.is_empty())
                     .map(|(k, _)| k.clone())

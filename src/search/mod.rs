@@ -43,6 +43,7 @@ use crate::text::collate;
 use crate::urls;
 use crate::view::{ProcedureItem, Views};
 
+use crate::fast_hash::FastHash;
 pub use live::Live;
 use synonyms::Table;
 pub use terms::{Class, code_key};
@@ -885,42 +886,6 @@ fn position<K: Keyword>(value: K) -> usize {
 
 fn bits<K: Keyword>(values: &[K]) -> usize {
     values.iter().fold(0, |acc, v| acc | 1 << position(*v))
-}
-
-/// FxHash's multiply-rotate: the index hashes millions of short words, which std's
-/// DoS-resistant SipHash makes slow for no gain (the keys are our own content).
-#[derive(Default, Clone, Copy)]
-pub struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-pub struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        for &byte in chunks.remainder() {
-            self.add(u64::from(byte));
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 fn script(name: &str, data: &str) -> OutputFile {

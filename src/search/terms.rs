@@ -27,7 +27,7 @@ pub struct DocTerms<'r> {
     /// Each word as written → the best class it was found in. Kept unfolded, borrowed
     /// from the record: a record repeats its words many times, so folding and
     /// allocating once per distinct word is most of the saving.
-    pub words: HashMap<&'r str, Class, super::FastHash>,
+    pub words: HashMap<&'r str, Class, crate::fast_hash::FastHash>,
     /// Title words as written (lowercase), by folded word: an exact accented match
     /// ranks above a folded one.
     pub title_forms: HashSet<(String, String)>,
