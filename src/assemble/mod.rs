@@ -109,6 +109,8 @@ pub struct Assembly {
     catalogue_stale: bool,
     /// Each record's catalogue lines, and the data they were made from.
     lines: FastMap<PathBuf, (Arc<DataRecord>, Arc<open_data::Lines>)>,
+    /// The lines in the catalogue's order, as last made.
+    lines_order: Vec<Arc<open_data::Lines>>,
 }
 
 /// What an assembly or update did.
@@ -359,6 +361,7 @@ fn full(
         index_edits: HashSet::new(),
         catalogue_stale: false,
         lines: FastMap::default(),
+        lines_order: Vec::new(),
     };
     let built = Built {
         changed,
@@ -431,6 +434,12 @@ impl Assembly {
     /// Whether [`Assembly::refresh_index`] has work to do.
     pub fn index_stale(&self) -> bool {
         (self.index_stale || self.catalogue_stale) && !self.index_failed
+    }
+
+    /// Whether what [`Assembly::refresh_index`] has left to do is the open data
+    /// catalogue: nobody waits for it while editing.
+    pub fn catalogue_only(&self) -> bool {
+        self.index_stale() && !self.index_stale
     }
 
     /// Builds the search index and search page again for the site as it is; the
@@ -522,8 +531,8 @@ impl Assembly {
     }
 
     /// Makes the open data catalogue again, of the bytes of the files beside the
-    /// pages and the kept lines of the records not edited. `Ok(None)` when `stop`
-    /// is set first.
+    /// pages and the kept lines of the records not edited; the CSV and JSON-LD
+    /// files only when a line changed. `Ok(None)` as soon as `stop` is set.
     fn refresh_catalogue(
         &mut self,
         site: &Site,
@@ -531,6 +540,36 @@ impl Assembly {
         stop: &AtomicBool,
     ) -> Result<Option<Built>, Diagnostics> {
         let mut clock = Stopwatch::start();
+        let stopped = || stop.load(Ordering::Relaxed);
+        let publisher = &site.config.organisation.name;
+        let lines: Vec<(Arc<DataRecord>, Arc<open_data::Lines>)> = site
+            .records
+            .par_iter()
+            .map(|r| {
+                let data = &self.data[&r.file];
+                let kept = self.lines.get(&r.file);
+                let lines = match kept {
+                    Some((of, lines)) if Arc::ptr_eq(of, data) => lines.clone(),
+                    _ => {
+                        let made = open_data::lines(strings, data, publisher);
+                        // The same lines as before stay the same lines.
+                        match kept {
+                            Some((_, lines)) if **lines == made => lines.clone(),
+                            _ => Arc::new(made),
+                        }
+                    }
+                };
+                (data.clone(), lines)
+            })
+            .collect();
+        let same_lines = lines.len() == self.lines_order.len()
+            && lines
+                .iter()
+                .zip(&self.lines_order)
+                .all(|((_, now), before)| Arc::ptr_eq(now, before));
+        if stopped() {
+            return Ok(None);
+        }
         let serialised: Vec<&[u8]> = site
             .records
             .par_iter()
@@ -540,30 +579,24 @@ impl Assembly {
             })
             .collect::<Option<_>>()
             .expect("every record has its data file beside its page");
-        let publisher = &site.config.organisation.name;
-        let lines: Vec<(Arc<DataRecord>, Arc<open_data::Lines>)> = site
-            .records
-            .par_iter()
-            .map(|r| {
-                let data = &self.data[&r.file];
-                let lines = match self.lines.get(&r.file) {
-                    Some((of, lines)) if Arc::ptr_eq(of, data) => lines.clone(),
-                    _ => Arc::new(open_data::lines(strings, data, publisher)),
-                };
-                (data.clone(), lines)
-            })
-            .collect();
-        let shown: Vec<&open_data::Lines> = lines.iter().map(|(_, l)| &**l).collect();
-        let catalogue = open_data::catalogue_of(site, &serialised, &shown);
+        let (procedures, others) = rayon::join(
+            || open_data::procedures_json(site, &serialised),
+            || {
+                let order: Vec<&open_data::Lines> = lines.iter().map(|(_, l)| &**l).collect();
+                (!same_lines).then(|| open_data::lines_files(&order))
+            },
+        );
         clock.lap("catalogue");
-        if stop.load(Ordering::Relaxed) {
+        if stopped() {
             return Ok(None);
         }
         let mut files = Update::new(&self.files);
-        files.insert_all(catalogue);
+        files.insert(procedures);
+        files.insert_all(others.into_iter().flatten());
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
         self.catalogue_stale = false;
+        self.lines_order = lines.iter().map(|(_, l)| l.clone()).collect();
         self.lines = site
             .records
             .iter()

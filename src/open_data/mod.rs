@@ -65,6 +65,7 @@ pub fn record_in(file: &[u8]) -> Option<&[u8]> {
 
 /// A record's rows in the catalogue's CSV and JSON-LD files: the preview keeps
 /// them, and makes those of the edited records only.
+#[derive(PartialEq)]
 pub struct Lines {
     csv: Vec<u8>,
     cpsv: Vec<u8>,
@@ -91,15 +92,13 @@ pub fn catalogue_files(
         .par_iter()
         .map(|d| lines(strings, d, publisher))
         .collect();
-    catalogue_of(site, serialised, &lines)
+    let mut files = vec![procedures_json(site, serialised), schema_file()];
+    files.extend(lines_files(&lines));
+    files
 }
 
-/// [`catalogue_files`] from each record's JSON and [`Lines`].
-pub fn catalogue_of(
-    site: &Site,
-    serialised: &[impl AsRef<[u8]>],
-    lines: &[impl std::borrow::Borrow<Lines>],
-) -> Vec<OutputFile> {
+/// `data/procedures.json`, from each record's JSON.
+pub fn procedures_json(site: &Site, serialised: &[impl AsRef<[u8]>]) -> OutputFile {
     let head = Head {
         format: FORMAT,
         title: &site.config.title,
@@ -116,6 +115,21 @@ pub fn catalogue_of(
         catalogue.extend_from_slice(record.as_ref());
     }
     catalogue.extend_from_slice(b"]}\n");
+    OutputFile {
+        path: urls::data_file("procedures.json"),
+        bytes: catalogue,
+    }
+}
+
+fn schema_file() -> OutputFile {
+    OutputFile {
+        path: urls::data_file("schema.json"),
+        bytes: SCHEMA.as_bytes().to_vec(),
+    }
+}
+
+/// `data/procedures.csv` and `data/cpsv-ap.jsonld`, from each record's [`Lines`].
+pub fn lines_files(lines: &[impl std::borrow::Borrow<Lines>]) -> [OutputFile; 2] {
     // UTF-8 with a byte order mark: without it Excel reads the file in the
     // machine's code page and mangles every diacritic.
     let mut csv = b"\xEF\xBB\xBF".to_vec();
@@ -123,15 +137,7 @@ pub fn catalogue_of(
     for line in lines {
         csv.extend_from_slice(&line.borrow().csv);
     }
-    vec![
-        OutputFile {
-            path: urls::data_file("procedures.json"),
-            bytes: catalogue,
-        },
-        OutputFile {
-            path: urls::data_file("schema.json"),
-            bytes: SCHEMA.as_bytes().to_vec(),
-        },
+    [
         OutputFile {
             path: urls::data_file("procedures.csv"),
             bytes: csv,

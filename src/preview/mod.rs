@@ -313,16 +313,17 @@ fn rebuild_loop(mut session: Session, mut watcher: Watcher, saves: Saves, shared
     let root = session.root().to_path_buf();
     loop {
         // The search index is rebuilt when no save is waiting.
-        let wait = if session.index_stale() {
-            Duration::ZERO
-        } else {
-            Duration::from_secs(3600)
-        };
+        let wait = session.refresh_after().unwrap_or(Duration::from_secs(3600));
         let first = match saves.batches.recv_timeout(wait) {
             Ok(batch) => batch,
             Err(RecvTimeoutError::Timeout) => {
+                let what = if wait.is_zero() {
+                    "search index"
+                } else {
+                    "open data"
+                };
                 match session.refresh_index_unless(&saves.waiting) {
-                    Ok(Some(built)) => publish(&session, shared, built, "search index"),
+                    Ok(Some(built)) => publish(&session, shared, built, what),
                     Ok(None) => {}
                     Err(problems) => show_errors(&session, shared, &problems),
                 }

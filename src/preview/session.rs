@@ -64,6 +64,17 @@ impl Session {
         self.pending.is_empty() && self.assembly.as_ref().is_some_and(Assembly::index_stale)
     }
 
+    /// How long to wait for a save before [`Session::refresh_index`]: none for the
+    /// search index, a second for the open data catalogue alone (saves in a row
+    /// then never wait for it); `None` when there is nothing to do.
+    pub fn refresh_after(&self) -> Option<std::time::Duration> {
+        if !self.index_stale() {
+            return None;
+        }
+        let catalogue = self.assembly.as_ref().is_some_and(Assembly::catalogue_only);
+        Some(std::time::Duration::from_secs(u64::from(catalogue)))
+    }
+
     /// Builds the search index and page again; a failure waits for the next change.
     pub fn refresh_index(&mut self) -> Result<Option<Built>, Diagnostics> {
         self.refresh_index_unless(&AtomicBool::new(false))
