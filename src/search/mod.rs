@@ -4,7 +4,9 @@
 //! page (which carries the script and a small manifest inline), then the index files
 //! for the query's words, then the display data of the first results. So:
 //! - words, title word pairs and codes share one sorted key space, cut into files of
-//!   about [`SHARD_BYTES`]; the manifest lists the first key of each file;
+//!   [`SHARD_BYTES`] on average where the keys say ([`ends_shard`]), so the preview
+//!   ([`Live`]) can update a few files and still make a whole build's; the manifest
+//!   lists the first key of each file;
 //! - records are numbered by title length, then Vietnamese order, so "shorter titles
 //!   first" is just "smaller id first"; the manifest says where each length starts;
 //! - display data lives in files of [`CHUNK`] records, facets in one file fetched
@@ -48,7 +50,7 @@ pub use live::Live;
 use synonyms::Table;
 pub use terms::{Class, code_key};
 
-/// Target size of one index file before compression.
+/// Mean size of an index file before compression ([`ends_shard`]).
 pub const SHARD_BYTES: usize = 8_000;
 /// Records per display-data file.
 pub const CHUNK: usize = 16;
