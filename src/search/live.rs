@@ -12,21 +12,18 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::{
-    Entry, Keys, Lead, Membership, SearchIndex, Shape, Table, Titles, add_record, display_files,
-    display_row, encoded, facet_file, field_names, is_word, lead_path, lens, make, manifest,
-    numbered, shard_files, version,
+    Entry, Keys, Lead, Membership, Place, SearchIndex, Shape, Table, Titles, add_record,
+    display_files, display_row, encoded, facet_file, field_names, indexed, is_word, lead_path,
+    lens, make, numbered, shard_files, vocab_and_pairs,
 };
 use crate::diagnostics::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::model::record::Record;
-use crate::text::collate::SortKey;
 use crate::view::{ProcedureItem, Views};
 
 pub struct Live {
     /// Record file → id.
     ids: FastMap<PathBuf, u32>,
-    /// By id: what orders the ids ([`super::Place`]).
-    places: Vec<(usize, SortKey, String)>,
     keys: BTreeMap<Arc<str>, Keyed>,
     /// By id: the keys the record is found under.
     found: Vec<Vec<Arc<str>>>,
@@ -95,7 +92,6 @@ impl Live {
                 .enumerate()
                 .map(|(id, r)| (r.file.clone(), id as u32))
                 .collect(),
-            places: made.records.iter().map(|r| owned_place(r)).collect(),
             keys,
             found,
             rows: made.rows,
@@ -124,7 +120,7 @@ impl Live {
             .filter_map(|f| self.ids.get(f).copied())
             .collect();
         edited.sort_unstable();
-        let place = |id: usize| super::Place::of(by_id[id].0);
+        let place = |id: usize| Place::of(by_id[id].0);
         let in_order = |id: usize| {
             (id == 0 || place(id - 1) < place(id))
                 && (id + 1 == by_id.len() || place(id) < place(id + 1))
@@ -134,18 +130,16 @@ impl Live {
         }
         let records_by_id: Vec<&Record> = by_id.iter().map(|(r, _)| *r).collect();
         let labels = &views.site.field_labels;
-        if field_names(&records_by_id, labels) != self.fields {
+        let fields = field_names(&records_by_id, labels);
+        if fields != self.fields {
             return Ok(None);
         }
 
         // The ids stand: from here on `self` changes.
-        let fields = self.fields.clone();
         let field_index = numbered(&fields);
         let mut shown = Vec::new();
         for &id in &edited {
-            let (record, item) = by_id[id as usize];
-            self.places[id as usize] = owned_place(record);
-            let row = display_row(item, &field_index);
+            let row = display_row(by_id[id as usize].1, &field_index);
             if row != self.rows[id as usize] {
                 self.rows[id as usize] = row;
                 shown.push(id);
@@ -212,7 +206,7 @@ impl Live {
             }
         }
 
-        let mut files = self.leads(
+        let files = self.leads(
             &records_by_id,
             &synonyms,
             titles_moved,
@@ -233,31 +227,20 @@ impl Live {
         let (shards, mut index) = shard_files(keys);
         index.extend(display_files(&self.rows));
         index.push(facet_file(&records_by_id, &field_index, labels)?);
-        let version = version(&index);
-        let manifest = manifest(
-            views,
-            Shape {
-                version,
-                records: total,
-                shards,
-                lens: lens(self.places.iter().map(|(words, _, _)| *words)),
-                vocab: self
-                    .words
-                    .keys()
-                    .map(|w| &**w)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                lead: self.words.values().map(|(digit, _)| *digit).collect(),
-                fields: self.fields.clone(),
-            },
-        );
-        index.append(&mut files);
-        Ok(Some(SearchIndex {
-            files: index,
-            kept,
-            version: manifest.version.clone(),
-            manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
-        }))
+        let shape = Shape {
+            records: total,
+            shards,
+            lens: lens(records_by_id.iter().map(|r| Place::of(r).words)),
+            vocab: self
+                .words
+                .keys()
+                .map(|w| &**w)
+                .collect::<Vec<_>>()
+                .join(" "),
+            lead: self.words.values().map(|(digit, _)| *digit).collect(),
+            fields: self.fields.clone(),
+        };
+        Ok(Some(indexed(views, index, files, kept, shape)))
     }
 
     /// The records and their list lines by id, when they are the same records.
@@ -278,10 +261,9 @@ impl Live {
     }
 
     /// The lead files made again (those of words gone are no longer listed by
-    /// [`Live::lead_paths`]). `titles_moved`: some
-    /// title words changed, and with them which titles a file lists: all again.
-    /// Otherwise the files of new words, and those listing a record in `shown`,
-    /// whose display row changed.
+    /// [`Live::lead_paths`]). `titles_moved`: some title words changed, and with
+    /// them which titles a file lists: all again. Otherwise the files of new
+    /// words, and those listing a record in `shown`, whose display row changed.
     fn leads(
         &mut self,
         records: &[&Record],
@@ -298,18 +280,8 @@ impl Live {
             synonyms,
         };
         if titles_moved {
-            let vocab: Vec<&str> = self
-                .keys
-                .keys()
-                .map(|k| &**k)
-                .filter(|k| is_word(k))
-                .collect();
-            let pairs: Vec<&str> = self
-                .keys
-                .iter()
-                .filter(|(k, keyed)| k.contains(' ') && !keyed.entry.title.is_empty())
-                .map(|(k, _)| &**k)
-                .collect();
+            let (vocab, pairs) =
+                vocab_and_pairs(self.keys.iter().map(|(k, keyed)| (&**k, &keyed.entry)));
             let all = lead.all(&vocab, &pairs, &|| false);
             let words: BTreeMap<Arc<str>, (char, bool)> = self
                 .keys
@@ -344,16 +316,16 @@ impl Live {
                 }
                 match key.split_once(' ') {
                     Some((first, second)) => {
-                        for (end, _) in second.char_indices().skip(1).chain([(second.len(), ' ')]) {
-                            let pair = format!("{first} {}", &second[..end]);
+                        for begun in prefixes(second) {
+                            let pair = format!("{first} {begun}");
                             if self.pairs.contains(&pair) {
                                 pairs.insert(pair);
                             }
                         }
                     }
                     None => {
-                        for (end, _) in key.char_indices().skip(1).chain([(key.len(), ' ')]) {
-                            if let Some((word, (_, true))) = self.words.get_key_value(&key[..end]) {
+                        for begun in prefixes(key) {
+                            if let Some((word, (_, true))) = self.words.get_key_value(begun) {
                                 words.insert(word);
                             }
                         }
@@ -385,7 +357,11 @@ impl Live {
     }
 }
 
-fn owned_place(record: &Record) -> (usize, SortKey, String) {
-    let place = super::Place::of(record);
-    (place.words, place.title.clone(), place.code.to_string())
+/// Every non-empty beginning of `word`, itself included.
+fn prefixes(word: &str) -> impl Iterator<Item = &str> {
+    word.char_indices()
+        .skip(1)
+        .map(|(end, _)| end)
+        .chain([word.len()])
+        .map(move |end| &word[..end])
 }

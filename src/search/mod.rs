@@ -432,20 +432,8 @@ fn make<'r>(
     if stopped() {
         return Ok(None);
     }
-    let vocab: Vec<&str> = keys
-        .iter()
-        .map(|(k, _, _)| k.as_str())
-        .filter(|k| is_word(k))
-        .collect();
-    // The lead files come from the same records and rows as the index files: the
-    // version need not read their tens of megabytes.
-    let version = version(&files);
+    let (vocab, pairs) = vocab_and_pairs(keys.iter().map(|(k, e, _)| (k.as_str(), e)));
     let sorted = Sorted(&keys);
-    let pairs: Vec<&str> = keys
-        .iter()
-        .filter(|(k, e, _)| k.contains(' ') && !e.title.is_empty())
-        .map(|(k, _, _)| k.as_str())
-        .collect();
     let lead = Lead {
         titles: &sorted,
         records: &records,
@@ -456,29 +444,19 @@ fn make<'r>(
     if stopped() {
         return Ok(None);
     }
-    let manifest = manifest(
-        views,
-        Shape {
-            version,
-            records: total,
-            shards,
-            lens: lens(order.iter().map(|(place, _, _)| place.words)),
-            vocab: vocab.join(" "),
-            lead: leads.words.iter().map(|(digit, _)| *digit).collect(),
-            fields: fields.clone(),
-        },
-    );
+    let shape = Shape {
+        records: total,
+        shards,
+        lens: lens(order.iter().map(|(place, _, _)| place.words)),
+        vocab: vocab.join(" "),
+        lead: leads.words.iter().map(|(digit, _)| *digit).collect(),
+        fields: fields.clone(),
+    };
     let kept = Leads {
         words: leads.words.iter().map(|(d, f)| (*d, f.is_some())).collect(),
         pairs: leads.pairs.iter().map(|(pair, _)| pair.clone()).collect(),
     };
-    files.extend(leads.files());
-    let index = SearchIndex {
-        files,
-        kept: Vec::new(),
-        version: manifest.version.clone(),
-        manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
-    };
+    let index = indexed(views, files, leads.files().collect(), Vec::new(), shape);
     Ok(Some(Made {
         index,
         records,
@@ -492,6 +470,23 @@ fn make<'r>(
 /// Whether a key is a word of the manifest's `vocab`: letters only.
 fn is_word(key: &str) -> bool {
     key.chars().all(char::is_alphabetic)
+}
+
+/// Of every key in order: the `vocab` words, and the title pairs (which may have
+/// a lead file).
+fn vocab_and_pairs<'k>(
+    keys: impl Iterator<Item = (&'k str, &'k Entry)>,
+) -> (Vec<&'k str>, Vec<&'k str>) {
+    let mut vocab = Vec::new();
+    let mut pairs = Vec::new();
+    for (key, entry) in keys {
+        if is_word(key) {
+            vocab.push(key);
+        } else if key.contains(' ') && !entry.title.is_empty() {
+            pairs.push(key);
+        }
+    }
+    (vocab, pairs)
 }
 
 fn numbered(fields: &[String]) -> HashMap<&str, usize> {
@@ -557,7 +552,6 @@ fn ends_shard(key: &str, entry_bytes: usize, file_bytes: usize) -> bool {
 
 /// The manifest's parts that come from the records.
 struct Shape {
-    version: String,
     records: usize,
     shards: Vec<String>,
     lens: Vec<usize>,
@@ -566,11 +560,31 @@ struct Shape {
     fields: Vec<String>,
 }
 
-fn manifest(views: &Views, shape: Shape) -> Manifest {
+/// The index of `files` (index, display and facet files) and `leads` (lead files,
+/// made of the same records and rows: the version need not read their tens of
+/// megabytes); `kept`: [`SearchIndex::kept`].
+fn indexed(
+    views: &Views,
+    mut files: Vec<OutputFile>,
+    leads: Vec<OutputFile>,
+    kept: Vec<String>,
+    shape: Shape,
+) -> SearchIndex {
+    let manifest = manifest(views, version(&files), shape);
+    files.extend(leads);
+    SearchIndex {
+        files,
+        kept,
+        version: manifest.version.clone(),
+        manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
+    }
+}
+
+fn manifest(views: &Views, version: String, shape: Shape) -> Manifest {
     Manifest {
         format: FORMAT,
         facets: FACETS,
-        version: shape.version,
+        version,
         records: shape.records,
         chunk: CHUNK,
         shards: shape.shards,
