@@ -108,10 +108,11 @@ pub struct Assembly {
     /// The open data catalogue is older than the pages (made after the index).
     catalogue_stale: bool,
     /// Each record's catalogue lines, and the data they were made from.
-    lines: FastMap<PathBuf, (Arc<DataRecord>, Arc<open_data::Lines>)>,
-    /// The lines in the catalogue's order, as last made.
-    lines_order: Vec<Arc<open_data::Lines>>,
+    lines: FastMap<PathBuf, KeptLines>,
 }
+
+/// A record's catalogue lines, and the data they were made from.
+type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines>);
 
 /// What an assembly or update did.
 #[derive(Debug)]
@@ -361,7 +362,6 @@ fn full(
         index_edits: HashSet::new(),
         catalogue_stale: false,
         lines: FastMap::default(),
-        lines_order: Vec::new(),
     };
     let built = Built {
         changed,
@@ -439,12 +439,13 @@ impl Assembly {
     /// Whether what [`Assembly::refresh_index`] has left to do is the open data
     /// catalogue: nobody waits for it while editing.
     pub fn catalogue_only(&self) -> bool {
-        self.index_stale() && !self.index_stale
+        self.catalogue_stale && !self.index_stale && !self.index_failed
     }
 
     /// Builds the search index and search page again for the site as it is; the
-    /// call after that, the open data catalogue. A failure is reported once; the next change tries again. Given up, with the
-    /// index still stale, as soon as `stop` is set: `Ok(None)` then.
+    /// call after that, the open data catalogue. A failure is reported once; the
+    /// next change tries again. Given up, with the index still stale, as soon as
+    /// `stop` is set: `Ok(None)` then.
     pub fn refresh_index(
         &mut self,
         sources: &Sources,
@@ -542,31 +543,29 @@ impl Assembly {
         let mut clock = Stopwatch::start();
         let stopped = || stop.load(Ordering::Relaxed);
         let publisher = &site.config.organisation.name;
-        let lines: Vec<(Arc<DataRecord>, Arc<open_data::Lines>)> = site
+        // Each record's lines, and whether they are the ones kept for its file.
+        let lines: Vec<(KeptLines, bool)> = site
             .records
             .par_iter()
             .map(|r| {
                 let data = &self.data[&r.file];
                 let kept = self.lines.get(&r.file);
-                let lines = match kept {
-                    Some((of, lines)) if Arc::ptr_eq(of, data) => lines.clone(),
+                let (lines, same) = match kept {
+                    Some((of, lines)) if Arc::ptr_eq(of, data) => (lines.clone(), true),
                     _ => {
                         let made = open_data::lines(strings, data, publisher);
-                        // The same lines as before stay the same lines.
                         match kept {
-                            Some((_, lines)) if **lines == made => lines.clone(),
-                            _ => Arc::new(made),
+                            Some((_, lines)) if **lines == made => (lines.clone(), true),
+                            _ => (Arc::new(made), false),
                         }
                     }
                 };
-                (data.clone(), lines)
+                ((data.clone(), lines), same)
             })
             .collect();
-        let same_lines = lines.len() == self.lines_order.len()
-            && lines
-                .iter()
-                .zip(&self.lines_order)
-                .all(|((_, now), before)| Arc::ptr_eq(now, before));
+        // Records are in file order: the same files with the same lines make the
+        // same CSV and JSON-LD files.
+        let same_lines = lines.len() == self.lines.len() && lines.iter().all(|(_, same)| *same);
         if stopped() {
             return Ok(None);
         }
@@ -582,7 +581,7 @@ impl Assembly {
         let (procedures, others) = rayon::join(
             || open_data::procedures_json(site, &serialised),
             || {
-                let order: Vec<&open_data::Lines> = lines.iter().map(|(_, l)| &**l).collect();
+                let order: Vec<&open_data::Lines> = lines.iter().map(|((_, l), _)| &**l).collect();
                 (!same_lines).then(|| open_data::lines_files(&order))
             },
         );
@@ -596,12 +595,11 @@ impl Assembly {
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
         self.catalogue_stale = false;
-        self.lines_order = lines.iter().map(|(_, l)| l.clone()).collect();
         self.lines = site
             .records
             .iter()
             .map(|r| r.file.clone())
-            .zip(lines)
+            .zip(lines.into_iter().map(|(kept, _)| kept))
             .collect();
         clock.lap("swap");
         Ok(Some(Built {
