@@ -139,6 +139,24 @@ fn record_edits_render_what_a_full_build_renders() {
         "an unrelated page was reported changed: {changed:?}"
     );
 
+    // Edits that move a record between lists (and the statistics' bands), as a fee
+    // edit does not.
+    let path = edit.replace(TAM_TRU, "  - organisation\n", "");
+    assert_same(&mut session, &[path], "audience");
+    let path = edit.replace(TAM_TRU, "value: 3\n", "value: 25\n");
+    assert_same(&mut session, &[path], "time band");
+    // A page's new address is in the sitemap, which a site with an address has.
+    let path = edit.replace(
+        "sotay.yaml",
+        "theme: default\n",
+        "theme: default\nbase_url: \"https://anbinh.example.vn\"\n",
+    );
+    assert_same(&mut session, &[path], "site address");
+    let path = edit.replace(TAM_TRU, "\ntitle: ", "\nslug: \"gia-han\"\ntitle: ");
+    assert_same(&mut session, &[path], "address");
+    let path = edit.replace(TAM_TRU, "\nslug: \"gia-han\"", "");
+    assert_same(&mut session, &[path], "address as it was");
+
     let path = edit.replace(TACH_HO, "title: \"Tách hộ\"", "title: \"Tách hộ gia đình\"");
     assert_same(&mut session, &[path], "title");
 

@@ -521,9 +521,11 @@ fn concurrent_requests_during_rebuilds_see_whole_pages() {
     server.wait_for(TACH_HO_PAGE, "first version", shows("88.000 đồng"));
     let port = server.port;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let saved = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
 
     let editor = {
         let stop = stop.clone();
+        let saved = saved.clone();
         let root = root.clone();
         std::thread::spawn(move || {
             let path = root.join(TACH_HO);
@@ -536,6 +538,7 @@ fn concurrent_requests_during_rebuilds_see_whole_pages() {
                     &text.replace("amount: 88000", &format!("amount: {amount}")),
                 );
                 saves += 1;
+                saved.store(saves, std::sync::atomic::Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(40));
             }
             saves
@@ -544,6 +547,7 @@ fn concurrent_requests_during_rebuilds_see_whole_pages() {
 
     let clients: Vec<_> = (0..8)
         .map(|client| {
+            let saved = saved.clone();
             std::thread::spawn(move || {
                 let paths = [TACH_HO_PAGE, "", "a-z/", "style.css"];
                 let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -551,13 +555,16 @@ fn concurrent_requests_during_rebuilds_see_whole_pages() {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
                 let mut versions = [0usize; 2];
-                // 1,250 requests each; more if no rebuild landed meanwhile (on a
-                // busy machine a rebuild can take seconds), for 30 s at most.
+                // 1,250 requests each, over six saves at least; more if no rebuild
+                // landed meanwhile (on a busy machine a rebuild can take seconds),
+                // for 30 s at most.
                 let started = Instant::now();
                 let mut i = 0;
-                while i < 1250
-                    || (versions.contains(&0) && started.elapsed() < Duration::from_secs(30))
-                {
+                let more = |versions: &[usize; 2]| {
+                    (versions.contains(&0) || saved.load(std::sync::atomic::Ordering::SeqCst) < 6)
+                        && started.elapsed() < Duration::from_secs(30)
+                };
+                while i < 1250 || more(&versions) {
                     i += 1;
                     let path = paths[(i + client) % paths.len()];
                     let request = format!("GET /{path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");

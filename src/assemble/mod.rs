@@ -81,6 +81,8 @@ pub struct Assembly {
     data: FastMap<PathBuf, Arc<DataRecord>>,
     /// Every page but the procedures', as planned, to see which changed.
     others: HashMap<String, Page>,
+    /// Where the lists put each record, in the order of the records.
+    placements: Vec<view::Placement>,
     statics: Vec<String>,
     forms: Vec<String>,
     index: Vec<String>,
@@ -259,7 +261,9 @@ fn full(
     previous: Option<&PreviousBuild>,
     clock: &mut Stopwatch,
 ) -> Result<(Assembly, Built), Diagnostics> {
-    let items = Views::new(&site, strings).items();
+    let plain = Views::new(&site, strings);
+    let items = plain.items();
+    let placements = plain.placements(&items);
     let data: Vec<Arc<DataRecord>> = site
         .records
         .par_iter()
@@ -278,7 +282,7 @@ fn full(
         .par_iter()
         .flat_map_iter(|record| views.procedure_pages(record, &by_code))
         .collect();
-    let others = view::plan_others(&site, strings, &items, &log);
+    let others = view::plan_others(&site, strings, &items, &placements, &log);
     let renderer = renderer(theme, &views)?;
     clock.lap("plan");
 
@@ -346,6 +350,7 @@ fn full(
             .zip(data)
             .collect(),
         others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
+        placements,
         statics: static_paths,
         forms,
         index: index_paths,
@@ -709,8 +714,41 @@ impl Assembly {
             .collect();
         clock.lap("procedures");
 
-        // Other pages: all planned, rendered when their data or template changed.
-        let others = view::plan_others(&site, strings, &item_list, &log);
+        // Other pages: rendered when their data or template changed. All are planned
+        // again, unless the edited records stay where the lists put them: then only
+        // the pages that show their lines change (and the page of changes).
+        let index_of = |file: &PathBuf| {
+            site.records
+                .binary_search_by(|r| r.file.as_path().cmp(file))
+                .ok()
+        };
+        // (A template edit renders the pages that use it: all are planned then.)
+        let same_records = templates.is_empty()
+            && self.placements.len() == site.records.len()
+            && changes
+                .records
+                .iter()
+                .all(|(file, old)| old.is_some() && index_of(file).is_some());
+        let relist = same_records
+            && fresh.iter().all(|(file, item)| {
+                let i = index_of(file).expect("an edited record is in the site");
+                plain.placement(&site.records[i], item) == self.placements[i]
+            });
+        let (others, placements) = if relist {
+            let new: view::NewLines = fresh
+                .iter()
+                .filter_map(|(file, item)| {
+                    Some((view::line_address(self.items.get(file)?), item.clone()))
+                })
+                .collect();
+            let planned = self.others.par_iter().map(|(_, page)| page);
+            let relisted = view::replan_others(&site, strings, planned, &new, &log);
+            (relisted, None)
+        } else {
+            let placements = plain.placements(&item_list);
+            let others = view::plan_others(&site, strings, &item_list, &placements, &log);
+            (others, Some(placements))
+        };
         let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
         let to_render =
             procedures.iter().chain(others.iter().filter(|p| {
@@ -732,10 +770,12 @@ impl Assembly {
         }
         files.insert_all(statistics_csv(&others));
         files.insert_all(change_files(&log, &site, strings));
-        let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
-        for path in self.others.keys() {
-            if !planned.contains(path.as_str()) {
-                files.remove(path);
+        if placements.is_some() {
+            let planned: HashSet<&str> = others.iter().map(|p| p.path.as_str()).collect();
+            for path in self.others.keys() {
+                if !planned.contains(path.as_str()) {
+                    files.remove(path);
+                }
             }
         }
         let count = rendered.len();
@@ -763,19 +803,22 @@ impl Assembly {
                 files.insert(read_form(sources, path)?);
             }
         }
-        let sitemap: Vec<String> = site
-            .records
-            .iter()
-            .map(|r| urls::procedure(&r.slug))
-            .chain(
-                others
-                    .iter()
-                    .filter(|p| p.in_sitemap)
-                    .map(|p| p.path.clone()),
-            )
-            .collect();
+        // The same records and other pages have the same sitemap.
+        if placements.is_some() {
+            let sitemap: Vec<String> = site
+                .records
+                .iter()
+                .map(|r| urls::procedure(&r.slug))
+                .chain(
+                    others
+                        .iter()
+                        .filter(|p| p.in_sitemap)
+                        .map(|p| p.path.clone()),
+                )
+                .collect();
+            files.insert_all(crawlers::files(&site, sitemap.iter().map(String::as_str)));
+        }
         files.insert_all(offline::page_files(&site, theme));
-        files.insert_all(crawlers::files(&site, sitemap.iter().map(String::as_str)));
         problems::broken_links(sources, &files, &checked)?;
         clock.lap("check links");
 
@@ -790,8 +833,14 @@ impl Assembly {
         }
         self.data
             .extend(fresh_data.into_iter().map(|(r, d)| (r.file.clone(), d)));
-        self.pages = site.records.len() + others.len() + 1;
-        self.others = others.into_iter().map(|p| (p.path.clone(), p)).collect();
+        let replanned = others.into_iter().map(|p| (p.path.clone(), p));
+        if let Some(placements) = placements {
+            self.pages = site.records.len() + replanned.len() + 1;
+            self.others = replanned.collect();
+            self.placements = placements;
+        } else {
+            self.others.extend(replanned);
+        }
         if let Some(renderer) = renderer {
             self.renderer = renderer;
         }

@@ -13,30 +13,53 @@ use super::procedure::OfficeView;
 use super::qr;
 use super::statistics;
 use super::{Link, Page, PageData, ProcedureItem, Views};
+use crate::fast_hash::FastMap;
 use crate::model::keyword::Keyword;
 use crate::model::office::Office;
-use crate::model::record::Record;
-use crate::text::collate::index_letter;
+use crate::model::record::{Code, Record};
+use crate::text::collate::{SortKey, index_letter};
 use crate::urls::{self, Paper};
 
 pub const PAGE_SIZE: usize = 100;
 
-/// Which band of a statistics chart a record (by index) falls in.
-type Band<'a> = dyn Fn(usize) -> &'static str + Sync + 'a;
-
 /// Lists of one kind by slug: each list's name and its members (record indices).
 type Groups = BTreeMap<String, (String, Vec<usize>)>;
-/// Works out the lists of one kind.
-type Grouping<'a> = dyn Fn() -> Groups + Sync + 'a;
 
-#[derive(Debug, PartialEq, Serialize)]
+/// The kinds of list a record is put in by its terms: field, level, audience,
+/// online level, the statistics' fee, time and form bands, agency, office.
+const GROUPINGS: usize = 9;
+
+/// Where the lists put a record: what orders it and its terms in each grouping.
+/// Everything but the list pages' lines follows from the placements (the lists,
+/// their counts and letters, the home page's and the statistics' numbers): after
+/// an edit that keeps every placement, the lists keep their pages and only the
+/// edited records' lines change in them ([`relisted`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// Its page's address, which the sitemap lists.
+    slug: String,
+    title_key: SortKey,
+    letter: String,
+    code: Code,
+    terms: [Vec<String>; GROUPINGS],
+}
+
+/// New list lines by the address of the lines they replace.
+pub type NewLines = FastMap<usize, Arc<ProcedureItem>>;
+
+/// Where `line` is in memory: a line is known by its own `Arc`.
+pub fn line_address(line: &Arc<ProcedureItem>) -> usize {
+    Arc::as_ptr(line) as usize
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     pub heading: Option<String>,
     pub anchor: Option<String>,
     pub items: Vec<Arc<ProcedureItem>>,
 }
 
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pagination {
     pub current: usize,
     pub total: usize,
@@ -45,14 +68,14 @@ pub struct Pagination {
     pub pages: Vec<PageLink>,
 }
 
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListView {
     pub heading: String,
     /// What kind of list: "Lĩnh vực", "Cấp thực hiện", …; none for the A–Z and code indexes.
@@ -69,7 +92,7 @@ pub struct ListView {
 
 /// A list printed for a notice board (bảng danh mục): every procedure of a field or
 /// an office with its code, time, fee and online level, and a QR code to the list.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PosterView {
     pub heading: String,
     pub kind: Option<String>,
@@ -107,49 +130,58 @@ struct Listing<'a> {
 }
 
 impl Views<'_> {
-    pub(super) fn lists(&self, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
+    /// Where the lists put `record`, whose list line is `item`.
+    pub fn placement(&self, record: &Record, item: &ProcedureItem) -> Placement {
+        let label = self.site.field_labels.label(&record.field);
+        Placement {
+            slug: record.slug.clone(),
+            title_key: record.title_key.clone(),
+            letter: index_letter(&record.title),
+            code: record.code.clone(),
+            terms: [
+                vec![label.to_string()],
+                record.levels.iter().map(|l| l.key().to_string()).collect(),
+                record
+                    .audience
+                    .iter()
+                    .map(|a| a.key().to_string())
+                    .collect(),
+                vec![record.online_level().key().to_string()],
+                vec![item.fee_band.to_string()],
+                vec![statistics::time_band(record).to_string()],
+                vec![statistics::form_band(record).to_string()],
+                record.agency.iter().cloned().collect(),
+                record.offices.clone(),
+            ],
+        }
+    }
+
+    /// Every record's placement, in the order of `site.records`.
+    pub fn placements(&self, items: &[Arc<ProcedureItem>]) -> Vec<Placement> {
+        self.site
+            .records
+            .par_iter()
+            .zip(items)
+            .map(|(record, item)| self.placement(record, item))
+            .collect()
+    }
+
+    pub(super) fn lists(
+        &self,
+        items: &[Arc<ProcedureItem>],
+        placements: &[Placement],
+    ) -> Vec<Page> {
         let records = &self.site.records;
         // Sorting once by title puts every list, built by filtering, in order.
         let mut order: Vec<usize> = (0..records.len()).collect();
-        order.sort_by(|a, b| records[*a].title_key.cmp(&records[*b].title_key));
+        order.sort_by(|a, b| placements[*a].title_key.cmp(&placements[*b].title_key));
 
-        let labels = &self.site.field_labels;
         let s = self.strings;
-        let bands: [(&str, &str, &Band); 3] = [
-            ("phi", "fee", &|i| items[i].fee_band),
-            ("thoi-han", "time", &|i| statistics::time_band(&records[i])),
-            ("bieu-mau", "form", &|i| statistics::form_band(&records[i])),
-        ];
-        // Each grouping reads every record: in parallel, they are half of planning
-        // the lists again after a save in the preview.
-        let groupings: [&Grouping; 9] = [
-            &|| {
-                group_by(records, &order, |r| {
-                    vec![labels.label(&r.field).to_string()]
-                })
-            },
-            &|| {
-                group_by(records, &order, |r| {
-                    r.levels.iter().map(|l| l.key().to_string()).collect()
-                })
-            },
-            &|| {
-                group_by(records, &order, |r| {
-                    r.audience.iter().map(|a| a.key().to_string()).collect()
-                })
-            },
-            &|| {
-                group_by(records, &order, |r| {
-                    vec![r.online_level().key().to_string()]
-                })
-            },
-            &|| group_by_index(&order, |i| vec![(bands[0].2)(i).to_string()]),
-            &|| group_by_index(&order, |i| vec![(bands[1].2)(i).to_string()]),
-            &|| group_by_index(&order, |i| vec![(bands[2].2)(i).to_string()]),
-            &|| group_by(records, &order, |r| r.agency.iter().cloned().collect()),
-            &|| group_by(records, &order, |r| r.offices.clone()),
-        ];
-        let grouped: Vec<Groups> = groupings.par_iter().map(|group| group()).collect();
+        let bands = [("phi", "fee"), ("thoi-han", "time"), ("bieu-mau", "form")];
+        let grouped: Vec<Groups> = (0..GROUPINGS)
+            .into_par_iter()
+            .map(|kind| group_by_index(&order, |i| &placements[i].terms[kind]))
+            .collect();
         let Ok(
             [
                 fields,
@@ -162,9 +194,9 @@ impl Views<'_> {
                 agencies,
                 offices,
             ],
-        ) = <[Groups; 9]>::try_from(grouped)
+        ) = <[Groups; GROUPINGS]>::try_from(grouped)
         else {
-            unreachable!("nine groupings give nine groups")
+            unreachable!("a group for each grouping")
         };
 
         let mut listings = Vec::new();
@@ -199,7 +231,7 @@ impl Views<'_> {
             listings.push(self.listing(urls::ONLINE, key, name, "list.online", members.clone()));
         }
         // The statistics page's bars link to these.
-        for ((chart, strings_key, _), groups) in bands.iter().zip([fee, time, form]) {
+        for ((chart, strings_key), groups) in bands.iter().zip([fee, time, form]) {
             for (key, (_, members)) in groups {
                 let name = s.get(&format!("stats.{strings_key}.{key}")).to_string();
                 listings.push(Listing {
@@ -249,7 +281,7 @@ impl Views<'_> {
             office: None,
         });
         let mut by_code: Vec<usize> = (0..records.len()).collect();
-        by_code.sort_by(|a, b| records[*a].code.cmp(&records[*b].code));
+        by_code.sort_by(|a, b| placements[*a].code.cmp(&placements[*b].code));
         listings.push(Listing {
             dir: urls::CODES.into(),
             heading: self.strings.get("list.codes").into(),
@@ -262,7 +294,7 @@ impl Views<'_> {
 
         let mut pages: Vec<Page> = listings
             .par_iter()
-            .flat_map_iter(|l| self.list_pages(l, items))
+            .flat_map_iter(|l| self.list_pages(l, items, placements))
             .collect();
         pages.par_extend(
             listings
@@ -360,9 +392,13 @@ impl Views<'_> {
             .collect()
     }
 
-    fn list_pages(&self, listing: &Listing, items: &[Arc<ProcedureItem>]) -> Vec<Page> {
-        let records = &self.site.records;
-        let letter = |i: usize| index_letter(&records[i].title);
+    fn list_pages(
+        &self,
+        listing: &Listing,
+        items: &[Arc<ProcedureItem>],
+        placements: &[Placement],
+    ) -> Vec<Page> {
+        let letter = |i: usize| placements[i].letter.clone();
         let chunks: Vec<&[usize]> = listing.members.chunks(PAGE_SIZE).collect();
         let total = chunks.len().max(1);
         // The A–Z letter bar links to the page where each letter starts.
@@ -459,31 +495,84 @@ fn group_by(
     group_by_index(order, |i| terms(&records[i]))
 }
 
-/// [`group_by`] for terms worked out by record index (from the list lines, say).
-fn group_by_index(
+/// [`group_by`] for terms worked out by record index (from the placements, say).
+fn group_by_index<T: AsRef<str>, I: IntoIterator<Item = T>>(
     order: &[usize],
-    terms: impl Fn(usize) -> Vec<String>,
+    terms: impl Fn(usize) -> I,
 ) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     // Thousands of records share a few hundred terms: slugify each term once.
     let mut slugs: HashMap<String, String> = HashMap::new();
     for &i in order {
         for term in terms(i) {
-            let slug = match slugs.get(&term) {
+            let term = term.as_ref();
+            let slug = match slugs.get(term) {
                 Some(slug) => slug,
                 None => slugs
-                    .entry(term.clone())
-                    .or_insert_with(|| urls::term_slug(&term)),
+                    .entry(term.to_string())
+                    .or_insert_with(|| urls::term_slug(term)),
             };
             match groups.get_mut(slug) {
                 Some(group) => group.1.push(i),
                 None => {
-                    groups.insert(slug.clone(), (term, vec![i]));
+                    groups.insert(slug.clone(), (term.to_string(), vec![i]));
                 }
             }
         }
     }
     groups
+}
+
+/// `page` with the lines of `new` in place of those they replace; none when it
+/// shows none of them. Only lists and posters show lines.
+pub fn relisted(page: &Page, new: &NewLines) -> Option<Page> {
+    let swapped = |lines: &[Arc<ProcedureItem>]| -> Option<Vec<Arc<ProcedureItem>>> {
+        lines
+            .iter()
+            .any(|line| new.contains_key(&line_address(line)))
+            .then(|| {
+                lines
+                    .iter()
+                    .map(|line| new.get(&line_address(line)).unwrap_or(line).clone())
+                    .collect()
+            })
+    };
+    let data = match &page.data {
+        PageData::List(list) => {
+            let groups: Vec<Option<Vec<Arc<ProcedureItem>>>> =
+                list.groups.iter().map(|g| swapped(&g.items)).collect();
+            if groups.iter().all(Option::is_none) {
+                return None;
+            }
+            let groups = list
+                .groups
+                .iter()
+                .zip(groups)
+                .map(|(group, items)| Group {
+                    heading: group.heading.clone(),
+                    anchor: group.anchor.clone(),
+                    items: items.unwrap_or_else(|| group.items.clone()),
+                })
+                .collect();
+            PageData::List(ListView {
+                groups,
+                ..list.clone()
+            })
+        }
+        PageData::Poster(poster) => PageData::Poster(Box::new(PosterView {
+            items: swapped(&poster.items)?,
+            ..(**poster).clone()
+        })),
+        _ => return None,
+    };
+    Some(Page {
+        path: page.path.clone(),
+        template: page.template,
+        title: page.title.clone(),
+        breadcrumbs: page.breadcrumbs.clone(),
+        data,
+        in_sitemap: page.in_sitemap,
+    })
 }
 
 fn terms(dir: &str, groups: &BTreeMap<String, (String, Vec<usize>)>) -> Vec<Link> {

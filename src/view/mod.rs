@@ -22,6 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use lists::{NewLines, Placement, line_address};
 pub use procedure::{ProcedureItem, ProcedureView};
 
 use crate::changes::ChangeLog;
@@ -252,12 +253,35 @@ impl Views<'_> {
     }
 }
 
+/// The pages of [`plan_others`] that an edit changed, when it left every record's
+/// placement as it was: the lists and posters that show an edited record's line,
+/// with its `new` line, and the page of changes. The others are as `planned`.
+pub fn replan_others<'a>(
+    site: &Site,
+    strings: &Strings,
+    planned: impl ParallelIterator<Item = &'a Page>,
+    new: &NewLines,
+    changes: &ChangeLog,
+) -> Vec<Page> {
+    let views = Views {
+        site,
+        strings,
+        changes: Some(changes),
+    };
+    let mut pages: Vec<Page> = planned
+        .filter_map(|page| lists::relisted(page, new))
+        .collect();
+    pages.push(views.changes_page(changes));
+    pages
+}
+
 /// Every page but the procedures' own: home, lists, free pages and 404. They are
 /// few, so a live preview can plan them all and render only those that changed.
 pub fn plan_others(
     site: &Site,
     strings: &Strings,
     items: &[Arc<ProcedureItem>],
+    placements: &[Placement],
     changes: &ChangeLog,
 ) -> Vec<Page> {
     let views = Views {
@@ -267,7 +291,7 @@ pub fn plan_others(
     };
     let mut pages = vec![views.home()];
     pages.push(views.changes_page(changes));
-    pages.extend(views.lists(items));
+    pages.extend(views.lists(items, placements));
     for page in site.free_pages {
         pages.push(Page {
             path: urls::free_page(&page.slug),
