@@ -16,7 +16,13 @@ pub type Files = FastMap<Arc<str>, Arc<Vec<u8>>>;
 pub(super) struct Update<'a> {
     old: Option<&'a Files>,
     new: Files,
+    /// The paths written or removed, when `new` began as a copy of `old`: only
+    /// those can differ (comparing all 37,000 files of 10,000 records took 8 ms
+    /// of a save).
+    touched: Option<FastSet<Arc<str>>>,
 }
+
+type FastSet<T> = std::collections::HashSet<T, crate::fast_hash::FastHash>;
 
 impl<'a> Update<'a> {
     /// `old` changed in place.
@@ -24,6 +30,7 @@ impl<'a> Update<'a> {
         Update {
             old: Some(old),
             new: old.clone(),
+            touched: Some(FastSet::default()),
         }
     }
 
@@ -32,15 +39,24 @@ impl<'a> Update<'a> {
         Update {
             old,
             new: Files::default(),
+            touched: None,
         }
     }
 
     pub fn remove(&mut self, path: &str) {
-        self.new.remove(path);
+        if let Some((path, _)) = self.new.remove_entry(path)
+            && let Some(touched) = &mut self.touched
+        {
+            touched.insert(path);
+        }
     }
 
     pub fn insert(&mut self, file: OutputFile) {
-        self.new.insert(file.path.into(), Arc::new(file.bytes));
+        let path: Arc<str> = file.path.into();
+        if let Some(touched) = &mut self.touched {
+            touched.insert(path.clone());
+        }
+        self.new.insert(path, Arc::new(file.bytes));
     }
 
     pub fn insert_all(&mut self, files: impl IntoIterator<Item = OutputFile>) {
@@ -65,20 +81,24 @@ impl<'a> Update<'a> {
     pub fn finish(self) -> (Files, Vec<String>) {
         let empty = Files::default();
         let old = self.old.unwrap_or(&empty);
-        let mut changed: Vec<String> = self
-            .new
-            .iter()
-            .filter(|(path, bytes)| {
-                old.get(*path)
-                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
-            })
-            .map(|(path, _)| path.to_string())
-            .collect();
-        changed.extend(
-            old.keys()
-                .filter(|p| !self.new.contains_key(*p))
-                .map(|p| p.to_string()),
-        );
+        let differs = |path: &str| match (old.get(path), self.new.get(path)) {
+            (Some(old), Some(new)) => !Arc::ptr_eq(old, new) && old != new,
+            (old, new) => old.is_some() != new.is_some(),
+        };
+        let mut changed: Vec<String> = match &self.touched {
+            Some(touched) => touched
+                .iter()
+                .filter(|path| differs(path))
+                .map(|path| path.to_string())
+                .collect(),
+            None => self
+                .new
+                .keys()
+                .chain(old.keys().filter(|p| !self.new.contains_key(*p)))
+                .filter(|path| differs(path))
+                .map(|path| path.to_string())
+                .collect(),
+        };
         changed.sort();
         (self.new, changed)
     }

@@ -34,7 +34,7 @@ pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 use crate::changes::{self, ChangeLog};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::fast_hash::FastMap;
-use crate::model::record::{Code, Date};
+use crate::model::record::{Code, Date, Record};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
 use crate::previous::{Keys, PreviousBuild};
@@ -75,10 +75,8 @@ impl Stopwatch {
 pub struct Assembly {
     files: Arc<Files>,
     renderer: Renderer,
-    /// List lines by record file.
-    items: FastMap<PathBuf, Arc<ProcedureItem>>,
-    /// Open data by record file.
-    data: FastMap<PathBuf, Arc<DataRecord>>,
+    /// Each record's list line and open data, in the order of the records.
+    kept: Vec<Kept>,
     /// Every page but the procedures', as planned, to see which changed.
     others: HashMap<String, Page>,
     /// Where the lists put each record, in the order of the records.
@@ -115,6 +113,31 @@ pub struct Assembly {
 
 /// A record's catalogue lines, and the data they were made from.
 type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines>);
+
+/// A record's list line and open data, as the last assembly made them.
+struct Kept {
+    file: PathBuf,
+    item: Arc<ProcedureItem>,
+    data: Arc<DataRecord>,
+}
+
+/// Pairs each kept record with its line and data, in the records' order.
+fn kept_records(
+    records: &[Record],
+    items: Vec<Arc<ProcedureItem>>,
+    data: Vec<Arc<DataRecord>>,
+) -> Vec<Kept> {
+    records
+        .iter()
+        .zip(items)
+        .zip(data)
+        .map(|((record, item), data)| Kept {
+            file: record.file.clone(),
+            item,
+            data,
+        })
+        .collect()
+}
 
 /// What an assembly or update did.
 #[derive(Debug)]
@@ -337,18 +360,7 @@ fn full(
     let assembly = Assembly {
         files: Arc::new(files),
         renderer,
-        items: site
-            .records
-            .iter()
-            .map(|r| r.file.clone())
-            .zip(items)
-            .collect(),
-        data: site
-            .records
-            .iter()
-            .map(|r| r.file.clone())
-            .zip(data)
-            .collect(),
+        kept: kept_records(site.records, items, data),
         others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
         placements,
         statics: static_paths,
@@ -377,6 +389,19 @@ fn full(
 }
 
 impl Assembly {
+    /// The kept line and data of each of `records`, which are in the same order as
+    /// the kept ones: one walk pairs them. None for a record not assembled yet.
+    fn kept_for(&self, records: &[Record]) -> Vec<Option<&Kept>> {
+        let mut kept = self.kept.iter().peekable();
+        records
+            .iter()
+            .map(|record| {
+                while kept.next_if(|k| k.file < record.file).is_some() {}
+                kept.next_if(|k| k.file == record.file)
+            })
+            .collect()
+    }
+
     /// Every file of the site.
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
@@ -469,10 +494,10 @@ impl Assembly {
         }
         let mut clock = Stopwatch::start();
         let views = Views::new(&site, strings);
-        let items: Vec<Arc<ProcedureItem>> = site
-            .records
+        let items: Vec<Arc<ProcedureItem>> = self
+            .kept_for(site.records)
             .iter()
-            .map(|r| self.items[&r.file].clone())
+            .map(|kept| kept.expect("every record has its line").item.clone())
             .collect();
         // The index kept from last time, updated where the edits touched it; or made
         // anew (and given up when `stop` is set).
@@ -549,11 +574,13 @@ impl Assembly {
         let stopped = || stop.load(Ordering::Relaxed);
         let publisher = &site.config.organisation.name;
         // Each record's lines, and whether they are the ones kept for its file.
+        let kept = self.kept_for(site.records);
         let lines: Vec<(KeptLines, bool)> = site
             .records
             .par_iter()
-            .map(|r| {
-                let data = &self.data[&r.file];
+            .zip(&kept)
+            .map(|(r, kept)| {
+                let data = &kept.expect("every record has its data").data;
                 let kept = self.lines.get(&r.file);
                 let (lines, same) = match kept {
                     Some((of, lines)) if Arc::ptr_eq(of, data) => (lines.clone(), true),
@@ -633,48 +660,50 @@ impl Assembly {
         };
         let templates = affected_templates(theme, &changes.templates);
 
-        // List lines: new for changed records, kept for the others.
-        let fresh: FastMap<PathBuf, Arc<ProcedureItem>> = site
-            .records
+        // List lines and open data: new for changed records, kept for the others.
+        let records = site.records;
+        let index_of = |file: &PathBuf| {
+            records
+                .binary_search_by(|r| r.file.as_path().cmp(file))
+                .ok()
+        };
+        let mut changed: Vec<usize> = changes.records.keys().filter_map(index_of).collect();
+        changed.sort_unstable();
+        let fresh: Vec<(usize, Arc<ProcedureItem>, Arc<DataRecord>)> = changed
             .par_iter()
-            .filter(|r| changes.records.contains_key(&r.file))
-            .map(|r| (r.file.clone(), Arc::new(plain.item(r))))
-            .collect();
-        let fresh_data: Vec<(&crate::model::record::Record, Arc<DataRecord>)> = site
-            .records
-            .iter()
-            .filter_map(|r| Some((r, fresh.get(&r.file)?)))
-            .map(|(r, item)| (r, Arc::new(open_data::of(&site, r, item))))
-            .collect();
-        let item_list: Vec<Arc<ProcedureItem>> = site
-            .records
-            .iter()
-            .map(|r| {
-                fresh
-                    .get(&r.file)
-                    .unwrap_or_else(|| &self.items[&r.file])
-                    .clone()
+            .map(|&i| {
+                let item = plain.item(&records[i]);
+                let data = open_data::of(&site, &records[i], &item);
+                (i, Arc::new(item), Arc::new(data))
             })
             .collect();
-        let fresh_by_file: FastMap<&PathBuf, &Arc<DataRecord>> =
-            fresh_data.iter().map(|(r, d)| (&r.file, d)).collect();
-        let data_list: Vec<Arc<DataRecord>> = site
-            .records
-            .iter()
-            .map(|r| {
-                fresh_by_file
-                    .get(&r.file)
-                    .copied()
-                    .unwrap_or_else(|| &self.data[&r.file])
-                    .clone()
-            })
+        let kept = self.kept_for(records);
+        // Every edited record was there before: the records are the same files.
+        let same_files = self.kept.len() == records.len()
+            && changed.len() == changes.records.len()
+            && changes.records.values().all(Option::is_some);
+        let mut item_list: Vec<Option<Arc<ProcedureItem>>> =
+            kept.iter().map(|k| k.map(|k| k.item.clone())).collect();
+        let mut data_list: Vec<Option<Arc<DataRecord>>> =
+            kept.iter().map(|k| k.map(|k| k.data.clone())).collect();
+        for (i, item, data) in &fresh {
+            item_list[*i] = Some(item.clone());
+            data_list[*i] = Some(data.clone());
+        }
+        let item_list: Vec<Arc<ProcedureItem>> = item_list
+            .into_iter()
+            .map(|item| item.expect("a record not edited has its line"))
+            .collect();
+        let data_list: Vec<Arc<DataRecord>> = data_list
+            .into_iter()
+            .map(|data| data.expect("a record not edited has its data"))
             .collect();
         // The records edited, by code as they were and are.
         let mut edited: HashSet<String> = HashSet::new();
-        for (file, old) in &changes.records {
+        for old in changes.records.values() {
             edited.extend(old.as_ref().map(|o| o.code.to_lowercase()));
-            edited.extend(fresh_by_file.get(file).map(|d| d.code.to_lowercase()));
         }
+        edited.extend(fresh.iter().map(|(_, _, d)| d.code.to_lowercase()));
         let log = sources.history().updated_after(
             &data_list,
             Date::today(),
@@ -689,56 +718,43 @@ impl Assembly {
         clock.lap("items");
 
         // Procedure pages: the changed records and those naming one as related.
-        let mut codes: HashSet<&Code> = HashSet::new();
-        for (file, old) in &changes.records {
-            codes.extend(old.as_ref().map(|o| &o.code));
-            if let Ok(i) = site
-                .records
-                .binary_search_by(|r| r.file.as_path().cmp(file))
-            {
-                codes.insert(&site.records[i].code);
-            }
-        }
+        let mut codes: HashSet<&Code> = changes
+            .records
+            .values()
+            .flatten()
+            .map(|old| &old.code)
+            .collect();
+        codes.extend(changed.iter().map(|&i| &records[i].code));
         let all_procedures =
             templates.contains("procedure.html") || templates.contains("notice.html");
         let by_code = view::by_code(site.records);
-        let procedures: Vec<Page> = site
-            .records
+        let procedures: Vec<Page> = records
             .par_iter()
-            .filter(|r| {
+            .enumerate()
+            .filter(|(i, r)| {
                 all_procedures
-                    || changes.records.contains_key(&r.file)
+                    || changed.binary_search(i).is_ok()
                     || r.related.iter().any(|c| codes.contains(c))
             })
-            .flat_map_iter(|r| views.procedure_pages(r, &by_code))
+            .flat_map_iter(|(_, r)| views.procedure_pages(r, &by_code))
             .collect();
         clock.lap("procedures");
 
         // Other pages: rendered when their data or template changed. All are planned
         // again, unless the edited records stay where the lists put them: then only
         // the pages that show their lines change (and the page of changes).
-        let index_of = |file: &PathBuf| {
-            site.records
-                .binary_search_by(|r| r.file.as_path().cmp(file))
-                .ok()
-        };
         // (A template edit renders the pages that use it: all are planned then.)
-        let same_records = templates.is_empty()
-            && self.placements.len() == site.records.len()
-            && changes
-                .records
+        let relist = templates.is_empty()
+            && same_files
+            && self.placements.len() == records.len()
+            && fresh
                 .iter()
-                .all(|(file, old)| old.is_some() && index_of(file).is_some());
-        let relist = same_records
-            && fresh.iter().all(|(file, item)| {
-                let i = index_of(file).expect("an edited record is in the site");
-                plain.placement(&site.records[i], item) == self.placements[i]
-            });
+                .all(|(i, item, _)| plain.placement(&records[*i], item) == self.placements[*i]);
         let (others, placements) = if relist {
             let new: view::NewLines = fresh
                 .iter()
-                .filter_map(|(file, item)| {
-                    Some((view::line_address(self.items.get(file)?), item.clone()))
+                .filter_map(|(i, item, _)| {
+                    Some((view::line_address(&kept[*i]?.item), item.clone()))
                 })
                 .collect();
             let planned = self.others.par_iter().map(|(_, page)| page);
@@ -764,9 +780,9 @@ impl Assembly {
             files.remove(&urls::notice_beside(&old.page));
             files.remove(&urls::data_beside(&old.page));
         }
-        for (record, data) in &fresh_data {
+        for (i, _, data) in &fresh {
             let bytes = serde_json::to_vec(&**data).expect("data records serialise");
-            files.insert(open_data::procedure_file(&record.slug, &bytes));
+            files.insert(open_data::procedure_file(&records[*i].slug, &bytes));
         }
         files.insert_all(statistics_csv(&others));
         files.insert_all(change_files(&log, &site, strings));
@@ -824,15 +840,14 @@ impl Assembly {
 
         let (new_files, changed) = files.finish();
         self.files = Arc::new(new_files);
-        for file in changes.records.keys() {
-            self.items.remove(file);
+        if same_files {
+            for (i, item, data) in fresh {
+                self.kept[i].item = item;
+                self.kept[i].data = data;
+            }
+        } else {
+            self.kept = kept_records(records, item_list, data_list);
         }
-        self.items.extend(fresh);
-        for file in changes.records.keys() {
-            self.data.remove(file);
-        }
-        self.data
-            .extend(fresh_data.into_iter().map(|(r, d)| (r.file.clone(), d)));
         let replanned = others.into_iter().map(|p| (p.path.clone(), p));
         if let Some(placements) = placements {
             self.pages = site.records.len() + replanned.len() + 1;

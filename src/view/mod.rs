@@ -16,7 +16,6 @@ mod steps;
 mod structured;
 mod videos;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,6 +25,7 @@ pub use lists::{NewLines, Placement, line_address};
 pub use procedure::{ProcedureItem, ProcedureView};
 
 use crate::changes::ChangeLog;
+use crate::fast_hash::FastMap;
 use crate::model::keyword::Keyword;
 use crate::model::record::{Audience, Code, Level, Record};
 use crate::model::site::Site;
@@ -219,7 +219,7 @@ impl Views<'_> {
 }
 
 /// Records by code, as related links look them up.
-pub type ByCode<'a> = HashMap<&'a Code, &'a Record>;
+pub type ByCode<'a> = FastMap<&'a Code, &'a Record>;
 
 pub fn by_code(records: &[Record]) -> ByCode<'_> {
     records.iter().map(|r| (&r.code, r)).collect()
