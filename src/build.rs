@@ -189,7 +189,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         Some(Ok(zip)) => Some(zip),
         None => None,
     };
-    match write_site(&output, &files) {
+    let verified = previous
+        .as_ref()
+        .map(PreviousBuild::verified)
+        .unwrap_or_default();
+    match write_site(&output, &files, &verified) {
         Ok(warnings) => diagnostics.extend(warnings),
         Err(failed) => {
             if let Some(zip) = zip {

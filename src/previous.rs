@@ -13,10 +13,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::assemble::{Files, OutputFile};
+use crate::fast_hash::FastMap;
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
@@ -28,7 +30,13 @@ pub struct PreviousBuild {
     /// Path → (key it was made from, hash of its bytes).
     pages: HashMap<String, (u128, u128)>,
     index: Option<Index>,
+    /// The files this build read back from the output and found as noted.
+    verified: Mutex<Verified>,
 }
+
+/// Paths of the previous output, by the hash of the bytes this build found in them:
+/// writing the new site links those files again without reading them a second time.
+pub type Verified = FastMap<String, u128>;
 
 struct Index {
     key: u128,
@@ -54,6 +62,7 @@ impl PreviousBuild {
             output: output.to_path_buf(),
             pages,
             index,
+            verified: Mutex::default(),
         }
     }
 
@@ -83,7 +92,18 @@ impl PreviousBuild {
 
     fn file(&self, path: &str, hash: u128) -> Option<Vec<u8>> {
         let bytes = std::fs::read(self.output.join(path)).ok()?;
-        (xxh3_128(&bytes) == hash).then_some(bytes)
+        if xxh3_128(&bytes) != hash {
+            return None;
+        }
+        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        verified.insert(path.to_string(), hash);
+        Some(bytes)
+    }
+
+    /// The files read back from the output so far, as they were found.
+    pub fn verified(&self) -> Verified {
+        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *verified)
     }
 }
 

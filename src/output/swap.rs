@@ -6,12 +6,14 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::leftovers::Names;
 use super::{OutputError, absolute, io};
 use crate::assemble::Files;
 use crate::diagnostics::Diagnostic;
 use crate::layout::OUTPUT_MARKER as MARKER;
+use crate::previous::Verified;
 use crate::tr;
 
 /// Writes `files` into a staging folder next to `output`, then swaps it in. If
@@ -21,7 +23,11 @@ use crate::tr;
 /// The previous copy is not removed but kept beside the output as the spare, and the
 /// next build updates the spare in place into its staging folder: on a slow disk,
 /// making and removing a folder per page cost more than the rest of a build.
-pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, OutputError> {
+pub fn write_site(
+    output: &Path,
+    files: &Files,
+    verified: &Verified,
+) -> Result<Vec<Diagnostic>, OutputError> {
     let output = absolute(output);
     let names = Names::of(&output);
     std::fs::create_dir_all(names.parent()).map_err(io(names.parent()))?;
@@ -31,7 +37,7 @@ pub fn write_site(output: &Path, files: &Files) -> Result<Vec<Diagnostic>, Outpu
     let staging = names.staging(std::process::id());
     let previous = output.is_dir().then_some(output.as_path());
     let recycled = previous.is_some() && take_spare(&names.spare(), &staging);
-    let swapped = write_all(&staging, files, previous, recycled)
+    let swapped = write_all(&staging, files, previous, recycled, verified)
         .and_then(|()| swap(&staging, &output, &names));
     let old = match swapped {
         Ok(old) => old,
@@ -121,12 +127,15 @@ fn writable(dir: &Path) -> bool {
 /// proxies keep what they cached). Where links cannot be made (FAT, say), it is written.
 /// A `recycled` staging folder (the spare) is first cleared of what the site no
 /// longer has; a file in it is kept only when it is the previous output's own file
-/// (the same inode) and that holds exactly the bytes.
+/// (the same inode) and that holds exactly the bytes. What the previous output holds
+/// is read and compared, unless this build read it already (`verified`: the same
+/// bytes, by hash).
 fn write_all(
     staging: &Path,
     files: &Files,
     previous: Option<&Path>,
     recycled: bool,
+    verified: &Verified,
 ) -> Result<(), OutputError> {
     let mut dirs: Vec<PathBuf> = files
         .keys()
@@ -159,8 +168,9 @@ fn write_all(
     files.par_iter().try_for_each(|(path, bytes)| {
         let to = staging.join(&**path);
         let old = previous.map(|previous| previous.join(&**path));
+        let read_already = || verified.get(&**path) == Some(&xxh3_128(bytes));
         if let Some(old) = &old
-            && holds(old, bytes)
+            && (read_already() || holds(old, bytes))
         {
             if recycled && same_file(old, &to) {
                 return Ok(());
