@@ -114,6 +114,9 @@ pub struct Assembly {
 /// A record's catalogue lines, and the data they were made from.
 type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines>);
 
+/// An edited record's place in the records, and its new list line and open data.
+type Fresh = (usize, Arc<ProcedureItem>, Arc<DataRecord>);
+
 /// A record's list line and open data, as the last assembly made them.
 struct Kept {
     file: PathBuf,
@@ -641,6 +644,41 @@ impl Assembly {
         }))
     }
 
+    /// The pages other than the procedures' after an update. When `may_relist` (the
+    /// same records) and the edited records (`fresh`) keep their placements, only the
+    /// pages that show their lines change, and the page of changes; else all are
+    /// planned again, and come with the records' new placements.
+    fn plan_others(
+        &self,
+        plain: &Views,
+        fresh: &[Fresh],
+        kept: &[Option<&Kept>],
+        items: &[Arc<ProcedureItem>],
+        log: &ChangeLog,
+        may_relist: bool,
+    ) -> (Vec<Page>, Option<Vec<view::Placement>>) {
+        let (site, strings) = (plain.site, plain.strings);
+        let relist = may_relist
+            && self.placements.len() == site.records.len()
+            && fresh.iter().all(|(i, item, _)| {
+                plain.placement(&site.records[*i], item) == self.placements[*i]
+            });
+        if relist {
+            let new: view::NewLines = fresh
+                .iter()
+                .filter_map(|(i, item, _)| {
+                    Some((view::line_address(&kept[*i]?.item), item.clone()))
+                })
+                .collect();
+            let planned = self.others.par_iter().map(|(_, page)| page);
+            (view::replan_others(site, strings, planned, &new, log), None)
+        } else {
+            let placements = plain.placements(items);
+            let others = view::plan_others(site, strings, items, &placements, log);
+            (others, Some(placements))
+        }
+    }
+
     /// Plans and renders the pages `changes` can have changed; `self` is only changed
     /// when everything succeeded.
     fn update(
@@ -667,9 +705,10 @@ impl Assembly {
                 .binary_search_by(|r| r.file.as_path().cmp(file))
                 .ok()
         };
-        let mut changed: Vec<usize> = changes.records.keys().filter_map(index_of).collect();
-        changed.sort_unstable();
-        let fresh: Vec<(usize, Arc<ProcedureItem>, Arc<DataRecord>)> = changed
+        // Where the edited records that exist now are.
+        let mut edited_at: Vec<usize> = changes.records.keys().filter_map(index_of).collect();
+        edited_at.sort_unstable();
+        let fresh: Vec<Fresh> = edited_at
             .par_iter()
             .map(|&i| {
                 let item = plain.item(&records[i]);
@@ -680,7 +719,7 @@ impl Assembly {
         let kept = self.kept_for(records);
         // Every edited record was there before: the records are the same files.
         let same_files = self.kept.len() == records.len()
-            && changed.len() == changes.records.len()
+            && edited_at.len() == changes.records.len()
             && changes.records.values().all(Option::is_some);
         let mut item_list: Vec<Option<Arc<ProcedureItem>>> =
             kept.iter().map(|k| k.map(|k| k.item.clone())).collect();
@@ -724,7 +763,7 @@ impl Assembly {
             .flatten()
             .map(|old| &old.code)
             .collect();
-        codes.extend(changed.iter().map(|&i| &records[i].code));
+        codes.extend(edited_at.iter().map(|&i| &records[i].code));
         let all_procedures =
             templates.contains("procedure.html") || templates.contains("notice.html");
         let by_code = view::by_code(site.records);
@@ -733,38 +772,18 @@ impl Assembly {
             .enumerate()
             .filter(|(i, r)| {
                 all_procedures
-                    || changed.binary_search(i).is_ok()
+                    || edited_at.binary_search(i).is_ok()
                     || r.related.iter().any(|c| codes.contains(c))
             })
             .flat_map_iter(|(_, r)| views.procedure_pages(r, &by_code))
             .collect();
         clock.lap("procedures");
 
-        // Other pages: rendered when their data or template changed. All are planned
-        // again, unless the edited records stay where the lists put them: then only
-        // the pages that show their lines change (and the page of changes).
+        // Other pages: rendered when their data or template changed.
         // (A template edit renders the pages that use it: all are planned then.)
-        let relist = templates.is_empty()
-            && same_files
-            && self.placements.len() == records.len()
-            && fresh
-                .iter()
-                .all(|(i, item, _)| plain.placement(&records[*i], item) == self.placements[*i]);
-        let (others, placements) = if relist {
-            let new: view::NewLines = fresh
-                .iter()
-                .filter_map(|(i, item, _)| {
-                    Some((view::line_address(&kept[*i]?.item), item.clone()))
-                })
-                .collect();
-            let planned = self.others.par_iter().map(|(_, page)| page);
-            let relisted = view::replan_others(&site, strings, planned, &new, &log);
-            (relisted, None)
-        } else {
-            let placements = plain.placements(&item_list);
-            let others = view::plan_others(&site, strings, &item_list, &placements, &log);
-            (others, Some(placements))
-        };
+        let may_relist = templates.is_empty() && same_files;
+        let (others, placements) =
+            self.plan_others(&plain, &fresh, &kept, &item_list, &log, may_relist);
         let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
         let to_render =
             procedures.iter().chain(others.iter().filter(|p| {
