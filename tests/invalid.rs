@@ -116,6 +116,25 @@ fn hundred_thousand_deep_nesting_is_refused() {
 }
 
 #[test]
+fn a_number_too_long_to_read_is_said_so_with_its_line() {
+    let site = TestSite::new();
+    site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));
+    let text = record("1.000001", "Đăng ký khai sinh").replacen(
+        "---\n",
+        "---\nbank_account: 123456789012345678901234\n",
+        1,
+    );
+    site.record("huge.md", &text);
+    let out = check_case(&site);
+    assert!(
+        out.contains("lỗi: YAML không hợp lệ: số quá dài, không đọc được (hơn 19 chữ số)"),
+        "{out}"
+    );
+    assert!(out.contains("huge.md:2:15"), "{out}");
+    assert!(out.contains("đặt nó trong ngoặc kép"), "{out}");
+}
+
+#[test]
 fn ten_megabyte_body_is_refused_without_reading_it_all() {
     let site = TestSite::new();
     site.record("ok.md", &record(GOOD_CODE, "Chứng thực"));

@@ -45,6 +45,11 @@ pub struct Decoder<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The parser's words for a whole number beyond 64 bits, which YAML values cannot hold.
+fn huge_number(message: &str) -> bool {
+    message.contains(" as u128") || message.contains(" as i128")
+}
+
 impl<'a> Decoder<'a> {
     pub fn new(file: &Path, yaml: &'a str, first_line: usize) -> Self {
         Decoder {
@@ -69,6 +74,11 @@ impl<'a> Decoder<'a> {
                         "write the values out instead of repeating them with YAML aliases (`*name`)",
                         "viết đủ từng giá trị thay vì lặp lại bằng bí danh YAML (`*ten`)"
                     )
+                } else if huge_number(&e.message) {
+                    tr!(
+                        "if this is a code or an account number, put it in quotes (`\"…\"`); an amount or a count is never this long",
+                        "nếu đây là mã số hoặc số tài khoản, đặt nó trong ngoặc kép (`\"…\"`); số tiền hay số lượng không dài như vậy"
+                    )
                 } else if e.message.contains("nested") || e.message.contains("recursion limit") {
                     tr!(
                         "records nest a few levels deep at most; look for unclosed `[` or `{{`",
@@ -90,6 +100,11 @@ impl<'a> Decoder<'a> {
                     tr!(
                         "invalid YAML: values are nested more than {depth} levels deep",
                         "YAML không hợp lệ: các giá trị lồng nhau quá {depth} cấp"
+                    )
+                } else if huge_number(&e.message) {
+                    tr!(
+                        "invalid YAML: the number is too long to be read (more than 19 digits)",
+                        "YAML không hợp lệ: số quá dài, không đọc được (hơn 19 chữ số)"
                     )
                 } else {
                     let message = &e.message;
