@@ -191,7 +191,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     };
     let verified = previous
         .as_ref()
-        .map(PreviousBuild::verified)
+        .map(PreviousBuild::take_verified)
         .unwrap_or_default();
     match write_site(&output, &files, &verified) {
         Ok(warnings) => diagnostics.extend(warnings),

@@ -101,7 +101,7 @@ impl PreviousBuild {
     }
 
     /// The files read back from the output so far, as they were found.
-    pub fn verified(&self) -> Verified {
+    pub fn take_verified(&self) -> Verified {
         let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
         std::mem::take(&mut *verified)
     }
