@@ -75,12 +75,10 @@ impl Stopwatch {
 pub struct Assembly {
     files: Arc<Files>,
     renderer: Renderer,
-    /// Each record's list line and open data, in the order of the records.
+    /// Each record's list line, open data and placement, in the order of the records.
     kept: Vec<Kept>,
     /// Every page but the procedures', as planned, to see which changed.
     others: HashMap<String, Page>,
-    /// Where the lists put each record, in the order of the records.
-    placements: Vec<view::Placement>,
     statics: Vec<String>,
     forms: Vec<String>,
     index: Vec<String>,
@@ -117,27 +115,31 @@ type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines>);
 /// An edited record's place in the records, and its new list line and open data.
 type Fresh = (usize, Arc<ProcedureItem>, Arc<DataRecord>);
 
-/// A record's list line and open data, as the last assembly made them.
+/// A record's list line, open data and placement, as the last assembly made them.
 struct Kept {
     file: PathBuf,
     item: Arc<ProcedureItem>,
     data: Arc<DataRecord>,
+    placement: view::Placement,
 }
 
-/// Pairs each kept record with its line and data, in the records' order.
+/// Pairs each record with its line, data and placement, in the records' order.
 fn kept_records(
     records: &[Record],
     items: Vec<Arc<ProcedureItem>>,
     data: Vec<Arc<DataRecord>>,
+    placements: Vec<view::Placement>,
 ) -> Vec<Kept> {
     records
         .iter()
         .zip(items)
         .zip(data)
-        .map(|((record, item), data)| Kept {
+        .zip(placements)
+        .map(|(((record, item), data), placement)| Kept {
             file: record.file.clone(),
             item,
             data,
+            placement,
         })
         .collect()
 }
@@ -363,9 +365,8 @@ fn full(
     let assembly = Assembly {
         files: Arc::new(files),
         renderer,
-        kept: kept_records(site.records, items, data),
+        kept: kept_records(site.records, items, data, placements),
         others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
-        placements,
         statics: static_paths,
         forms,
         index: index_paths,
@@ -648,20 +649,19 @@ impl Assembly {
     /// same records) and the edited records (`fresh`) keep their placements, only the
     /// pages that show their lines change, and the page of changes; else all are
     /// planned again, and come with the records' new placements.
-    fn plan_others(
+    fn others_after(
         &self,
-        plain: &Views,
+        views: &Views,
         fresh: &[Fresh],
         kept: &[Option<&Kept>],
         items: &[Arc<ProcedureItem>],
         log: &ChangeLog,
         may_relist: bool,
     ) -> (Vec<Page>, Option<Vec<view::Placement>>) {
-        let (site, strings) = (plain.site, plain.strings);
+        let records = views.site.records;
         let relist = may_relist
-            && self.placements.len() == site.records.len()
             && fresh.iter().all(|(i, item, _)| {
-                plain.placement(&site.records[*i], item) == self.placements[*i]
+                kept[*i].is_some_and(|k| k.placement == views.placement(&records[*i], item))
             });
         if relist {
             let new: view::NewLines = fresh
@@ -671,10 +671,10 @@ impl Assembly {
                 })
                 .collect();
             let planned = self.others.par_iter().map(|(_, page)| page);
-            (view::replan_others(site, strings, planned, &new, log), None)
+            (view::replan_others(views, planned, &new, log), None)
         } else {
-            let placements = plain.placements(items);
-            let others = view::plan_others(site, strings, items, &placements, log);
+            let placements = views.placements(items);
+            let others = view::plan_others(views.site, views.strings, items, &placements, log);
             (others, Some(placements))
         }
     }
@@ -783,7 +783,7 @@ impl Assembly {
         // (A template edit renders the pages that use it: all are planned then.)
         let may_relist = templates.is_empty() && same_files;
         let (others, placements) =
-            self.plan_others(&plain, &fresh, &kept, &item_list, &log, may_relist);
+            self.others_after(&views, &fresh, &kept, &item_list, &log, may_relist);
         let renderer_now = renderer.as_ref().unwrap_or(&self.renderer);
         let to_render =
             procedures.iter().chain(others.iter().filter(|p| {
@@ -859,21 +859,29 @@ impl Assembly {
 
         let (new_files, changed) = files.finish();
         self.files = Arc::new(new_files);
-        if same_files {
-            for (i, item, data) in fresh {
-                self.kept[i].item = item;
-                self.kept[i].data = data;
-            }
-        } else {
-            self.kept = kept_records(records, item_list, data_list);
-        }
         let replanned = others.into_iter().map(|p| (p.path.clone(), p));
-        if let Some(placements) = placements {
+        if placements.is_some() {
             self.pages = site.records.len() + replanned.len() + 1;
             self.others = replanned.collect();
-            self.placements = placements;
         } else {
             self.others.extend(replanned);
+        }
+        match (same_files, placements) {
+            (true, placements) => {
+                for (i, item, data) in fresh {
+                    self.kept[i].item = item;
+                    self.kept[i].data = data;
+                }
+                if let Some(placements) = placements {
+                    for (kept, placement) in self.kept.iter_mut().zip(placements) {
+                        kept.placement = placement;
+                    }
+                }
+            }
+            (false, Some(placements)) => {
+                self.kept = kept_records(records, item_list, data_list, placements);
+            }
+            (false, None) => unreachable!("only an update of the same records relists"),
         }
         if let Some(renderer) = renderer {
             self.renderer = renderer;

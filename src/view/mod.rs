@@ -257,17 +257,11 @@ impl Views<'_> {
 /// placement as it was: the lists and posters that show an edited record's line,
 /// with its `new` line, and the page of changes. The others are as `planned`.
 pub fn replan_others<'a>(
-    site: &Site,
-    strings: &Strings,
+    views: &Views,
     planned: impl ParallelIterator<Item = &'a Page>,
     new: &NewLines,
     changes: &ChangeLog,
 ) -> Vec<Page> {
-    let views = Views {
-        site,
-        strings,
-        changes: Some(changes),
-    };
     let mut pages: Vec<Page> = planned
         .filter_map(|page| lists::relisted(page, new))
         .collect();
