@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::assemble::{OfflineReport, Stopwatch, assemble};
+use crate::assemble::{IndexMade, OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
 use crate::output::{check_output, tidy, write_site, write_zip};
@@ -37,8 +37,9 @@ pub struct BuildReport {
     pub pages: usize,
     /// Pages taken from the previous build, unchanged, instead of rendered.
     pub reused: usize,
-    /// The search index was taken from the previous build.
-    pub index_reused: bool,
+    /// How the search index came to be: taken from the previous build, updated
+    /// from it, or made whole.
+    pub index: IndexMade,
     pub files: usize,
     pub warnings: Diagnostics,
     pub language: Language,
@@ -229,7 +230,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         unchanged: false,
         pages: assembly.pages(),
         reused: assembly.reused(),
-        index_reused: assembly.index_reused(),
+        index: assembly.index_made(),
         files: files.len(),
         warnings: diagnostics,
         language,
@@ -251,7 +252,7 @@ fn unchanged(output: PathBuf, outcome: Outcome, mut clock: Stopwatch) -> BuildRe
         unchanged: true,
         pages: outcome.pages,
         reused: outcome.pages,
-        index_reused: true,
+        index: IndexMade::Taken,
         files: outcome.files,
         warnings,
         language: outcome.language,

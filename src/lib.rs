@@ -25,6 +25,7 @@ pub(crate) mod fast_hash;
 pub mod import;
 pub mod layout;
 pub mod model;
+pub(crate) mod note_bytes;
 pub mod open_data;
 pub(crate) mod output;
 pub mod preview;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use sotay::assemble::IndexMade;
 use sotay::diagnostics::{self, Format, Language};
 
 #[derive(Parser)]
@@ -408,8 +409,10 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 .collect();
             let reused = if report.unchanged {
                 "nothing changed since the last build: all as last time".to_string()
-            } else if report.index_reused {
+            } else if report.index == IndexMade::Taken {
                 format!("{} as last time with the search index", report.reused)
+            } else if report.index == IndexMade::Updated {
+                format!("{} as last time, search index updated", report.reused)
             } else {
                 format!("{} as last time", report.reused)
             };

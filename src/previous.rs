@@ -4,7 +4,7 @@
 //!
 //! Each page has a key, a hash of everything its rendering reads
 //! ([`crate::render::Renderer::key`]); the search index has one over its inputs
-//! ([`crate::search::key`]). `.sotay-cache/build` notes, for the output last written,
+//! ([`crate::search::Inputs::key`]). `.sotay-cache/build` notes, for the output last written,
 //! each page's key and a hash of its bytes, and the index's key, manifest and files
 //! with theirs. The bytes themselves are read back from the output and used only when
 //! their hash still matches: a file changed by hand, or left by a killed build, is
@@ -15,10 +15,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::assemble::{Files, OutputFile};
 use crate::fast_hash::FastMap;
+use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
@@ -26,6 +28,7 @@ const MAGIC: &[u8] = b"sotay build note 1\n";
 
 /// The previous build's pages and index, as far as they can be trusted.
 pub struct PreviousBuild {
+    root: PathBuf,
     output: PathBuf,
     /// Path → (key it was made from, hash of its bytes).
     pages: HashMap<String, (u128, u128)>,
@@ -51,6 +54,9 @@ pub struct Keys {
     pub pages: Vec<(String, u128)>,
     /// The index's key, its manifest as JSON and its files' paths.
     pub index: Option<(u128, String, Vec<String>)>,
+    /// The index as this build made or updated it, for the next one to update
+    /// (none when it was taken whole: the note of the one taken stands).
+    pub search: Option<crate::search::Stored>,
 }
 
 impl PreviousBuild {
@@ -59,6 +65,7 @@ impl PreviousBuild {
         let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).unwrap_or_default();
         let (pages, index) = read(&bytes, &this_binary()).unwrap_or_default();
         PreviousBuild {
+            root: root.to_path_buf(),
             output: output.to_path_buf(),
             pages,
             index,
@@ -90,6 +97,35 @@ impl PreviousBuild {
         Some((index.manifest.clone(), files))
     }
 
+    /// The handbook's folder, whose cache holds the notes.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The key of the search index the output holds, as noted.
+    pub fn index_key(&self) -> Option<u128> {
+        self.index.as_ref().map(|index| index.key)
+    }
+
+    /// The files at `paths` of the previous search index, if each is still as written.
+    pub fn index_files(&self, paths: &[String]) -> Option<Vec<OutputFile>> {
+        let index = self.index.as_ref()?;
+        let hashes: FastMap<&str, u128> = index
+            .files
+            .iter()
+            .map(|(path, hash)| (path.as_str(), *hash))
+            .collect();
+        paths
+            .par_iter()
+            .map(|path| {
+                Some(OutputFile {
+                    bytes: self.file(path, *hashes.get(path.as_str())?)?,
+                    path: path.clone(),
+                })
+            })
+            .collect()
+    }
+
     fn file(&self, path: &str, hash: u128) -> Option<Vec<u8>> {
         let bytes = std::fs::read(self.output.join(path)).ok()?;
         if xxh3_128(&bytes) != hash {
@@ -112,18 +148,23 @@ impl PreviousBuild {
 /// renamed into place. A note that cannot be written costs time, never a build:
 /// errors are returned for the caller to ignore.
 pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
-    let mut body = Vec::with_capacity(keys.pages.len() * 96);
+    // Each note names the index key it belongs to: one without the other is unused.
+    let search = keys
+        .search
+        .as_ref()
+        .map_or(Ok(()), |search| search.save(root));
+    let mut body = Writer(Vec::with_capacity(keys.pages.len() * 96));
     let written = |path: &str| files.get(path).map(|bytes| xxh3_128(bytes));
     let pages: Vec<(&str, u128, u128)> = keys
         .pages
         .iter()
         .filter_map(|(path, key)| Some((path.as_str(), *key, written(path)?)))
         .collect();
-    push_len(&mut body, pages.len());
+    body.len(pages.len());
     for (path, key, hash) in pages {
-        body.extend_from_slice(&key.to_le_bytes());
-        body.extend_from_slice(&hash.to_le_bytes());
-        push_text(&mut body, path);
+        body.u128(key);
+        body.u128(hash);
+        body.text(path);
     }
     let index = keys.index.as_ref().and_then(|(key, manifest, paths)| {
         let files: Option<Vec<(&str, u128)>> = paths
@@ -133,50 +174,16 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
         Some((key, manifest, files?))
     });
     if let Some((key, manifest, files)) = index {
-        body.extend_from_slice(&key.to_le_bytes());
-        push_text(&mut body, manifest);
-        push_len(&mut body, files.len());
+        body.u128(*key);
+        body.text(manifest);
+        body.len(files.len());
         for (path, hash) in files {
-            body.extend_from_slice(&hash.to_le_bytes());
-            push_text(&mut body, path);
+            body.u128(hash);
+            body.text(path);
         }
     }
-    write_note(root, FILE, MAGIC, &body)
-}
-
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    out.extend_from_slice(&(len as u64).to_le_bytes());
-}
-
-fn push_text(out: &mut Vec<u8>, text: &str) {
-    push_len(out, text.len());
-    out.extend_from_slice(text.as_bytes());
-}
-
-/// Reads what `save` wrote, front to back.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (taken, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*taken)
-    }
-
-    fn u128(&mut self) -> Option<u128> {
-        self.take().map(u128::from_le_bytes)
-    }
-
-    fn len(&mut self) -> Option<usize> {
-        usize::try_from(u64::from_le_bytes(self.take()?)).ok()
-    }
-
-    fn text(&mut self) -> Option<&'a str> {
-        let len = self.len()?;
-        let text = self.0.get(..len)?;
-        self.0 = &self.0[len..];
-        std::str::from_utf8(text).ok()
-    }
+    write_note(root, FILE, MAGIC, &body.0)?;
+    search
 }
 
 type Read = (HashMap<String, (u128, u128)>, Option<Index>);
@@ -189,7 +196,7 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         let (key, hash) = (at.u128()?, at.u128()?);
         pages.insert(at.text()?.to_string(), (key, hash));
     }
-    if at.0.is_empty() {
+    if at.is_done() {
         return Some((pages, None));
     }
     let key = at.u128()?;
@@ -204,5 +211,5 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         manifest,
         files,
     };
-    at.0.is_empty().then_some((pages, Some(index)))
+    at.is_done().then_some((pages, Some(index)))
 }

@@ -8,6 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{assert_same_site, example, spoilt_notes, tree};
+use sotay::assemble::IndexMade;
 use sotay::build::{BuildOptions, BuildReport, build};
 use sotay::sources::cache::CACHE_DIR;
 
@@ -52,13 +53,15 @@ fn unchanged_pages_are_taken_and_the_site_is_the_one_a_full_render_gives() {
 
     let again = build_site(cached, true);
     assert_eq!(again.reused, all_but_search(&again));
-    assert!(again.index_reused);
+    assert_eq!(again.index, IndexMade::Taken);
 
     for root in [cached, rendered] {
         replace(root, RECORD, "amount: 5000", "amount: 7000");
     }
     let edited = build_site(cached, true);
     build_site(rendered, false);
+    // The fee is in the record's line, which the index's display rows show.
+    assert_eq!(edited.index, IndexMade::Updated);
     assert!(
         page(cached, PAGE).contains("7.000"),
         "the new fee is not shown"
@@ -104,8 +107,9 @@ fn a_template_or_the_configuration_renders_the_pages_that_use_it_again() {
     );
     let renamed = build_site(root, true);
     assert_eq!(renamed.reused, 0);
-    assert!(
-        renamed.index_reused,
+    assert_eq!(
+        renamed.index,
+        IndexMade::Taken,
         "the index does not show the site's title"
     );
     assert!(page(root, PAGE).contains("Sổ tay đổi tên"));
@@ -126,7 +130,7 @@ fn a_new_everyday_name_builds_the_index_again() {
         })
         .unwrap();
     let report = build_site(root, true);
-    assert!(!report.index_reused);
+    assert_eq!(report.index, IndexMade::Whole);
     let after = tree(&root.join("public/search"));
     let found = after
         .values()
@@ -152,15 +156,35 @@ fn a_page_or_index_file_changed_by_hand_is_made_again() {
     let report = build_site(root, true);
     assert_eq!(report.reused, all_but_search(&report) - 1);
     assert_eq!(page(root, PAGE), written);
-    assert!(report.index_reused);
+    assert_eq!(report.index, IndexMade::Taken);
 
-    // One index file changed by hand: the whole index is built again.
+    // One index file changed by hand: the index is not taken but made again from
+    // the one noted, whose files are all cut again.
     let shard = root.join("public/search/i0.js");
     let index_file = std::fs::read(&shard).unwrap();
     std::fs::write(&shard, b"__sotaySearch(\"i0\", {})").unwrap();
     let report = build_site(root, true);
-    assert!(!report.index_reused);
+    assert_eq!(report.index, IndexMade::Updated);
     assert_eq!(std::fs::read(&shard).unwrap(), index_file);
+
+    // A lead file, which an update takes from the output unless a record of it
+    // changed: the index is made whole.
+    let lead = first_file(&root.join("public/search/w"));
+    let lead_file = std::fs::read(&lead).unwrap();
+    std::fs::write(&lead, b"__sotaySearch(\"w\", {})").unwrap();
+    let report = build_site(root, true);
+    assert_eq!(report.index, IndexMade::Whole);
+    assert_eq!(std::fs::read(&lead).unwrap(), lead_file);
+}
+
+fn first_file(folder: &Path) -> PathBuf {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(folder)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files.remove(0)
 }
 
 /// The note of what the last build of `root` was made from.
@@ -183,12 +207,16 @@ fn a_damaged_cut_or_foreign_note_is_ignored_and_written_anew() {
         std::fs::write(&file, &bytes).unwrap();
         let report = build_site(root, true);
         assert_eq!(report.reused, 0, "{what}: pages were taken");
-        assert!(!report.index_reused, "{what}: the index was taken");
+        assert_eq!(
+            report.index,
+            IndexMade::Whole,
+            "{what}: the index was taken"
+        );
         assert_eq!(tree(&root.join("public")), site, "{what}: the site changed");
         let next = build_site(root, true);
         assert_eq!(
-            (next.reused, next.index_reused),
-            (all_but_search(&next), true),
+            (next.reused, next.index),
+            (all_but_search(&next), IndexMade::Taken),
             "{what}: the note was not written anew"
         );
     }
@@ -202,5 +230,89 @@ fn no_cache_neither_takes_pages_nor_writes_their_keys() {
     assert!(!root.join(CACHE_DIR).exists());
     let second = build_site(root, false);
     assert_eq!((first.reused, second.reused), (0, 0));
-    assert!(!second.index_reused);
+    assert_eq!(second.index, IndexMade::Whole);
+}
+
+/// Makes the same edit in each of `roots`.
+fn edit_all(roots: [&Path; 2], file: &str, from: &str, to: &str) {
+    for root in roots {
+        replace(root, file, from, to);
+    }
+}
+
+#[test]
+fn an_edit_updates_the_noted_index_into_the_one_made_whole() {
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    let both = [cached, whole];
+    assert_eq!(build_site(cached, true).index, IndexMade::Whole);
+    build_site(whole, false);
+
+    // A document renamed: keys gained and lost, and the lead files of its words.
+    edit_all(
+        both,
+        RECORD,
+        "  - name: \"Cập nhật thông tin",
+        "  - name: \"Bổ sung và cập nhật thông tin",
+    );
+    let report = build_site(cached, true);
+    build_site(whole, false);
+    assert_eq!(report.index, IndexMade::Updated);
+    assert_same_site(&cached.join("public"), &whole.join("public"));
+
+    // Updated again, from the note the update left.
+    edit_all(
+        both,
+        "content/procedures/1-000894-thu-tuc-dang-ky-ket-hon.md",
+        "title: \"Thủ tục đăng ký kết hôn\"",
+        "title: \"Thủ tục đăng ký kết hôn tập thể\"",
+    );
+    let report = build_site(cached, true);
+    build_site(whole, false);
+    assert_ne!(report.index, IndexMade::Taken);
+    assert_same_site(&cached.join("public"), &whole.join("public"));
+
+    // A record removed renumbers the others: made whole.
+    for root in both {
+        std::fs::remove_file(root.join(RECORD)).unwrap();
+    }
+    let report = build_site(cached, true);
+    build_site(whole, false);
+    assert_eq!(report.index, IndexMade::Whole);
+    assert_same_site(&cached.join("public"), &whole.join("public"));
+}
+
+#[test]
+fn a_damaged_cut_or_foreign_index_note_makes_the_index_whole_and_is_written_anew() {
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    build_site(cached, true);
+    build_site(whole, false);
+    let file = cached.join(CACHE_DIR).join("index");
+    let sound = std::fs::read(&file).expect("no index note was written");
+
+    for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
+        std::fs::write(&file, &bytes).unwrap();
+        let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
+        edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
+        let report = build_site(cached, true);
+        build_site(whole, false);
+        assert_eq!(report.index, IndexMade::Whole, "{what}: the note was used");
+        assert_same_site(&cached.join("public"), &whole.join("public"));
+
+        edit_all(
+            [cached, whole],
+            RECORD,
+            "  - name: \"",
+            "  - name: \"(sửa) ",
+        );
+        let next = build_site(cached, true);
+        build_site(whole, false);
+        assert_eq!(
+            next.index,
+            IndexMade::Updated,
+            "{what}: the note was not written anew"
+        );
+        assert_same_site(&cached.join("public"), &whole.join("public"));
+    }
 }

@@ -97,8 +97,8 @@ pub struct Assembly {
     keys: Keys,
     /// Pages taken from the previous build.
     reused: usize,
-    /// The search index was taken from the previous build.
-    index_reused: bool,
+    /// How the search index came to be.
+    index_made: IndexMade,
     /// The search index as the preview keeps it, once made there.
     live: Option<search::Live>,
     /// The records edited since the search index was made.
@@ -326,13 +326,19 @@ fn full(
     } = rendered?;
     let mut update = Update::starting_empty(old);
     update.insert_all(rendered);
-    let (index, index_key, index_reused) = index.map_err(|d| one(*d))?;
+    let Indexed {
+        index,
+        key: index_key,
+        how: index_made,
+        stored,
+    } = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
     let index_paths: Vec<String> = index.files.iter().map(|f| f.path.clone()).collect();
     let keys = Keys {
         pages: page_keys,
         index: index_key.map(|key| (key, index.manifest.get().to_string(), index_paths.clone())),
+        search: stored,
     };
     let index_version = index.version.clone();
     update.insert_all(index.files);
@@ -378,7 +384,7 @@ fn full(
         pages,
         keys,
         reused,
-        index_reused,
+        index_made,
         live: None,
         index_edits: HashSet::new(),
         catalogue_stale: false,
@@ -454,9 +460,9 @@ impl Assembly {
         self.reused
     }
 
-    /// Whether the search index was taken from the previous build.
-    pub fn index_reused(&self) -> bool {
-        self.index_reused
+    /// How the search index came to be.
+    pub fn index_made(&self) -> IndexMade {
+        self.index_made
     }
 
     /// What the pages and the index were made from, for the next build
@@ -985,24 +991,88 @@ fn search_index(
     records: &[crate::model::record::Record],
     items: &[Arc<ProcedureItem>],
     previous: Option<&PreviousBuild>,
-) -> Result<(search::SearchIndex, Option<u128>, bool), Box<Diagnostic>> {
-    let key = previous.and_then(|_| search::key(views, records, items));
-    let kept = previous.zip(key).and_then(|(previous, key)| {
-        let (manifest, files) = previous.index(key)?;
-        let manifest = serde_json::value::RawValue::from_string(manifest).ok()?;
-        let version = serde_json::from_str::<search::Version>(manifest.get())
-            .ok()?
-            .version;
-        Some(search::SearchIndex {
-            kept: Vec::new(),
-            files,
-            manifest,
-            version,
-        })
-    });
-    match kept {
-        Some(index) => Ok((index, key, true)),
-        None => search::build(views, records, items).map(|index| (index, key, false)),
+) -> Result<Indexed, Box<Diagnostic>> {
+    let Some((previous, inputs)) = previous.zip(search::Inputs::of(views, records, items)) else {
+        return Ok(Indexed::made(search::build(views, records, items)?));
+    };
+    let key = inputs.key();
+    if let Some(index) = taken_index(previous, key) {
+        return Ok(Indexed {
+            key: Some(key),
+            how: IndexMade::Taken,
+            ..Indexed::made(index)
+        });
+    }
+    // The index noted with the output's, updated where records changed; its
+    // untouched lead files are taken from the output.
+    let stored = previous
+        .index_key()
+        .and_then(|noted| search::Stored::open(previous.root(), noted));
+    if let Some(stored) = stored
+        && let Some((stored, mut index)) = stored.update(views, records, items, &inputs)?
+        && let Some(kept) = previous.index_files(&std::mem::take(&mut index.kept))
+    {
+        index.files.extend(kept);
+        return Ok(Indexed {
+            key: Some(key),
+            how: IndexMade::Updated,
+            stored: Some(stored),
+            ..Indexed::made(index)
+        });
+    }
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let (live, index) = search::Live::new(views, records, items, &never)?.expect("never stopped");
+    Ok(Indexed {
+        key: Some(key),
+        stored: search::Stored::new(live, records, &inputs),
+        ..Indexed::made(index)
+    })
+}
+
+/// The previous build's index, if it was made from `key` and is still as written.
+fn taken_index(previous: &PreviousBuild, key: u128) -> Option<search::SearchIndex> {
+    let (manifest, files) = previous.index(key)?;
+    let manifest = serde_json::value::RawValue::from_string(manifest).ok()?;
+    let version = serde_json::from_str::<search::Version>(manifest.get())
+        .ok()?
+        .version;
+    Some(search::SearchIndex {
+        kept: Vec::new(),
+        files,
+        manifest,
+        version,
+    })
+}
+
+/// How a build's search index came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexMade {
+    /// Made from every record.
+    Whole,
+    /// The previous build's, updated where records changed.
+    Updated,
+    /// The previous build's, as it was: nothing it is made of changed.
+    Taken,
+}
+
+/// The search index of a build.
+struct Indexed {
+    index: search::SearchIndex,
+    /// What it was made from, when the previous build was offered.
+    key: Option<u128>,
+    how: IndexMade,
+    /// It, kept for the next build to update.
+    stored: Option<search::Stored>,
+}
+
+impl Indexed {
+    fn made(index: search::SearchIndex) -> Indexed {
+        Indexed {
+            index,
+            key: None,
+            how: IndexMade::Whole,
+            stored: None,
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! that renumbers the fields, makes the index anew.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -19,6 +19,7 @@ use super::{
 use crate::diagnostics::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::model::record::Record;
+use crate::note_bytes::{Reader, Writer};
 use crate::view::{ProcedureItem, Views};
 
 pub struct Live {
@@ -41,6 +42,9 @@ struct Keyed {
     /// [`super::encoded`].
     encoded: String,
 }
+
+/// [`Entry::code`] when there is none, in a note ([`Live::write`]).
+const NO_CODE: u32 = u32::MAX;
 
 struct Map<'k>(&'k BTreeMap<Arc<str>, Keyed>);
 
@@ -65,20 +69,12 @@ impl Live {
             return Ok(None);
         };
         let total = made.records.len();
-        let mut found: Vec<Vec<Arc<str>>> = vec![Vec::new(); total];
-        let mut keys = BTreeMap::new();
-        for (key, entry, encoded) in made.keys {
-            let key: Arc<str> = key.into();
-            let ids = entry.title.iter().map(|(_, id)| id);
-            for id in ids.chain(entry.other.iter().flatten()).chain(&entry.code) {
-                let list = &mut found[*id as usize];
-                // A key lists an id once per class: note it once.
-                if list.last().is_none_or(|last| !Arc::ptr_eq(last, &key)) {
-                    list.push(key.clone());
-                }
-            }
-            keys.insert(key, Keyed { entry, encoded });
-        }
+        let keys: BTreeMap<Arc<str>, Keyed> = made
+            .keys
+            .into_iter()
+            .map(|(key, entry, encoded)| (key.into(), Keyed { entry, encoded }))
+            .collect();
+        let found = found(&keys, total).expect("every id is a record's");
         let words = keys
             .keys()
             .filter(|k| is_word(k))
@@ -243,6 +239,116 @@ impl Live {
         Ok(Some(indexed(views, index, files, kept, shape)))
     }
 
+    /// The number of records indexed.
+    pub fn records(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The id of the record at `file`, if it is indexed.
+    pub fn id(&self, file: &Path) -> Option<u32> {
+        self.ids.get(file).copied()
+    }
+
+    /// Writes the index as it is, for [`Live::read`]: the records' files by id, every
+    /// key with its entry and encoding, the rows, fields, words and pairs (what each
+    /// record is listed under follows from the keys). `None` for a record file whose
+    /// name is not UTF-8, which is then never kept.
+    pub(crate) fn write(&self, out: &mut Writer) -> Option<()> {
+        let mut files = vec![None; self.ids.len()];
+        for (file, id) in &self.ids {
+            files[*id as usize] = Some(file.to_str()?);
+        }
+        out.len(files.len());
+        for file in files {
+            out.text(file?);
+        }
+        out.len(self.keys.len());
+        for (key, Keyed { entry, encoded }) in &self.keys {
+            out.text(key);
+            out.len(entry.title.len());
+            for (form, id) in &entry.title {
+                out.text(form);
+                out.u32(*id);
+            }
+            for ids in &entry.other {
+                out.len(ids.len());
+                ids.iter().for_each(|id| out.u32(*id));
+            }
+            out.u32(entry.code.unwrap_or(NO_CODE));
+            out.text(encoded);
+        }
+        for texts in [&self.rows, &self.fields] {
+            out.len(texts.len());
+            texts.iter().for_each(|text| out.text(text));
+        }
+        out.len(self.words.len());
+        for (word, (digit, file)) in &self.words {
+            out.text(word);
+            out.u32(*digit as u32);
+            out.u32(u32::from(*file));
+        }
+        out.len(self.pairs.len());
+        self.pairs.iter().for_each(|pair| out.text(pair));
+        Some(())
+    }
+
+    /// What [`Live::write`] wrote; `None` if anything does not hold together.
+    pub(crate) fn read(at: &mut Reader) -> Option<Live> {
+        let total = at.len()?;
+        let mut ids = FastMap::default();
+        for id in 0..total {
+            ids.insert(PathBuf::from(at.text()?), u32::try_from(id).ok()?);
+        }
+        let mut keys = Vec::with_capacity(at.len()?.min(at.0.len()));
+        for _ in 0..keys.capacity() {
+            let key: Arc<str> = at.text()?.into();
+            let mut entry = Entry::default();
+            for _ in 0..at.len()? {
+                entry.title.push((at.text()?.to_string(), at.u32()?));
+            }
+            for ids in &mut entry.other {
+                for _ in 0..at.len()? {
+                    ids.push(at.u32()?);
+                }
+            }
+            entry.code = Some(at.u32()?).filter(|id| *id != NO_CODE);
+            let encoded = at.text()?.to_string();
+            keys.push((key, Keyed { entry, encoded }));
+        }
+        // Written in order: a key out of order is a damaged note.
+        if !keys.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            return None;
+        }
+        let keys: BTreeMap<Arc<str>, Keyed> = keys.into_iter().collect();
+        let mut texts = || -> Option<Vec<String>> {
+            (0..at.len()?)
+                .map(|_| Some(at.text()?.to_string()))
+                .collect()
+        };
+        let (rows, fields) = (texts()?, texts()?);
+        let mut words = BTreeMap::new();
+        for _ in 0..at.len()? {
+            let (word, _) = keys.get_key_value(at.text()?)?;
+            let digit = char::from_u32(at.u32()?)?;
+            words.insert(word.clone(), (digit, at.u32()? == 1));
+        }
+        let pairs = (0..at.len()?)
+            .map(|_| Some(at.text()?.to_string()))
+            .collect::<Option<HashSet<String>>>()?;
+        if rows.len() != total || ids.len() != total {
+            return None;
+        }
+        Some(Live {
+            ids,
+            found: found(&keys, total)?,
+            keys,
+            rows,
+            fields,
+            words,
+            pairs,
+        })
+    }
+
     /// The records and their list lines by id, when they are the same records.
     fn by_id<'r>(
         &self,
@@ -355,6 +461,24 @@ impl Live {
             .chain(self.pairs.iter().map(String::as_str))
             .filter_map(lead_path)
     }
+}
+
+/// By id, the keys each of the `total` records is listed under; `None` when a key
+/// lists an id beyond them (a damaged note, [`Live::read`]).
+fn found(keys: &BTreeMap<Arc<str>, Keyed>, total: usize) -> Option<Vec<Vec<Arc<str>>>> {
+    let mut found: Vec<Vec<Arc<str>>> = vec![Vec::new(); total];
+    for (key, keyed) in keys {
+        let entry = &keyed.entry;
+        let ids = entry.title.iter().map(|(_, id)| id);
+        for id in ids.chain(entry.other.iter().flatten()).chain(&entry.code) {
+            let list = found.get_mut(*id as usize)?;
+            // A key lists an id once per class: note it once.
+            if list.last().is_none_or(|last| !Arc::ptr_eq(last, key)) {
+                list.push(key.clone());
+            }
+        }
+    }
+    Some(found)
 }
 
 /// Every non-empty beginning of `word`, itself included.

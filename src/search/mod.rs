@@ -24,6 +24,7 @@
 mod encode;
 mod live;
 pub mod spelling;
+mod stored;
 mod synonyms;
 mod terms;
 
@@ -33,20 +34,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::assemble::OutputFile;
 use crate::diagnostics::Diagnostic;
 use crate::model::fields::FieldLabels;
 use crate::model::keyword::Keyword;
 use crate::model::record::{Audience, Level, OnlineLevel, Record};
-use crate::render::Hashing;
 use crate::text::collate;
 use crate::urls;
 use crate::view::{ProcedureItem, Views};
 
 use crate::fast_hash::FastHash;
 pub use live::Live;
+pub use stored::{Inputs, Stored};
 use synonyms::Table;
 pub use terms::{Class, code_key};
 
@@ -294,24 +295,6 @@ fn merge(a: Keys, b: Keys) -> Keys {
         big.entry(key).or_default().merge(entry);
     }
     big
-}
-
-/// A hash of everything [`build`] reads: the records, their list lines, the
-/// synonyms and the interface strings (the binary's part is in the stamp of the note
-/// it is kept in, [`crate::previous`]). Records and lines are hashed in parallel.
-pub fn key(views: &Views, records: &[Record], items: &[Arc<ProcedureItem>]) -> Option<u128> {
-    let each: Option<Vec<u128>> = records
-        .par_iter()
-        .zip(items)
-        .map(|(record, item)| {
-            let mut hash = Hashing(Xxh3::new());
-            serde_json::to_writer(&mut hash, &(record, item)).ok()?;
-            Some(hash.0.digest128())
-        })
-        .collect();
-    let mut all: Vec<u8> = each?.iter().flat_map(|h| h.to_le_bytes()).collect();
-    serde_json::to_writer(&mut all, &(views.site.synonyms, views.strings.tree())).ok()?;
-    Some(xxh3_128(&all))
 }
 
 /// The search index of `records` (shown as `items`). Fails only when a facet value

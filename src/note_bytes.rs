@@ -1,0 +1,62 @@
+//! The plain binary encoding of the notes sotay keeps in `.sotay-cache` between
+//! builds (lengths and numbers little-endian, text as UTF-8 with its length before
+//! it): quicker to read back than JSON, and the notes are sealed with a checksum
+//! ([`crate::sources::cache::write_note`]), so a reader only has to stop at the end.
+
+/// Appends to a note.
+#[derive(Default)]
+pub(crate) struct Writer(pub Vec<u8>);
+
+impl Writer {
+    pub fn len(&mut self, len: usize) {
+        self.0.extend_from_slice(&(len as u64).to_le_bytes());
+    }
+
+    pub fn u32(&mut self, value: u32) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    pub fn u128(&mut self, value: u128) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    pub fn text(&mut self, text: &str) {
+        self.len(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// Reads what a [`Writer`] wrote, front to back; `None` past the end.
+pub(crate) struct Reader<'a>(pub &'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (taken, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*taken)
+    }
+
+    pub fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+
+    pub fn u128(&mut self) -> Option<u128> {
+        self.take().map(u128::from_le_bytes)
+    }
+
+    pub fn len(&mut self) -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(self.take()?)).ok()
+    }
+
+    pub fn text(&mut self) -> Option<&'a str> {
+        let len = self.len()?;
+        let text = self.0.get(..len)?;
+        self.0 = &self.0[len..];
+        std::str::from_utf8(text).ok()
+    }
+
+    /// Whether everything was read: a note with bytes left over is not trusted.
+    pub fn is_done(&self) -> bool {
+        self.0.is_empty()
+    }
+}
