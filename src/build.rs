@@ -225,7 +225,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         let _ = snapshot.note(root, &config.output, &output, outcome);
     }
     clock.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         output,
         unchanged: false,
         pages: assembly.pages(),
@@ -238,7 +238,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         offline: assembly.offline().cloned(),
         changes: assembly.fresh_changes().to_vec(),
         cache,
-    })
+    };
+    // Freeing a whole site (half a second at 10,000 records) is no part of the
+    // build: the report does not wait for it, and `sotay build` exits before.
+    std::thread::spawn(move || drop((assembly, files, sources, previous)));
+    Ok(report)
 }
 
 /// The report of a build that found nothing changed since the last one: what that
