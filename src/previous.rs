@@ -24,7 +24,7 @@ use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
-const MAGIC: &[u8] = b"sotay build note 1\n";
+const MAGIC: &[u8] = b"sotay build note 2\n";
 
 /// The previous build's pages and index, as far as they can be trusted.
 pub struct PreviousBuild {
@@ -33,6 +33,8 @@ pub struct PreviousBuild {
     /// Path → (key it was made from, hash of its bytes).
     pages: HashMap<String, (u128, u128)>,
     index: Option<Index>,
+    /// Every file of the output, as written.
+    paths: Vec<String>,
     /// The files this build read back from the output and found as noted.
     verified: Mutex<Verified>,
 }
@@ -63,12 +65,13 @@ impl PreviousBuild {
     /// What the last build of the handbook at `root` wrote into `output`.
     pub fn open(root: &Path, output: &Path) -> PreviousBuild {
         let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).unwrap_or_default();
-        let (pages, index) = read(&bytes, &this_binary()).unwrap_or_default();
+        let (pages, paths, index) = read(&bytes, &this_binary()).unwrap_or_default();
         PreviousBuild {
             root: root.to_path_buf(),
             output: output.to_path_buf(),
             pages,
             index,
+            paths,
             verified: Mutex::default(),
         }
     }
@@ -95,6 +98,13 @@ impl PreviousBuild {
             })
             .collect::<Option<Vec<OutputFile>>>()?;
         Some((index.manifest.clone(), files))
+    }
+
+    /// Whether `has` holds every file the previous build wrote. Its pages' links
+    /// were checked against its files, so a page taken from it still has no broken
+    /// link then. False when nothing was noted.
+    pub fn all_files_in(&self, has: impl Fn(&str) -> bool + Sync) -> bool {
+        !self.paths.is_empty() && self.paths.par_iter().all(|path| has(path))
     }
 
     /// The handbook's folder, whose cache holds the notes.
@@ -166,6 +176,8 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
         body.u128(hash);
         body.text(path);
     }
+    body.len(files.len());
+    files.keys().for_each(|path| body.text(path));
     let index = keys.index.as_ref().and_then(|(key, manifest, paths)| {
         let files: Option<Vec<(&str, u128)>> = paths
             .iter()
@@ -186,7 +198,7 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
     search
 }
 
-type Read = (HashMap<String, (u128, u128)>, Option<Index>);
+type Read = (HashMap<String, (u128, u128)>, Vec<String>, Option<Index>);
 
 /// The note of the binary stamped `stamp`, when its checksum holds.
 fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
@@ -196,8 +208,11 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         let (key, hash) = (at.u128()?, at.u128()?);
         pages.insert(at.text()?.to_string(), (key, hash));
     }
+    let paths = (0..at.len()?)
+        .map(|_| Some(at.text()?.to_string()))
+        .collect::<Option<Vec<String>>>()?;
     if at.is_done() {
-        return Some((pages, None));
+        return Some((pages, paths, None));
     }
     let key = at.u128()?;
     let manifest = at.text()?.to_string();
@@ -211,5 +226,5 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         manifest,
         files,
     };
-    at.is_done().then_some((pages, Some(index)))
+    at.is_done().then_some((pages, paths, Some(index)))
 }

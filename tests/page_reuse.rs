@@ -316,3 +316,25 @@ fn a_damaged_cut_or_foreign_index_note_makes_the_index_whole_and_is_written_anew
         assert_same_site(&cached.join("public"), &whole.join("public"));
     }
 }
+
+#[test]
+fn a_taken_page_whose_link_lost_its_target_fails_the_build() {
+    let dir = example();
+    let root = dir.path();
+    replace(
+        root,
+        "content/pages/gioi-thieu.md",
+        "## Nội dung lấy từ đâu?",
+        "Ví dụ: [gia hạn tạm trú](../../thu-tuc/1-002755-gia-han-tam-tru/).\n\n## Nội dung lấy từ đâu?",
+    );
+    build_site(root, true);
+    // The free page is taken as it was; the page it links to is gone.
+    std::fs::remove_file(root.join(RECORD)).unwrap();
+    let _ = std::fs::remove_file(root.join(CACHE_DIR).join("unchanged"));
+    let failure = build(root, &BuildOptions::default()).expect_err("the build passed");
+    let said = format!("{:?}", failure.diagnostics);
+    assert!(
+        said.contains("gioi-thieu.md") && said.contains("1-002755-gia-han-tam-tru"),
+        "{said}"
+    );
+}

@@ -322,7 +322,7 @@ fn full(
     let Rendered {
         files: rendered,
         keys: page_keys,
-        reused,
+        taken,
     } = rendered?;
     let mut update = Update::starting_empty(old);
     update.insert_all(rendered);
@@ -362,8 +362,15 @@ fn full(
             .filter(|p| p.in_sitemap)
             .map(|p| p.path.as_str()),
     ));
-    let everything: Vec<String> = update.paths();
-    problems::broken_links(sources, &update, &everything)?;
+    // A page taken from the previous build, whose links were checked then, is
+    // checked again only if a file that build wrote is gone.
+    let unchanged_links = previous.is_some_and(|p| p.all_files_in(|path| update.contains(path)));
+    let unchecked: Vec<String> = update
+        .paths()
+        .into_iter()
+        .filter(|path| !(unchanged_links && taken.contains(path)))
+        .collect();
+    problems::broken_links(sources, &update, &unchecked)?;
     clock.lap("check links");
 
     let pages = procedures.len() + others.len() + 1;
@@ -383,7 +390,7 @@ fn full(
         index_failed: false,
         pages,
         keys,
-        reused,
+        reused: taken.len(),
         index_made,
         live: None,
         index_edits: HashSet::new(),
@@ -1081,8 +1088,8 @@ struct Rendered {
     files: Vec<OutputFile>,
     /// The key each page was rendered from, when the previous pages were offered.
     keys: Vec<(String, u128)>,
-    /// Pages taken from the previous build.
-    reused: usize,
+    /// The pages taken from the previous build.
+    taken: HashSet<String>,
 }
 
 /// Renders `pages` in parallel, taking those whose key the previous build rendered
@@ -1111,7 +1118,7 @@ fn render_all<'a>(
     let mut rendered = Rendered {
         files: Vec::with_capacity(made.len()),
         keys: Vec::new(),
-        reused: 0,
+        taken: HashSet::new(),
     };
     let mut errors: Vec<(RenderError, &str)> = Vec::new();
     for (Made(result, key, kept), page) in made.into_iter().zip(&pages) {
@@ -1124,7 +1131,9 @@ fn render_all<'a>(
                 rendered
                     .keys
                     .extend(key.map(|key| (page.path.clone(), key)));
-                rendered.reused += usize::from(kept);
+                if kept {
+                    rendered.taken.insert(page.path.clone());
+                }
             }
             Err(error) if errors.iter().all(|(e, _)| *e != error) => {
                 errors.push((error, page.path.as_str()));
