@@ -97,13 +97,17 @@ fn ensure_replaceable(output: &Path) -> Result<(), OutputError> {
     {
         return Err(OutputError::ReadOnly(parent.to_path_buf()));
     }
-    for entry in walkdir::WalkDir::new(output) {
-        let entry = entry.map_err(|e| io(output)(e.into()))?;
-        if entry.file_type().is_dir() && !writable(entry.path()) {
-            return Err(OutputError::ReadOnly(entry.into_path()));
-        }
+    let mut folders: Vec<PathBuf> = entries_below(output)
+        .map_err(io(output))?
+        .into_iter()
+        .filter(|(_, kind)| kind.is_dir())
+        .map(|(folder, _)| folder)
+        .collect();
+    folders.push(output.to_path_buf());
+    match folders.into_par_iter().find_any(|folder| !writable(folder)) {
+        Some(folder) => Err(OutputError::ReadOnly(folder)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(unix)]
@@ -199,12 +203,10 @@ fn prune(staging: &Path, files: &Files, dirs: &[PathBuf]) -> Result<(), OutputEr
         .collect();
     let mut gone_dirs = Vec::new();
     let mut gone_files = Vec::new();
-    for entry in walkdir::WalkDir::new(staging).min_depth(1) {
-        let entry = entry.map_err(|e| io(staging)(e.into()))?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            if !needed.contains(path) {
-                gone_dirs.push(path.to_path_buf());
+    for (path, kind) in entries_below(staging).map_err(io(staging))? {
+        if kind.is_dir() {
+            if !needed.contains(path.as_path()) {
+                gone_dirs.push(path);
             }
             continue;
         }
@@ -213,10 +215,9 @@ fn prune(staging: &Path, files: &Files, dirs: &[PathBuf]) -> Result<(), OutputEr
             .ok()
             .and_then(Path::to_str)
             .unwrap_or_default();
-        let kept =
-            entry.file_type().is_file() && (files.contains_key(relative) || relative == MARKER);
+        let kept = kind.is_file() && (files.contains_key(relative) || relative == MARKER);
         if !kept {
-            gone_files.push(path.to_path_buf());
+            gone_files.push(path);
         }
     }
     gone_files
@@ -233,6 +234,24 @@ fn prune(staging: &Path, files: &Files, dirs: &[PathBuf]) -> Result<(), OutputEr
         }
     }
     Ok(())
+}
+
+/// Every file and folder below `dir`, with its type (links are not followed). Read
+/// folder by folder in parallel: one thread walking the 20,000 folders of a site of
+/// 10,000 records took a fifth of a rebuild's write.
+fn entries_below(dir: &Path) -> std::io::Result<Vec<(PathBuf, std::fs::FileType)>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        found.push((entry.path(), entry.file_type()?));
+    }
+    let below = found
+        .par_iter()
+        .filter(|(_, kind)| kind.is_dir())
+        .map(|(folder, _)| entries_below(folder))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    found.extend(below.into_iter().flatten());
+    Ok(found)
 }
 
 /// Whether `old` is a plain file holding exactly `bytes`. Checked byte for byte,
