@@ -58,7 +58,7 @@ pub struct Keys {
     pub index: Option<(u128, String, Vec<String>)>,
     /// The index as this build made or updated it, for the next one to update
     /// (none when it was taken whole: the note of the one taken stands).
-    pub search: Option<crate::search::Stored>,
+    pub search: Option<crate::search::Note>,
 }
 
 impl PreviousBuild {

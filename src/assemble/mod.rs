@@ -1023,7 +1023,7 @@ fn search_index(
         return Ok(Indexed {
             key: Some(key),
             how: IndexMade::Updated,
-            stored: Some(stored),
+            stored: Some(stored.note()),
             ..Indexed::made(index)
         });
     }
@@ -1031,7 +1031,7 @@ fn search_index(
     let (live, index) = search::Live::new(views, records, items, &never)?.expect("never stopped");
     Ok(Indexed {
         key: Some(key),
-        stored: search::Stored::new(live, records, &inputs),
+        stored: search::Stored::new(live, records, &inputs).map(search::Stored::note),
         ..Indexed::made(index)
     })
 }
@@ -1068,8 +1068,8 @@ struct Indexed {
     /// What it was made from, when the previous build was offered.
     key: Option<u128>,
     how: IndexMade,
-    /// It, kept for the next build to update.
-    stored: Option<search::Stored>,
+    /// Its note, for the next build to update it.
+    stored: Option<search::Note>,
 }
 
 impl Indexed {

@@ -299,8 +299,10 @@ impl Live {
         for id in 0..total {
             ids.insert(PathBuf::from(at.text()?), u32::try_from(id).ok()?);
         }
-        let mut keys = Vec::with_capacity(at.len()?.min(at.0.len()));
-        for _ in 0..keys.capacity() {
+        let count = at.len()?;
+        // A damaged count fails at the end of the note, not in a huge allocation.
+        let mut keys = Vec::with_capacity(count.min(at.0.len()));
+        for _ in 0..count {
             let key: Arc<str> = at.text()?.into();
             let mut entry = Entry::default();
             for _ in 0..at.len()? {

@@ -47,7 +47,7 @@ use crate::view::{ProcedureItem, Views};
 
 use crate::fast_hash::FastHash;
 pub use live::Live;
-pub use stored::{Inputs, Stored};
+pub use stored::{Inputs, Note, Stored};
 use synonyms::Table;
 pub use terms::{Class, code_key};
 

@@ -72,15 +72,6 @@ pub struct Stored {
     key: u128,
 }
 
-impl std::fmt::Debug for Stored {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stored")
-            .field("records", &self.each.len())
-            .field("key", &self.key)
-            .finish_non_exhaustive()
-    }
-}
-
 impl Stored {
     /// `live`, made from `records` (with `inputs`).
     pub fn new(live: Live, records: &[Record], inputs: &Inputs) -> Option<Stored> {
@@ -114,22 +105,16 @@ impl Stored {
         })
     }
 
-    /// Notes the index for the next build. A note that cannot be written costs
-    /// time, never a build: errors are for the caller to ignore.
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+    /// The note of the index for the next build, written out as soon as the index
+    /// is made: a tenth of the memory the index takes, held until the site is in place.
+    pub fn note(self) -> Note {
         let mut body = Writer::default();
         body.u128(self.key);
         body.u128(self.rest);
         body.len(self.each.len());
         self.each.iter().for_each(|hash| body.u128(*hash));
-        if self.live.write(&mut body).is_none() {
-            // A record file's name is not UTF-8: no note, and none older either.
-            return match std::fs::remove_file(root.join(CACHE_DIR).join(FILE)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            };
-        }
-        write_note(root, FILE, MAGIC, &body.0)
+        // None when a record file's name is not UTF-8: the index is not kept.
+        Note(self.live.write(&mut body).map(|()| body.0))
     }
 
     /// The index of `records` (made from `inputs`), updated from this one where
@@ -164,6 +149,31 @@ impl Stored {
         self.each = each;
         self.key = inputs.key();
         Ok(Some((self, index)))
+    }
+}
+
+/// A [`Stored`] index as the next build reads it ([`Stored::open`]).
+pub struct Note(Option<Vec<u8>>);
+
+impl std::fmt::Debug for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes = self.0.as_ref().map(Vec::len);
+        f.debug_tuple("Note").field(&bytes).finish()
+    }
+}
+
+impl Note {
+    /// Puts the note in the cache of the handbook at `root`, or removes an older
+    /// one when there is no note. A note that cannot be written costs time, never a
+    /// build: errors are for the caller to ignore.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        match &self.0 {
+            Some(body) => write_note(root, FILE, MAGIC, body),
+            None => match std::fs::remove_file(root.join(CACHE_DIR).join(FILE)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+        }
     }
 }
 
