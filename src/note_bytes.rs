@@ -24,6 +24,12 @@ impl Writer {
         self.len(text.len());
         self.0.extend_from_slice(text.as_bytes());
     }
+
+    /// A list of texts, its length first ([`Reader::texts`]).
+    pub fn texts<'t>(&mut self, texts: impl ExactSizeIterator<Item = &'t str>) {
+        self.len(texts.len());
+        texts.for_each(|text| self.text(text));
+    }
 }
 
 /// Reads what a [`Writer`] wrote, front to back; `None` past the end.
@@ -53,6 +59,13 @@ impl<'a> Reader<'a> {
         let text = self.0.get(..len)?;
         self.0 = &self.0[len..];
         std::str::from_utf8(text).ok()
+    }
+
+    /// What [`Writer::texts`] wrote, collected into a list or a set.
+    pub fn texts<C: FromIterator<String>>(&mut self) -> Option<C> {
+        (0..self.len()?)
+            .map(|_| Some(self.text()?.to_string()))
+            .collect()
     }
 
     /// Whether everything was read: a note with bytes left over is not trusted.

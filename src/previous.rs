@@ -4,12 +4,13 @@
 //!
 //! Each page has a key, a hash of everything its rendering reads
 //! ([`crate::render::Renderer::key`]); the search index has one over its inputs
-//! ([`crate::search::Inputs::key`]). `.sotay-cache/build` notes, for the output last written,
-//! each page's key and a hash of its bytes, and the index's key, manifest and files
-//! with theirs. The bytes themselves are read back from the output and used only when
-//! their hash still matches: a file changed by hand, or left by a killed build, is
-//! made again. The note belongs to one sotay binary, like the cache of decoded
-//! records, and one damaged byte makes it ignored whole.
+//! ([`crate::search::Inputs::key`]). `.sotay-cache/build` notes, for the output last
+//! written, each page's key and a hash of its bytes, the path of every file (a page
+//! taken as it was keeps the link check it passed against them), and the index's
+//! key, manifest and files with theirs. The bytes themselves are read back from the
+//! output and used only when their hash still matches: a file changed by hand, or
+//! left by a killed build, is made again. The note belongs to one sotay binary, like
+//! the cache of decoded records, and one damaged byte makes it ignored whole.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -176,8 +177,7 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
         body.u128(hash);
         body.text(path);
     }
-    body.len(files.len());
-    files.keys().for_each(|path| body.text(path));
+    body.texts(files.keys().map(|path| &**path));
     let index = keys.index.as_ref().and_then(|(key, manifest, paths)| {
         let files: Option<Vec<(&str, u128)>> = paths
             .iter()
@@ -208,9 +208,7 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         let (key, hash) = (at.u128()?, at.u128()?);
         pages.insert(at.text()?.to_string(), (key, hash));
     }
-    let paths = (0..at.len()?)
-        .map(|_| Some(at.text()?.to_string()))
-        .collect::<Option<Vec<String>>>()?;
+    let paths: Vec<String> = at.texts()?;
     if at.is_done() {
         return Some((pages, paths, None));
     }

@@ -1027,8 +1027,7 @@ fn search_index(
             ..Indexed::made(index)
         });
     }
-    let never = std::sync::atomic::AtomicBool::new(false);
-    let (live, index) = search::Live::new(views, records, items, &never)?.expect("never stopped");
+    let (live, index) = search::Live::whole(views, records, items)?;
     Ok(Indexed {
         key: Some(key),
         stored: search::Stored::new(live, records, &inputs).map(search::Stored::note),

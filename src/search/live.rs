@@ -98,6 +98,16 @@ impl Live {
         Ok(Some((live, made.index)))
     }
 
+    /// [`Live::new`], made to the end: a build's.
+    pub fn whole(
+        views: &Views,
+        records: &[Record],
+        items: &[Arc<ProcedureItem>],
+    ) -> Result<(Live, SearchIndex), Box<Diagnostic>> {
+        let never = AtomicBool::new(false);
+        Live::new(views, records, items, &never).map(|made| made.expect("never stopped"))
+    }
+
     /// The index after the records at `edited` changed, made from what changed;
     /// `None` (and `self` as it was) when the ids or the fields' numbers would
     /// change: make it anew with [`Live::new`] then.
@@ -278,8 +288,7 @@ impl Live {
             out.text(encoded);
         }
         for texts in [&self.rows, &self.fields] {
-            out.len(texts.len());
-            texts.iter().for_each(|text| out.text(text));
+            out.texts(texts.iter().map(String::as_str));
         }
         out.len(self.words.len());
         for (word, (digit, file)) in &self.words {
@@ -287,8 +296,7 @@ impl Live {
             out.u32(*digit as u32);
             out.u32(u32::from(*file));
         }
-        out.len(self.pairs.len());
-        self.pairs.iter().for_each(|pair| out.text(pair));
+        out.texts(self.pairs.iter().map(String::as_str));
         Some(())
     }
 
@@ -322,21 +330,14 @@ impl Live {
             return None;
         }
         let keys: BTreeMap<Arc<str>, Keyed> = keys.into_iter().collect();
-        let mut texts = || -> Option<Vec<String>> {
-            (0..at.len()?)
-                .map(|_| Some(at.text()?.to_string()))
-                .collect()
-        };
-        let (rows, fields) = (texts()?, texts()?);
+        let (rows, fields): (Vec<String>, Vec<String>) = (at.texts()?, at.texts()?);
         let mut words = BTreeMap::new();
         for _ in 0..at.len()? {
             let (word, _) = keys.get_key_value(at.text()?)?;
             let digit = char::from_u32(at.u32()?)?;
             words.insert(word.clone(), (digit, at.u32()? == 1));
         }
-        let pairs = (0..at.len()?)
-            .map(|_| Some(at.text()?.to_string()))
-            .collect::<Option<HashSet<String>>>()?;
+        let pairs: HashSet<String> = at.texts()?;
         if rows.len() != total || ids.len() != total {
             return None;
         }
