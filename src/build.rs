@@ -239,7 +239,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         changes: assembly.fresh_changes().to_vec(),
         cache,
     };
-    // Freeing a whole site (half a second at 10,000 records) is no part of the
+    // Freeing a whole site (0.2 s at 10,000 records) is no part of the
     // build: the report does not wait for it, and `sotay build` exits before.
     std::thread::spawn(move || drop((assembly, files, sources, previous)));
     Ok(report)

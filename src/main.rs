@@ -407,14 +407,15 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 .iter()
                 .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
                 .collect();
-            let reused = if report.unchanged {
-                "nothing changed since the last build: all as last time".to_string()
-            } else if report.index == IndexMade::Taken {
-                format!("{} as last time with the search index", report.reused)
-            } else if report.index == IndexMade::Updated {
-                format!("{} as last time, search index updated", report.reused)
-            } else {
-                format!("{} as last time", report.reused)
+            let reused = match report.index {
+                _ if report.unchanged => {
+                    "nothing changed since the last build: all as last time".to_string()
+                }
+                IndexMade::Taken => format!("{} as last time with the search index", report.reused),
+                IndexMade::Updated => {
+                    format!("{} as last time, search index updated", report.reused)
+                }
+                IndexMade::Whole => format!("{} as last time", report.reused),
             };
             said.err.push_str(&format!(
                 "built {} pages ({reused}, {} files) in {:.2} s [{}] into {}\n",
