@@ -233,6 +233,15 @@ fn no_cache_neither_takes_pages_nor_writes_their_keys() {
     assert_eq!(second.index, IndexMade::Whole);
 }
 
+/// Builds `cached` with the caches and `whole` without, and checks they give the
+/// same site: the cached build's report.
+fn build_both(cached: &Path, whole: &Path) -> BuildReport {
+    let report = build_site(cached, true);
+    build_site(whole, false);
+    assert_same_site(&cached.join("public"), &whole.join("public"));
+    report
+}
+
 /// Makes the same edit in each of `roots`.
 fn edit_all(roots: [&Path; 2], file: &str, from: &str, to: &str) {
     for root in roots {
@@ -255,10 +264,8 @@ fn an_edit_updates_the_noted_index_into_the_one_made_whole() {
         "  - name: \"Cập nhật thông tin",
         "  - name: \"Bổ sung và cập nhật thông tin",
     );
-    let report = build_site(cached, true);
-    build_site(whole, false);
+    let report = build_both(cached, whole);
     assert_eq!(report.index, IndexMade::Updated);
-    assert_same_site(&cached.join("public"), &whole.join("public"));
 
     // Updated again, from the note the update left.
     edit_all(
@@ -267,19 +274,15 @@ fn an_edit_updates_the_noted_index_into_the_one_made_whole() {
         "title: \"Thủ tục đăng ký kết hôn\"",
         "title: \"Thủ tục đăng ký kết hôn tập thể\"",
     );
-    let report = build_site(cached, true);
-    build_site(whole, false);
+    let report = build_both(cached, whole);
     assert_ne!(report.index, IndexMade::Taken);
-    assert_same_site(&cached.join("public"), &whole.join("public"));
 
     // A record removed renumbers the others: made whole.
     for root in both {
         std::fs::remove_file(root.join(RECORD)).unwrap();
     }
-    let report = build_site(cached, true);
-    build_site(whole, false);
+    let report = build_both(cached, whole);
     assert_eq!(report.index, IndexMade::Whole);
-    assert_same_site(&cached.join("public"), &whole.join("public"));
 }
 
 #[test]
@@ -295,10 +298,8 @@ fn a_damaged_cut_or_foreign_index_note_makes_the_index_whole_and_is_written_anew
         std::fs::write(&file, &bytes).unwrap();
         let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
         edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
-        let report = build_site(cached, true);
-        build_site(whole, false);
+        let report = build_both(cached, whole);
         assert_eq!(report.index, IndexMade::Whole, "{what}: the note was used");
-        assert_same_site(&cached.join("public"), &whole.join("public"));
 
         edit_all(
             [cached, whole],
@@ -306,14 +307,12 @@ fn a_damaged_cut_or_foreign_index_note_makes_the_index_whole_and_is_written_anew
             "  - name: \"",
             "  - name: \"(sửa) ",
         );
-        let next = build_site(cached, true);
-        build_site(whole, false);
+        let next = build_both(cached, whole);
         assert_eq!(
             next.index,
             IndexMade::Updated,
             "{what}: the note was not written anew"
         );
-        assert_same_site(&cached.join("public"), &whole.join("public"));
     }
 }
 
