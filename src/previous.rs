@@ -90,13 +90,8 @@ impl PreviousBuild {
         let index = self.index.as_ref().filter(|index| index.key == key)?;
         let files = index
             .files
-            .iter()
-            .map(|(path, hash)| {
-                Some(OutputFile {
-                    bytes: self.file(path, *hash)?,
-                    path: path.clone(),
-                })
-            })
+            .par_iter()
+            .map(|(path, hash)| self.output_file(path, *hash))
             .collect::<Option<Vec<OutputFile>>>()?;
         Some((index.manifest.clone(), files))
     }
@@ -128,13 +123,15 @@ impl PreviousBuild {
             .collect();
         paths
             .par_iter()
-            .map(|path| {
-                Some(OutputFile {
-                    bytes: self.file(path, *hashes.get(path.as_str())?)?,
-                    path: path.clone(),
-                })
-            })
+            .map(|path| self.output_file(path, *hashes.get(path.as_str())?))
             .collect()
+    }
+
+    fn output_file(&self, path: &str, hash: u128) -> Option<OutputFile> {
+        Some(OutputFile {
+            bytes: self.file(path, hash)?,
+            path: path.to_string(),
+        })
     }
 
     fn file(&self, path: &str, hash: u128) -> Option<Vec<u8>> {
