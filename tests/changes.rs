@@ -299,3 +299,43 @@ fn changes_since_a_revision_reads_the_records_there_with_git() {
         "{said}"
     );
 }
+
+#[test]
+fn a_page_taken_from_the_last_build_still_tells_the_change_since_the_revision_asked() {
+    let site = example();
+    let fee = |amount: &str| {
+        format!(
+            "text: \"{amount} Việt Nam Đồng\"\n      kind: fixed\n      amount: {}",
+            amount.replace(',', "")
+        )
+    };
+    git(site.root(), &["init", "-q"]);
+    edit(&site, TACH_HO, &fee("10,000"), &fee("12,000"));
+    git(site.root(), &["add", "-A"]);
+    git(site.root(), &["commit", "-qm", "older fee"]);
+    git(site.root(), &["tag", "v0"]);
+    edit(&site, TACH_HO, &fee("12,000"), &fee("10,000"));
+    git(site.root(), &["commit", "-qam", "published"]);
+    git(site.root(), &["tag", "v1"]);
+    edit(&site, TACH_HO, &fee("10,000"), &fee("8,000"));
+    git(site.root(), &["commit", "-qam", "new fee"]);
+
+    let since = |revision: &str| {
+        let options = sotay::build::BuildOptions {
+            since: Some(revision.into()),
+            ..Default::default()
+        };
+        sotay::build::build(site.root(), &options).unwrap();
+        site.page("thu-tuc/1-010038-tach-ho/index.html")
+            .texts(".last-change li")
+    };
+    assert_eq!(
+        since("v1"),
+        ["Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng"]
+    );
+    // The record is as the last build read it; what changed since is not.
+    assert_eq!(
+        since("v0"),
+        ["Phí, lệ phí: 5.000 – 12.000 đồng → 5.000 – 8.000 đồng"]
+    );
+}

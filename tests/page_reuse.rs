@@ -337,3 +337,64 @@ fn a_taken_page_whose_link_lost_its_target_fails_the_build() {
         "{said}"
     );
 }
+
+#[test]
+fn a_record_s_pages_follow_what_they_show_of_the_offices_and_of_other_records() {
+    const TACH_HO: &str = "content/procedures/1-010038-tach-ho.md";
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    let both = [cached, whole];
+    build_both(cached, whole);
+
+    // The office the page tells citizens to go to.
+    edit_all(
+        both,
+        "content/offices.yaml",
+        "0200 3 000 113",
+        "0200 3 999 113",
+    );
+    let report = build_both(cached, whole);
+    assert!(page(cached, PAGE).contains("0200 3 999 113"));
+    assert!(report.reused > 0, "nothing was taken");
+
+    // A related record's title, shown as the link's label.
+    edit_all(
+        both,
+        RECORD,
+        "\ntitle: ",
+        "\nrelated:\n  - \"1.010038\"\ntitle: ",
+    );
+    build_both(cached, whole);
+    edit_all(
+        both,
+        TACH_HO,
+        "title: \"Tách hộ\"",
+        "title: \"Tách hộ gia đình\"",
+    );
+    build_both(cached, whole);
+    assert!(page(cached, PAGE).contains("Tách hộ gia đình"));
+
+    // The record that replaces it, by title.
+    const XAC_NHAN: &str = "content/procedures/1-010041-xac-nhan-thong-tin-ve-cu-tru.md";
+    edit_all(
+        both,
+        RECORD,
+        "\ntitle: ",
+        "\nstatus: replaced\nreplaced_by: \"1.010041\"\ntitle: ",
+    );
+    build_both(cached, whole);
+    edit_all(both, XAC_NHAN, "title: \"Xác nhận", "title: \"Cấp xác nhận");
+    build_both(cached, whole);
+    assert!(page(cached, PAGE).contains("Cấp xác nhận thông tin về cư trú"));
+
+    // The field's label, told from every record that writes it (the record's
+    // list line carries it): the other record written with diacritics relabels
+    // this one's field.
+    let field = "field: \"Đăng ký, quản lý cư trú\"";
+    edit_all(both, RECORD, field, "field: \"Cu tru moi\"");
+    build_both(cached, whole);
+    edit_all(both, TACH_HO, field, "field: \"Cư trú mới\"");
+    build_both(cached, whole);
+    let shown = page(cached, PAGE);
+    assert!(shown.contains("Cư trú mới") && !shown.contains("Cu tru moi"));
+}

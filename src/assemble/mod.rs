@@ -305,19 +305,18 @@ fn full(
         changes: Some(&log),
     };
     let by_code = view::by_code(site.records);
-    let procedures: Vec<Page> = site
-        .records
-        .par_iter()
-        .flat_map_iter(|record| views.procedure_pages(record, &by_code))
-        .collect();
     let others = view::plan_others(&site, strings, &items, &placements, &log);
     let renderer = renderer(theme, &views)?;
+    // What the index and each record's pages are made from, to take them from the
+    // previous build when it is offered.
+    let inputs = previous.and_then(|_| search::Inputs::of(&views, site.records, &items));
+    let procedures = RecordPages::new(&views, &by_code, inputs.as_ref());
     clock.lap("plan");
 
     // The index is built while the pages render; the search page carries its manifest.
     let (rendered, index) = rayon::join(
-        || render_all(&renderer, procedures.iter().chain(&others), previous),
-        || search_index(&views, site.records, &items, previous),
+        || render_all(&renderer, Some(&procedures), others.iter(), previous),
+        || search_index(&views, site.records, &items, previous, inputs.as_ref()),
     );
     let Rendered {
         files: rendered,
@@ -354,13 +353,19 @@ fn full(
         update.insert(read_form(sources, path)?);
     }
     update.insert_all(offline::page_files(&site, theme));
+    let procedure_pages: Vec<String> = site
+        .records
+        .iter()
+        .map(|record| view::procedure_paths(record)[0].clone())
+        .collect();
     update.insert_all(crawlers::files(
         &site,
-        procedures
-            .iter()
-            .chain(&others)
-            .filter(|p| p.in_sitemap)
-            .map(|p| p.path.as_str()),
+        procedure_pages.iter().map(String::as_str).chain(
+            others
+                .iter()
+                .filter(|p| p.in_sitemap)
+                .map(|p| p.path.as_str()),
+        ),
     ));
     // A page taken from the previous build, whose links were checked then, is
     // checked again only if a file that build wrote is gone.
@@ -373,7 +378,7 @@ fn full(
     problems::broken_links(sources, &update, &unchecked)?;
     clock.lap("check links");
 
-    let pages = procedures.len() + others.len() + 1;
+    let pages = 2 * site.records.len() + others.len() + 1;
     let (files, changed) = update.finish();
     let assembly = Assembly {
         files: Arc::new(files),
@@ -803,7 +808,7 @@ impl Assembly {
                 templates.contains(p.template) || self.others.get(&p.path) != Some(*p)
             }));
         clock.lap("plan");
-        let rendered = render_all(renderer_now, to_render, None)?.files;
+        let rendered = render_all(renderer_now, None, to_render, None)?.files;
         clock.lap("render");
 
         let mut files = Update::new(&self.files);
@@ -998,8 +1003,9 @@ fn search_index(
     records: &[crate::model::record::Record],
     items: &[Arc<ProcedureItem>],
     previous: Option<&PreviousBuild>,
+    inputs: Option<&search::Inputs>,
 ) -> Result<Indexed, Box<Diagnostic>> {
-    let Some((previous, inputs)) = previous.zip(search::Inputs::of(views, records, items)) else {
+    let Some((previous, inputs)) = previous.zip(inputs) else {
         return Ok(Indexed::made(search::build(views, records, items)?));
     };
     let key = inputs.key();
@@ -1016,7 +1022,7 @@ fn search_index(
         .index_key()
         .and_then(|noted| search::Stored::open(previous.root(), noted));
     if let Some(stored) = stored
-        && let Some((stored, mut index)) = stored.update(views, records, items, &inputs)?
+        && let Some((stored, mut index)) = stored.update(views, records, items, inputs)?
         && let Some(kept) = previous.index_files(&std::mem::take(&mut index.kept))
     {
         index.files.extend(kept);
@@ -1030,7 +1036,7 @@ fn search_index(
     let (live, index) = search::Live::whole(views, records, items)?;
     Ok(Indexed {
         key: Some(key),
-        stored: search::Stored::new(live, records, &inputs).map(search::Stored::note),
+        stored: search::Stored::new(live, records, inputs).map(search::Stored::note),
         ..Indexed::made(index)
     })
 }
@@ -1091,51 +1097,133 @@ struct Rendered {
     taken: HashSet<String>,
 }
 
-/// Renders `pages` in parallel, taking those whose key the previous build rendered
-/// from `previous`. A template error is reported once, not once per page.
+/// Each record's page and notice. Both are taken from the previous build when they
+/// were made from the same inputs; the record's view is made only when they are not.
+struct RecordPages<'a> {
+    views: &'a Views<'a>,
+    by_code: &'a view::ByCode<'a>,
+    /// Each record's [`Views::procedure_inputs`], when there are inputs to take by.
+    inputs: Vec<Option<u128>>,
+}
+
+impl<'a> RecordPages<'a> {
+    fn new(
+        views: &'a Views<'a>,
+        by_code: &'a view::ByCode<'a>,
+        inputs: Option<&search::Inputs>,
+    ) -> Self {
+        let records = views.site.records;
+        let inputs = match (inputs, views.shared_inputs()) {
+            (Some(inputs), Some(shared)) => records
+                .par_iter()
+                .zip(inputs.each())
+                .map(|(record, own)| views.procedure_inputs(shared, record, *own, by_code))
+                .collect(),
+            _ => vec![None; records.len()],
+        };
+        RecordPages {
+            views,
+            by_code,
+            inputs,
+        }
+    }
+
+    /// The two pages of the record at `at`: each taken when it can be, and the
+    /// record's view made only when one cannot.
+    fn made(&self, at: usize, renderer: &Renderer, previous: Option<&PreviousBuild>) -> Vec<Made> {
+        let record = &self.views.site.records[at];
+        let paths = view::procedure_paths(record);
+        let keys = self.inputs[at]
+            .map(|inputs| paths.each_ref().map(|p| renderer.key_of_inputs(p, inputs)));
+        let pages = std::cell::OnceCell::new();
+        (0..2)
+            .map(|n| {
+                taken_or_rendered(previous, &paths[n], keys.map(|k| k[n]), || {
+                    let pages =
+                        pages.get_or_init(|| self.views.procedure_pages(record, self.by_code));
+                    renderer.render(&pages[n])
+                })
+            })
+            .collect()
+    }
+}
+
+/// One page: its bytes, the key it was rendered from, whether it was taken.
+struct Made(Result<Vec<u8>, RenderError>, Option<u128>, bool);
+
+/// The page at `path`: taken from `previous` if it was made from `key`, else rendered.
+fn taken_or_rendered(
+    previous: Option<&PreviousBuild>,
+    path: &str,
+    key: Option<u128>,
+    render: impl FnOnce() -> Result<Vec<u8>, RenderError>,
+) -> Made {
+    match previous
+        .zip(key)
+        .and_then(|(previous, key)| previous.page(path, key))
+    {
+        Some(bytes) => Made(Ok(bytes), key, true),
+        None => Made(render(), key, false),
+    }
+}
+
+/// Renders the pages of `records` and `pages` in parallel, taking those whose key
+/// the previous build rendered from `previous`. A template error is reported once,
+/// not once per page.
 fn render_all<'a>(
     renderer: &Renderer,
+    records: Option<&RecordPages>,
     pages: impl Iterator<Item = &'a Page>,
     previous: Option<&PreviousBuild>,
 ) -> Result<Rendered, Diagnostics> {
     let pages: Vec<&Page> = pages.collect();
-    /// One page: its bytes, the key it was rendered from, whether it was taken.
-    struct Made(Result<Vec<u8>, RenderError>, Option<u128>, bool);
-    let made: Vec<Made> = pages
+    let record_paths = records.map_or_else(Vec::new, |r| {
+        r.views
+            .site
+            .records
+            .iter()
+            .flat_map(view::procedure_paths)
+            .collect()
+    });
+    let record_made = records.map_or_else(Vec::new, |r| {
+        (0..r.inputs.len())
+            .into_par_iter()
+            .flat_map_iter(|at| r.made(at, renderer, previous))
+            .collect()
+    });
+    let page_made: Vec<Made> = pages
         .par_iter()
         .map(|page| {
             let key = previous.and_then(|_| renderer.key(page));
-            let kept = previous
-                .zip(key)
-                .and_then(|(previous, key)| previous.page(&page.path, key));
-            match kept {
-                Some(bytes) => Made(Ok(bytes), key, true),
-                None => Made(renderer.render(page), key, false),
-            }
+            taken_or_rendered(previous, &page.path, key, || renderer.render(page))
         })
         .collect();
+    let count = record_made.len() + page_made.len();
+    let made = record_made.into_iter().chain(page_made);
+    let paths = record_paths
+        .iter()
+        .map(String::as_str)
+        .chain(pages.iter().map(|p| p.path.as_str()));
     let mut rendered = Rendered {
-        files: Vec::with_capacity(made.len()),
+        files: Vec::with_capacity(count),
         keys: Vec::new(),
         taken: HashSet::new(),
     };
     let mut errors: Vec<(RenderError, &str)> = Vec::new();
-    for (Made(result, key, kept), page) in made.into_iter().zip(&pages) {
+    for (Made(result, key, kept), path) in made.zip(paths) {
         match result {
             Ok(bytes) => {
                 rendered.files.push(OutputFile {
-                    path: page.path.clone(),
+                    path: path.to_string(),
                     bytes,
                 });
-                rendered
-                    .keys
-                    .extend(key.map(|key| (page.path.clone(), key)));
+                rendered.keys.extend(key.map(|key| (path.to_string(), key)));
                 if kept {
-                    rendered.taken.insert(page.path.clone());
+                    rendered.taken.insert(path.to_string());
                 }
             }
             Err(error) if errors.iter().all(|(e, _)| *e != error) => {
-                errors.push((error, page.path.as_str()));
+                errors.push((error, path));
             }
             Err(_) => {}
         }

@@ -294,6 +294,19 @@ impl Renderer {
         Some(hash.0.digest128())
     }
 
+    /// The key of the page at `path` made from `inputs`, a hash of everything its
+    /// data is made from ([`crate::view::Views::procedure_inputs`]): a key like
+    /// [`Renderer::key`]'s without making the page's data to hash it.
+    pub fn key_of_inputs(&self, path: &str, inputs: u128) -> u128 {
+        let mut hash = Xxh3::new();
+        hash.update(&self.fingerprint.to_le_bytes());
+        hash.update(b"inputs\0");
+        hash.update(path.as_bytes());
+        hash.update(&[0]);
+        hash.update(&inputs.to_le_bytes());
+        hash.digest128()
+    }
+
     /// The page's HTML. Written straight into bytes: Tera's `render` would check the
     /// whole page is UTF-8 again, 5% of a build at 10,000 records.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {

@@ -54,6 +54,11 @@ impl Inputs {
         })
     }
 
+    /// The hash of each record and its line, in the records' order.
+    pub fn each(&self) -> &[u128] {
+        &self.each
+    }
+
     /// One hash of them all: the same inputs make the same index.
     pub fn key(&self) -> u128 {
         let mut all: Vec<u8> = self.each.iter().flat_map(|h| h.to_le_bytes()).collect();

@@ -6,6 +6,7 @@ pub(crate) mod checklist;
 pub(crate) mod fees;
 pub mod format;
 mod home;
+mod inputs;
 mod lists;
 pub mod markdown;
 mod notice;
@@ -232,9 +233,10 @@ impl Views<'_> {
         let base_url = self.site.config.base_url.as_deref();
         let notice = notice::NoticeView::of(view.clone(), &record.slug, base_url);
         let breadcrumbs = vec![self.home_crumb(), self.field_link(&record.field)];
+        let [page_path, notice_path] = procedure_paths(record);
         [
             Page {
-                path: urls::procedure(&record.slug),
+                path: page_path,
                 template: "procedure.html",
                 title: record.title.clone(),
                 breadcrumbs: breadcrumbs.clone(),
@@ -242,7 +244,7 @@ impl Views<'_> {
                 in_sitemap: true,
             },
             Page {
-                path: urls::notice(&record.slug),
+                path: notice_path,
                 template: "notice.html",
                 title: format!("{} – {}", self.strings.get("notice.title"), record.title),
                 breadcrumbs,
@@ -251,6 +253,11 @@ impl Views<'_> {
             },
         ]
     }
+}
+
+/// Where a record's two pages are: its procedure page, then its notice.
+pub fn procedure_paths(record: &Record) -> [String; 2] {
+    [urls::procedure(&record.slug), urls::notice(&record.slug)]
 }
 
 /// The pages of [`plan_others`] that an edit changed, when it left every record's

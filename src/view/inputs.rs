@@ -1,0 +1,60 @@
+//! What a record's two pages (procedure and notice) are made from, as one hash: a
+//! build takes both pages from the last one when it is the same, without making
+//! the record's view at all (making and hashing 10,000 views was a fifth of a
+//! build that changed one record). Everything [`Views::procedure_pages`] reads must
+//! be in here: what it reads of the record, of the site, of the changes log and of
+//! the records it links to. What the rendering adds (templates, interface strings,
+//! the site's own view) is in the renderer's key.
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{ByCode, Views};
+use crate::model::record::{Record, Status};
+use crate::render::Hashing;
+
+/// What every record's pages read of the site: the same for all in one build.
+#[derive(Clone, Copy)]
+pub struct Shared(u128);
+
+impl Views<'_> {
+    /// The configuration and the offices as pages show them (with their videos,
+    /// which the offices' own data leaves out). `None` when one cannot be written
+    /// as JSON, which rendering then reports.
+    pub fn shared_inputs(&self) -> Option<Shared> {
+        let offices: Vec<_> = self
+            .site
+            .offices
+            .iter()
+            .map(|o| self.office_view(o))
+            .collect();
+        let mut hash = Hashing(Xxh3::new());
+        serde_json::to_writer(&mut hash, &(self.site.config, offices)).ok()?;
+        Some(Shared(hash.0.digest128()))
+    }
+
+    /// The hash of what `record`'s pages are made from. `own` is the hash of the
+    /// record as decoded and its list line ([`crate::search::Inputs`]), which
+    /// carries its field's label (told from every record); beside it come its
+    /// latest change and the title and address of each record it names as related
+    /// or replacing it.
+    pub fn procedure_inputs(
+        &self,
+        shared: Shared,
+        record: &Record,
+        own: u128,
+        by_code: &ByCode,
+    ) -> Option<u128> {
+        let linked = |code| by_code.get(code).map(|r| (&r.title, &r.slug));
+        let replaced_by = match &record.status {
+            Status::Replaced { by: Some(by) } => Some(linked(by)),
+            _ => None,
+        };
+        let related: Vec<_> = record.related.iter().map(linked).collect();
+        let change = self.changes.and_then(|log| log.latest(&record.code));
+        let mut hash = Hashing(Xxh3::new());
+        hash.0.update(&shared.0.to_le_bytes());
+        hash.0.update(&own.to_le_bytes());
+        serde_json::to_writer(&mut hash, &(change, related, replaced_by)).ok()?;
+        Some(hash.0.digest128())
+    }
+}
