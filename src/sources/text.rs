@@ -105,11 +105,15 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
         let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         ReadError::NotUtf8 { line, column }
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Most files have neither: they are kept as read, not copied.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     };
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
@@ -123,7 +127,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, ReadError> {
 /// [`unusual_characters`].
 pub fn without_controls(text: String) -> String {
     let controls = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
-    if !may_hold_unusual(&text) || !text.chars().any(controls) {
+    if !may_hold_control(&text) {
         return text;
     }
     text.chars()
@@ -148,6 +152,18 @@ pub enum Unusual {
 fn may_hold_unusual(text: &str) -> bool {
     text.bytes()
         .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xe2 | 0xef))
+}
+
+/// Whether `text` can hold a control character, from its bytes: C0 controls and DEL
+/// are bytes of their own, C1 controls are 0xC2 0x80–0x9F. Dashes and arrows (0xE2),
+/// which most real records hold, are not looked at.
+fn may_hold_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &b)| {
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(at + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
 }
 
 /// Every unusual character of `text`: its 1-based line, byte range in that line, and kind.
@@ -195,6 +211,17 @@ mod tests {
             ]
         );
         assert!(unusual_characters("Thủ tục đăng ký khai sinh\n\tĐất đai").is_empty());
+    }
+
+    #[test]
+    fn controls_become_spaces_and_dashes_stay() {
+        let text = "Phí – 10.000 đồng → miễn\u{0}\u{7f}\u{85}\u{9f}\n\tx\u{a0}";
+        assert_eq!(
+            without_controls(text.to_string()),
+            "Phí – 10.000 đồng → miễn    \n\tx\u{a0}"
+        );
+        let clean = "Thủ tục – “đăng ký” → Đất đai\n\tÂ";
+        assert_eq!(without_controls(clean.to_string()), clean);
     }
 
     #[test]
