@@ -353,14 +353,15 @@ fn full(
         update.insert(read_form(sources, path)?);
     }
     update.insert_all(offline::page_files(&site, theme));
-    let procedure_pages: Vec<String> = site
+    // Each record's page; its notice, a poster to print, is not listed.
+    let record_pages: Vec<String> = site
         .records
         .iter()
-        .map(|record| view::procedure_paths(record)[0].clone())
+        .map(|record| urls::procedure(&record.slug))
         .collect();
     update.insert_all(crawlers::files(
         &site,
-        procedure_pages.iter().map(String::as_str).chain(
+        record_pages.iter().map(String::as_str).chain(
             others
                 .iter()
                 .filter(|p| p.in_sitemap)
@@ -1128,6 +1129,14 @@ impl<'a> RecordPages<'a> {
         }
     }
 
+    /// Every record's two pages, in the records' order.
+    fn all(&self, renderer: &Renderer, previous: Option<&PreviousBuild>) -> Vec<Made> {
+        (0..self.inputs.len())
+            .into_par_iter()
+            .flat_map_iter(|at| self.made(at, renderer, previous))
+            .collect()
+    }
+
     /// The two pages of the record at `at`: each taken when it can be, and the
     /// record's view made only when one cannot.
     fn made(&self, at: usize, renderer: &Renderer, previous: Option<&PreviousBuild>) -> Vec<Made> {
@@ -1136,9 +1145,11 @@ impl<'a> RecordPages<'a> {
         let keys = self.inputs[at]
             .map(|inputs| paths.each_ref().map(|p| renderer.key_of_inputs(p, inputs)));
         let pages = std::cell::OnceCell::new();
-        (0..2)
-            .map(|n| {
-                taken_or_rendered(previous, &paths[n], keys.map(|k| k[n]), || {
+        paths
+            .into_iter()
+            .enumerate()
+            .map(|(n, path)| {
+                taken_or_rendered(previous, path, keys.map(|k| k[n]), || {
                     let pages =
                         pages.get_or_init(|| self.views.procedure_pages(record, self.by_code));
                     renderer.render(&pages[n])
@@ -1148,22 +1159,30 @@ impl<'a> RecordPages<'a> {
     }
 }
 
-/// One page: its bytes, the key it was rendered from, whether it was taken.
-struct Made(Result<Vec<u8>, RenderError>, Option<u128>, bool);
+/// One page, taken or rendered.
+struct Made {
+    path: String,
+    bytes: Result<Vec<u8>, RenderError>,
+    /// What it was rendered from, when the previous build was offered.
+    key: Option<u128>,
+    taken: bool,
+}
 
 /// The page at `path`: taken from `previous` if it was made from `key`, else rendered.
 fn taken_or_rendered(
     previous: Option<&PreviousBuild>,
-    path: &str,
+    path: String,
     key: Option<u128>,
     render: impl FnOnce() -> Result<Vec<u8>, RenderError>,
 ) -> Made {
-    match previous
+    let taken = previous
         .zip(key)
-        .and_then(|(previous, key)| previous.page(path, key))
-    {
-        Some(bytes) => Made(Ok(bytes), key, true),
-        None => Made(render(), key, false),
+        .and_then(|(previous, key)| previous.page(&path, key));
+    Made {
+        taken: taken.is_some(),
+        bytes: taken.map_or_else(render, Ok),
+        path,
+        key,
     }
 }
 
@@ -1177,50 +1196,31 @@ fn render_all<'a>(
     previous: Option<&PreviousBuild>,
 ) -> Result<Rendered, Diagnostics> {
     let pages: Vec<&Page> = pages.collect();
-    let record_paths = records.map_or_else(Vec::new, |r| {
-        r.views
-            .site
-            .records
-            .iter()
-            .flat_map(view::procedure_paths)
-            .collect()
-    });
-    let record_made = records.map_or_else(Vec::new, |r| {
-        (0..r.inputs.len())
-            .into_par_iter()
-            .flat_map_iter(|at| r.made(at, renderer, previous))
-            .collect()
-    });
-    let page_made: Vec<Made> = pages
-        .par_iter()
-        .map(|page| {
-            let key = previous.and_then(|_| renderer.key(page));
-            taken_or_rendered(previous, &page.path, key, || renderer.render(page))
-        })
-        .collect();
-    let count = record_made.len() + page_made.len();
-    let made = record_made.into_iter().chain(page_made);
-    let paths = record_paths
-        .iter()
-        .map(String::as_str)
-        .chain(pages.iter().map(|p| p.path.as_str()));
+    let mut made = records.map_or_else(Vec::new, |r| r.all(renderer, previous));
+    made.par_extend(pages.par_iter().map(|page| {
+        let key = previous.and_then(|_| renderer.key(page));
+        taken_or_rendered(previous, page.path.clone(), key, || renderer.render(page))
+    }));
     let mut rendered = Rendered {
-        files: Vec::with_capacity(count),
+        files: Vec::with_capacity(made.len()),
         keys: Vec::new(),
         taken: HashSet::new(),
     };
-    let mut errors: Vec<(RenderError, &str)> = Vec::new();
-    for (Made(result, key, kept), path) in made.zip(paths) {
-        match result {
+    let mut errors: Vec<(RenderError, String)> = Vec::new();
+    for Made {
+        path,
+        bytes,
+        key,
+        taken,
+    } in made
+    {
+        match bytes {
             Ok(bytes) => {
-                rendered.files.push(OutputFile {
-                    path: path.to_string(),
-                    bytes,
-                });
-                rendered.keys.extend(key.map(|key| (path.to_string(), key)));
-                if kept {
-                    rendered.taken.insert(path.to_string());
+                rendered.keys.extend(key.map(|key| (path.clone(), key)));
+                if taken {
+                    rendered.taken.insert(path.clone());
                 }
+                rendered.files.push(OutputFile { path, bytes });
             }
             Err(error) if errors.iter().all(|(e, _)| *e != error) => {
                 errors.push((error, path));
