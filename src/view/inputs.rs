@@ -17,26 +17,21 @@ use crate::render::Hashing;
 pub struct Shared(u128);
 
 impl Views<'_> {
-    /// The configuration and the offices as pages show them (with their videos,
-    /// which the offices' own data leaves out). `None` when one cannot be written
-    /// as JSON, which rendering then reports.
+    /// The configuration. `None` when it cannot be written as JSON, which
+    /// rendering then reports.
     pub fn shared_inputs(&self) -> Option<Shared> {
-        let offices: Vec<_> = self
-            .site
-            .offices
-            .iter()
-            .map(|o| self.office_view(o))
-            .collect();
         let mut hash = Hashing(Xxh3::new());
-        serde_json::to_writer(&mut hash, &(self.site.config, offices)).ok()?;
+        serde_json::to_writer(&mut hash, self.site.config).ok()?;
         Some(Shared(hash.0.digest128()))
     }
 
     /// The hash of what `record`'s pages are made from. `own` is the hash of the
     /// record as decoded and its list line ([`crate::search::Inputs`]), which
     /// carries its field's label (told from every record); beside it come its
-    /// latest change and the title and address of each record it names as related
-    /// or replacing it.
+    /// offices as pages show them (with their videos, which the offices' own data
+    /// leaves out), its latest change, and the title and address of each record it
+    /// names as related or replacing it. An office edited renders again only the
+    /// pages of the records at that office.
     pub fn procedure_inputs(
         &self,
         shared: Shared,
@@ -50,11 +45,18 @@ impl Views<'_> {
             _ => None,
         };
         let related: Vec<_> = record.related.iter().map(linked).collect();
+        let offices: Vec<_> = record
+            .offices
+            .iter()
+            .map(|id| self.site.offices.iter().find(|o| &o.id == id))
+            .map(|office| office.map(|o| self.office_view(o)))
+            .collect();
         let change = self.changes.and_then(|log| log.latest(&record.code));
         let mut hash = Hashing(Xxh3::new());
         hash.0.update(&shared.0.to_le_bytes());
         hash.0.update(&own.to_le_bytes());
-        serde_json::to_writer(&mut hash, &(change, related, replaced_by)).ok()?;
+        let read = (offices, change, related, replaced_by);
+        serde_json::to_writer(&mut hash, &read).ok()?;
         Some(hash.0.digest128())
     }
 }
