@@ -405,6 +405,10 @@ fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exa
         spare.join(".sotay-output").is_file(),
         "the site before was not kept"
     );
+    // In the handbook's folder, where `git add -A` must not take it.
+    let ignore = spare.join(".gitignore");
+    assert_eq!(std::fs::read_to_string(&ignore).unwrap(), "*\n");
+    std::fs::remove_file(&ignore).unwrap();
 
     // What a spare may hold by the next build: a file the site no longer has, a
     // folder where a page goes, a page written anew with other bytes, a link.
@@ -430,7 +434,12 @@ fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exa
             .contains("Lần build 3.")
     );
     assert!(!live.join("robots.txt").is_symlink());
-    // The site before is now the spare, untouched by the build.
+    assert!(
+        !live.join(".gitignore").exists(),
+        "the spare's .gitignore was published"
+    );
+    // The site before is now the spare, untouched by the build but for that file.
+    std::fs::remove_file(&ignore).unwrap();
     assert_eq!(tree(&spare), before);
 
     // Without a spare, the same sources give the same site.

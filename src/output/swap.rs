@@ -51,6 +51,7 @@ pub fn write_site(
     };
     // Another build may have put a spare in place meanwhile: then this copy goes.
     if std::fs::rename(&old, names.spare()).is_ok() {
+        ignored_by_git(&names.spare());
         return Ok(Vec::new());
     }
     Ok(remove_tree(&old)
@@ -58,6 +59,17 @@ pub fn write_site(
         .map(|failed| not_removed(&old, &failed))
         .into_iter()
         .collect())
+}
+
+/// Tells git to ignore the spare, which sits in the handbook's folder beside the
+/// output: `git add -A` would commit a whole site. Never written over a file the
+/// site has (it is linked to the live site's own); the next build prunes it.
+fn ignored_by_git(spare: &Path) {
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(spare.join(".gitignore"))
+        .and_then(|mut file| std::io::Write::write_all(&mut file, b"*\n"));
 }
 
 /// Moves the spare, when there is one sotay made, to `staging`; one rename, so two
