@@ -3,6 +3,7 @@
 //! message is written in both languages sotay speaks; the handbook's language picks
 //! one when it is printed.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -259,6 +260,79 @@ pub fn render(diagnostics: &Diagnostics, format: Format, language: Language) -> 
     out
 }
 
+/// [`render`] for people, with at most `per_kind` warnings of each kind (about the
+/// same field, whichever item of a list): a handbook imported without offices
+/// gives one warning per record, and ten thousand alike hide what else was said
+/// (and took a tenth of a rebuild to print). Errors are all shown; the warnings
+/// left out are counted, kind by kind.
+pub fn render_brief(diagnostics: &Diagnostics, language: Language, per_kind: usize) -> String {
+    let mut left: Vec<(String, usize)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = String::new();
+    for d in diagnostics.iter() {
+        if d.severity == Severity::Warning {
+            let kind = match &d.field {
+                Some(field) => format!("{} `{}`", words(language).field, without_indices(field)),
+                None => format!("\"{}\"", d.message.get(language)),
+            };
+            let count = seen.entry(kind.clone()).or_insert(0);
+            *count += 1;
+            if *count > per_kind {
+                match left.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => left.push((kind, 1)),
+                }
+                continue;
+            }
+        }
+        out.push_str(&render_human(d, language));
+        out.push('\n');
+    }
+    for (kind, n) in left {
+        let _ = match language {
+            Language::En => writeln!(
+                out,
+                "… and {n} more warning{} of this kind: {kind}",
+                plural(n)
+            ),
+            Language::Vi => writeln!(out, "… và {n} cảnh báo khác cùng loại: {kind}"),
+        };
+    }
+    if !seen.values().all(|n| *n <= per_kind) {
+        let _ = writeln!(
+            out,
+            "{}",
+            match language {
+                Language::En => "`sotay check` lists every warning",
+                Language::Vi => "`sotay check` liệt kê đủ mọi cảnh báo",
+            }
+        );
+    }
+    let _ = writeln!(out, "{}", summary(diagnostics, language));
+    out
+}
+
+/// `documents[3].forms[0]` as `documents[].forms[]`: the same field of any item.
+fn without_indices(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push(c);
+            }
+            ']' => {
+                in_index = false;
+                out.push(c);
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn summary(diagnostics: &Diagnostics, language: Language) -> String {
     let (e, w) = (diagnostics.errors(), diagnostics.warnings());
     match language {
@@ -439,6 +513,49 @@ mod tests {
         assert!(text.contains("ở trường `channels[1].fee`"), "{text}");
         assert!(text.contains("cách sửa: viết số tiền"), "{text}");
         assert!(!text.contains("error") && !text.contains("help"), "{text}");
+    }
+
+    #[test]
+    fn a_build_shows_a_few_warnings_of_each_kind_and_counts_the_rest() {
+        let mut all = Diagnostics::default();
+        for n in 0..5 {
+            all.push(
+                Diagnostic::warning(
+                    format!("content/procedures/{n}.md"),
+                    tr!("no office", "hồ sơ này chưa cho biết nộp ở đâu"),
+                )
+                .field("offices"),
+            );
+            all.push(
+                Diagnostic::warning(
+                    format!("content/procedures/{n}.md"),
+                    tr!("cut short", "tên giấy tờ `{n}` có vẻ bị cắt cụt"),
+                )
+                .field(format!("documents[{n}].name")),
+            );
+        }
+        all.push(sample());
+        all.sort();
+        let text = render_brief(&all, Language::Vi, 3);
+        assert!(text.starts_with("lỗi: không đọc được phí"), "{text}");
+        assert_eq!(text.matches("chưa cho biết nộp ở đâu").count(), 3, "{text}");
+        assert!(text.contains("content/procedures/2.md"), "{text}");
+        assert!(!text.contains("content/procedures/3.md"), "{text}");
+        assert!(
+            text.contains("… và 2 cảnh báo khác cùng loại: ở trường `offices`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("… và 2 cảnh báo khác cùng loại: ở trường `documents[].name`"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("`sotay check` liệt kê đủ mọi cảnh báo\n1 lỗi, 10 cảnh báo\n"),
+            "{text}"
+        );
+        // As many as shown: nothing is counted, nothing sends to `check`.
+        let text = render_brief(&all, Language::En, 5);
+        assert_eq!(text, render(&all, Format::Human, Language::En));
     }
 
     #[test]

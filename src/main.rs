@@ -399,7 +399,8 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
         Ok(report) => {
             let mut said = Said::new(ExitCode::SUCCESS);
             if report.warnings.warnings() > 0 {
-                said.err = diagnostics::render(&report.warnings, Format::Human, report.language);
+                // `sotay check` is where every warning is listed.
+                said.err = diagnostics::render_brief(&report.warnings, report.language, 3);
             }
             let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
             let stages: Vec<String> = report
