@@ -210,7 +210,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     }
     if previous.is_some() {
         // Only once the pages are in place: the keys describe what the output holds.
-        let _ = crate::previous::save(root, assembly.keys(), &files);
+        let _ = crate::previous::save(root, &output, assembly.keys(), &files);
     }
     if let (Some(snapshot), Some(config), Some(warnings)) =
         (&snapshot, sources.config(), content_warnings)

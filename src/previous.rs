@@ -7,32 +7,35 @@
 //! ([`crate::search::Inputs::key`]). `.sotay-cache/build` notes, for the output last
 //! written, each page's key and a hash of its bytes, the path of every file (a page
 //! taken as it was keeps the link check it passed against them), and the index's
-//! key, manifest and files with theirs. The bytes themselves are read back from the
-//! output and used only when their hash still matches: a file changed by hand, or
-//! left by a killed build, is made again. The note belongs to one sotay binary, like
-//! the cache of decoded records, and one damaged byte makes it ignored whole.
+//! key, manifest and files with theirs. A page is taken when its file still has the
+//! metadata noted for it once written (size, inode, modification and change times,
+//! which [`crate::unchanged`] trusts the same way): it is then left on disk and
+//! linked into the new output, never read. Otherwise its bytes are read back and used
+//! only when their hash still matches: a file changed by hand, or left by a killed
+//! build, is made again. The note belongs to one sotay binary, like the cache of
+//! decoded records, and one damaged byte makes it ignored whole.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::assemble::{Files, OutputFile};
+use crate::assemble::{File, Files, OnDisk, OutputFile};
 use crate::fast_hash::FastMap;
 use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
-const MAGIC: &[u8] = b"sotay build note 2\n";
+const MAGIC: &[u8] = b"sotay build note 3\n";
 
 /// The previous build's pages and index, as far as they can be trusted.
 pub struct PreviousBuild {
     root: PathBuf,
     output: PathBuf,
-    /// Path → (key it was made from, hash of its bytes).
-    pages: HashMap<String, (u128, u128)>,
+    /// Path → what it was made from and what was written.
+    pages: HashMap<String, Page>,
     index: Option<Index>,
     /// Every file of the output, as written.
     paths: Vec<String>,
@@ -43,6 +46,16 @@ pub struct PreviousBuild {
 /// Paths of the previous output, by the hash of the bytes this build found in them:
 /// writing the new site links those files again without reading them a second time.
 pub type Verified = FastMap<String, u128>;
+
+/// A page as the previous build wrote it.
+struct Page {
+    /// What it was made from.
+    key: u128,
+    /// The hash of its bytes.
+    hash: u128,
+    /// Its file's [`crate::unchanged::stamp`] once written, if it could be told.
+    stamp: Option<(u128, u64)>,
+}
 
 struct Index {
     key: u128,
@@ -78,10 +91,18 @@ impl PreviousBuild {
     }
 
     /// The page at `path` as the previous build wrote it, if it was made from `key`
-    /// and the output still holds exactly those bytes.
-    pub fn page(&self, path: &str, key: u128) -> Option<Vec<u8>> {
-        let (known, hash) = self.pages.get(path)?;
-        (*known == key).then(|| self.file(path, *hash))?
+    /// and the output still holds exactly those bytes: left on disk when its file is
+    /// as noted, else read back and checked.
+    pub fn page(&self, path: &str, key: u128) -> Option<File> {
+        let page = self.pages.get(path).filter(|page| page.key == key)?;
+        let at = self.output.join(path);
+        if let Some((stamp, len)) = page.stamp
+            && crate::unchanged::stamp(&at) == Some((stamp, len))
+        {
+            let hash = page.hash;
+            return Some(File::OnDisk(Arc::new(OnDisk { at, hash, len })));
+        }
+        self.file(path, page.hash).map(File::made)
     }
 
     /// The search index's manifest (JSON) and files as the previous build wrote them,
@@ -152,26 +173,37 @@ impl PreviousBuild {
 }
 
 /// Notes what `keys` say each file of `files` was made from, for the next build of
-/// the handbook at `root` (whose output now holds `files`). Written whole, then
+/// the handbook at `root` (whose `output` now holds `files`). Written whole, then
 /// renamed into place. A note that cannot be written costs time, never a build:
 /// errors are returned for the caller to ignore.
-pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
+pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
     // Each note names the index key it belongs to: one without the other is unused.
     let search = keys
         .search
         .as_ref()
         .map_or(Ok(()), |search| search.save(root));
     let mut body = Writer(Vec::with_capacity(keys.pages.len() * 96));
-    let written = |path: &str| files.get(path).map(|bytes| xxh3_128(bytes));
-    let pages: Vec<(&str, u128, u128)> = keys
+    let written = |path: &str| files.get(path).map(File::hash);
+    let pages: Vec<(&str, Page)> = keys
         .pages
-        .iter()
-        .filter_map(|(path, key)| Some((path.as_str(), *key, written(path)?)))
+        .par_iter()
+        .filter_map(|(path, key)| {
+            let page = Page {
+                key: *key,
+                hash: written(path)?,
+                stamp: crate::unchanged::stamp(&output.join(path)),
+            };
+            Some((path.as_str(), page))
+        })
         .collect();
     body.len(pages.len());
-    for (path, key, hash) in pages {
+    for (path, Page { key, hash, stamp }) in pages {
         body.u128(key);
         body.u128(hash);
+        // No stamp is 0 long: a file noted 0 long is read back.
+        let (stamp, len) = stamp.unwrap_or_default();
+        body.u128(stamp);
+        body.u128(len.into());
         body.text(path);
     }
     body.texts(files.keys().map(|path| &**path));
@@ -195,15 +227,16 @@ pub fn save(root: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
     search
 }
 
-type Read = (HashMap<String, (u128, u128)>, Vec<String>, Option<Index>);
+type Read = (HashMap<String, Page>, Vec<String>, Option<Index>);
 
 /// The note of the binary stamped `stamp`, when its checksum holds.
 fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
     let mut at = Reader(unseal(bytes, MAGIC, stamp)?);
     let mut pages = HashMap::new();
     for _ in 0..at.len()? {
-        let (key, hash) = (at.u128()?, at.u128()?);
-        pages.insert(at.text()?.to_string(), (key, hash));
+        let (key, hash, stamp, len) = (at.u128()?, at.u128()?, at.u128()?, at.u128()?);
+        let stamp = (len > 0).then_some((stamp, u64::try_from(len).ok()?));
+        pages.insert(at.text()?.to_string(), Page { key, hash, stamp });
     }
     let paths: Vec<String> = at.texts()?;
     if at.is_done() {

@@ -241,6 +241,20 @@ impl Tree<'_> {
     }
 }
 
+/// A hash of what tells the version of the plain file at `path` without reading
+/// it, and its length; `None` where that cannot be told.
+pub(crate) fn stamp(path: &Path) -> Option<(u128, u64)> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    let mut hasher = Xxh3::new();
+    for part in identity(&metadata)? {
+        hasher.update(&part.to_le_bytes());
+    }
+    Some((hasher.digest128(), metadata.len()))
+}
+
 /// What tells a file's version without reading it.
 #[cfg(unix)]
 fn identity(metadata: &std::fs::Metadata) -> Option<[i128; 6]> {

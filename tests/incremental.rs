@@ -26,7 +26,7 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .files()
         .iter()
         .filter(|(p, _)| !BUILD_ONLY.contains(&&***p))
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .map(|(p, b)| (p.to_string(), b.bytes().unwrap().to_vec()))
         .collect()
 }
 
@@ -38,7 +38,7 @@ fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
     let files = session.files().expect("a site");
     files
         .iter()
-        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .map(|(p, b)| (p.to_string(), b.bytes().unwrap().to_vec()))
         .collect()
 }
 

@@ -185,6 +185,12 @@ fn the_preview_applies_an_edited_table_as_a_build_does() {
         .map(|p| &**p)
         .collect();
     assert!(differ.is_empty(), "{differ:?}");
-    let page = String::from_utf8(served["thu-tuc/1-010038-tach-ho/index.html"].to_vec()).unwrap();
+    let page = String::from_utf8(
+        served["thu-tuc/1-010038-tach-ho/index.html"]
+            .bytes()
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
     assert!(page.contains("badge-partial"));
 }

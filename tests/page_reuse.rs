@@ -177,6 +177,39 @@ fn a_page_or_index_file_changed_by_hand_is_made_again() {
     assert_eq!(std::fs::read(&lead).unwrap(), lead_file);
 }
 
+#[test]
+fn a_page_is_left_on_disk_only_while_its_file_is_as_written() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+    let file = root.join("public").join(PAGE);
+    let written = page(root, PAGE);
+
+    // Touched, the same bytes: read back, found as written, and taken.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let report = build_site(root, true);
+    assert_eq!(report.reused, all_but_search(&report));
+
+    // Changed in place, keeping its size, inode and modification time: its change
+    // time still tells, and the page is made again.
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let changed = written.replacen("5.000", "9.999", 1);
+    assert_eq!(changed.len(), written.len());
+    let mut handle = std::fs::File::options().write(true).open(&file).unwrap();
+    std::io::Write::write_all(&mut handle, changed.as_bytes()).unwrap();
+    handle.set_modified(modified).unwrap();
+    drop(handle);
+    let report = build_site(root, true);
+    assert_eq!(report.reused, all_but_search(&report) - 1);
+    assert_eq!(page(root, PAGE), written);
+}
+
 fn first_file(folder: &Path) -> PathBuf {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(folder)
         .into_iter()

@@ -1,16 +1,113 @@
-//! The assembled site in memory, and a copy of it being changed that says which
-//! files differ when it is done.
+//! The assembled site, and a copy of it being changed that says which files differ
+//! when it is done.
 
+use std::borrow::Cow;
+use std::path::PathBuf;
 use std::sync::Arc;
 
+use xxhash_rust::xxh3::xxh3_128;
+
 use super::OutputFile;
+use crate::diagnostics::Diagnostic;
 use crate::fast_hash::FastMap;
+use crate::tr;
 
 /// The built site: path relative to the output folder → content. Shared keys and
-/// contents make copying it for the next version cheap. `Arc<Vec<u8>>`, not
-/// `Arc<[u8]>`: a rendered page moves in without a copy (copying every page made the
-/// heap hold the site twice at 10,000 records).
-pub type Files = FastMap<Arc<str>, Arc<Vec<u8>>>;
+/// contents make copying it for the next version cheap.
+pub type Files = FastMap<Arc<str>, File>;
+
+/// A file of the site: made in memory, or a file of the previous output that holds
+/// the bytes noted for it (its metadata is as noted), left on disk: most of a
+/// rebuild's pages are as they were, and reading them back only to link them again
+/// was a tenth of it.
+#[derive(Debug, Clone)]
+pub enum File {
+    /// `Arc<Vec<u8>>`, not `Arc<[u8]>`: a rendered page moves in without a copy
+    /// (copying every page made the heap hold the site twice at 10,000 records).
+    Made(Arc<Vec<u8>>),
+    OnDisk(Arc<OnDisk>),
+}
+
+/// A file of the previous output, with the hash and length of its bytes.
+#[derive(Debug)]
+pub struct OnDisk {
+    pub at: PathBuf,
+    pub hash: u128,
+    pub len: u64,
+}
+
+impl File {
+    pub fn made(bytes: Vec<u8>) -> File {
+        File::Made(Arc::new(bytes))
+    }
+
+    /// The bytes; a kept file is read, and an error if it no longer holds them.
+    pub fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            File::Made(bytes) => Ok(Cow::Borrowed(bytes)),
+            File::OnDisk(kept) => {
+                let bytes = std::fs::read(&kept.at)?;
+                if xxh3_128(&bytes) != kept.hash {
+                    return Err(std::io::ErrorKind::InvalidData.into());
+                }
+                Ok(Cow::Owned(bytes))
+            }
+        }
+    }
+
+    /// The bytes, when they are in memory.
+    pub fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            File::Made(bytes) => Some(bytes),
+            File::OnDisk(_) => None,
+        }
+    }
+
+    pub fn size(&self) -> u64 {
+        match self {
+            File::Made(bytes) => bytes.len() as u64,
+            File::OnDisk(kept) => kept.len,
+        }
+    }
+
+    /// XXH3 (128 bits) of the bytes.
+    pub fn hash(&self) -> u128 {
+        match self {
+            File::Made(bytes) => xxh3_128(bytes),
+            File::OnDisk(kept) => kept.hash,
+        }
+    }
+
+    /// [`File::bytes`], with an error that names the file at `path`.
+    pub fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, Box<Diagnostic>> {
+        self.bytes().map_err(|e| {
+            let message = if e.kind() == std::io::ErrorKind::InvalidData {
+                tr!(
+                    "this file of the previous site was changed while the site was built",
+                    "tệp này của bản trước bị sửa trong lúc đang build"
+                )
+            } else {
+                tr!(
+                    "cannot read this file of the previous site: {e}",
+                    "không đọc được tệp này của bản trước: {e}"
+                )
+            };
+            let help = tr!("build again", "hãy build lại");
+            Box::new(Diagnostic::error(path, message).help(help))
+        })
+    }
+}
+
+/// The same bytes.
+impl PartialEq for File {
+    fn eq(&self, other: &File) -> bool {
+        match (self, other) {
+            (File::Made(a), File::Made(b)) => Arc::ptr_eq(a, b) || a == b,
+            (File::OnDisk(a), File::OnDisk(b)) => a.hash == b.hash,
+            (a, b) => a.size() == b.size() && a.hash() == b.hash(),
+        }
+    }
+}
 
 /// A copy of the site's files being changed; `finish` says which paths differ.
 pub(super) struct Update<'a> {
@@ -56,7 +153,16 @@ impl<'a> Update<'a> {
         if let Some(touched) = &mut self.touched {
             touched.insert(path.clone());
         }
-        self.new.insert(path, Arc::new(file.bytes));
+        self.new.insert(path, File::made(file.bytes));
+    }
+
+    /// A file as made or taken, at `path`.
+    pub fn insert_file(&mut self, path: String, file: File) {
+        let path: Arc<str> = path.into();
+        if let Some(touched) = &mut self.touched {
+            touched.insert(path.clone());
+        }
+        self.new.insert(path, file);
     }
 
     pub fn insert_all(&mut self, files: impl IntoIterator<Item = OutputFile>) {
@@ -69,8 +175,8 @@ impl<'a> Update<'a> {
         self.new.contains_key(path)
     }
 
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.new.get(path).map(|b| b.as_slice())
+    pub fn get(&self, path: &str) -> Option<&File> {
+        self.new.get(path)
     }
 
     /// Every path of the new site.
@@ -82,7 +188,7 @@ impl<'a> Update<'a> {
         let empty = Files::default();
         let old = self.old.unwrap_or(&empty);
         let differs = |path: &str| match (old.get(path), self.new.get(path)) {
-            (Some(old), Some(new)) => !Arc::ptr_eq(old, new) && old != new,
+            (Some(old), Some(new)) => old != new,
             (old, new) => old.is_some() != new.is_some(),
         };
         let mut changed: Vec<String> = match &self.touched {

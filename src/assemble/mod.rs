@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use files::Files;
+pub use files::{File, Files, OnDisk};
 pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 
 use crate::changes::{self, ChangeLog};
@@ -324,7 +324,9 @@ fn full(
         taken,
     } = rendered?;
     let mut update = Update::starting_empty(old);
-    update.insert_all(rendered);
+    for (path, file) in rendered {
+        update.insert_file(path, file);
+    }
     let Indexed {
         index,
         key: index_key,
@@ -451,7 +453,7 @@ impl Assembly {
             offline::worker_files(&self.files, offline, &self.index_version, theme)?;
         let site = Arc::make_mut(&mut self.files);
         for file in files {
-            site.insert(file.path.into(), Arc::new(file.bytes));
+            site.insert(file.path.into(), File::made(file.bytes));
         }
         self.offline = Some(report);
         Ok(())
@@ -460,7 +462,7 @@ impl Assembly {
     /// Adds a worker that removes itself and its caches from visitors' browsers.
     fn add_retiring_worker(&mut self, theme: &Theme) {
         let file = offline::retiring_worker(theme);
-        Arc::make_mut(&mut self.files).insert(file.path.into(), Arc::new(file.bytes));
+        Arc::make_mut(&mut self.files).insert(file.path.into(), File::made(file.bytes));
     }
 
     /// How many pages the site has.
@@ -629,6 +631,8 @@ impl Assembly {
             .par_iter()
             .map(|r| {
                 let beside = self.files.get(urls::procedure_data(&r.slug).as_str())?;
+                // The preview's files are all made in memory.
+                let beside = beside.in_memory()?;
                 open_data::record_in(beside)
             })
             .collect::<Option<_>>()
@@ -833,8 +837,10 @@ impl Assembly {
             }
         }
         let count = rendered.len();
-        let checked: Vec<String> = rendered.iter().map(|f| f.path.clone()).collect();
-        files.insert_all(rendered);
+        let checked: Vec<String> = rendered.iter().map(|(path, _)| path.clone()).collect();
+        for (path, file) in rendered {
+            files.insert_file(path, file);
+        }
         let statics = if changes.statics {
             for path in &self.statics {
                 files.remove(path);
@@ -1091,7 +1097,7 @@ impl Indexed {
 
 /// What rendering pages gave.
 struct Rendered {
-    files: Vec<OutputFile>,
+    files: Vec<(String, File)>,
     /// The key each page was rendered from, when the previous pages were offered.
     keys: Vec<(String, u128)>,
     /// The pages taken from the previous build.
@@ -1162,7 +1168,7 @@ impl<'a> RecordPages<'a> {
 /// One page, taken or rendered.
 struct Made {
     path: String,
-    bytes: Result<Vec<u8>, RenderError>,
+    bytes: Result<File, RenderError>,
     /// What it was rendered from, when the previous build was offered.
     key: Option<u128>,
     taken: bool,
@@ -1180,7 +1186,7 @@ fn taken_or_rendered(
         .and_then(|(previous, key)| previous.page(&path, key));
     Made {
         taken: taken.is_some(),
-        bytes: taken.map_or_else(render, Ok),
+        bytes: taken.map_or_else(|| render().map(File::made), Ok),
         path,
         key,
     }
@@ -1220,7 +1226,7 @@ fn render_all<'a>(
                 if taken {
                     rendered.taken.insert(path.clone());
                 }
-                rendered.files.push(OutputFile { path, bytes });
+                rendered.files.push((path, bytes));
             }
             Err(error) if errors.iter().all(|(e, _)| *e != error) => {
                 errors.push((error, path));

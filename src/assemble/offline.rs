@@ -134,14 +134,17 @@ pub(super) fn worker_files(
         }
     }
 
-    let sizes: Vec<u64> = precache.par_iter().map(|p| gzipped(&files[*p])).collect();
+    let sizes: Vec<u64> = precache
+        .par_iter()
+        .map(|p| Ok(gzipped(&files[*p].read(p)?)))
+        .collect::<Result<_, Box<Diagnostic>>>()?;
     let precache_bytes = sizes.iter().sum();
     let report = OfflineReport {
         precache_files: precache.len(),
         precache_bytes,
         budget: offline.budget,
         all_files: later.len(),
-        all_bytes: estimate(files, &later),
+        all_bytes: estimate(files, &later)?,
     };
     if precache_bytes > offline.budget {
         return Err(Box::new(over_budget(&precache, &sizes, offline)));
@@ -266,18 +269,18 @@ fn gzipped(bytes: &[u8]) -> u64 {
 
 /// The gzipped size of `paths`, from the ratio of an even sample of at most 200:
 /// compressing 150 MB of procedure pages to print one number would cost seconds.
-fn estimate(files: &Files, paths: &[&str]) -> u64 {
+fn estimate(files: &Files, paths: &[&str]) -> Result<u64, Box<Diagnostic>> {
     let step = paths.len().div_ceil(200).max(1);
     let (raw, packed) = paths
         .par_iter()
         .step_by(step)
-        .map(|p| (files[*p].len() as u64, gzipped(&files[*p])))
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let total: u64 = paths.iter().map(|p| files[*p].len() as u64).sum();
+        .map(|p| Ok::<_, Box<Diagnostic>>((files[*p].size(), gzipped(&files[*p].read(p)?))))
+        .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+    let total: u64 = paths.iter().map(|p| files[*p].size()).sum();
     if raw == 0 {
-        return 0;
+        return Ok(0);
     }
-    (total as f64 * packed as f64 / raw as f64).round() as u64
+    Ok((total as f64 * packed as f64 / raw as f64).round() as u64)
 }
 
 /// Changes whenever any file of the site does: the worker's cache is named by it.
@@ -285,7 +288,11 @@ fn version(files: &Files, paths: &[&str]) -> String {
     let hashes: Vec<u64> = paths
         .par_iter()
         .filter(|p| **p != WORKER && **p != ALL_LIST)
-        .map(|p| hash(p.as_bytes(), hash(&files[*p], 0)))
+        .map(|p| {
+            // The hash of the bytes, which a file taken from the last build has noted.
+            let bytes = files[*p].hash();
+            hash(p.as_bytes(), mix(bytes as u64, (bytes >> 64) as u64))
+        })
         .collect();
     let all = hashes.iter().fold(0u64, |h, x| mix(h, *x));
     format!("{all:016x}")

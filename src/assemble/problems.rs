@@ -18,11 +18,14 @@ pub(super) fn broken_links(
     files: &Update,
     pages: &[String],
 ) -> Result<(), Diagnostics> {
-    let html: Vec<(&str, &[u8])> = pages
+    let read: Vec<(&str, std::borrow::Cow<[u8]>)> = pages
         .iter()
         .filter(|p| p.ends_with(".html"))
         .filter_map(|p| Some((p.as_str(), files.get(p)?)))
-        .collect();
+        .map(|(p, file)| Ok((p, file.read(p)?)))
+        .collect::<Result<_, Box<crate::diagnostics::Diagnostic>>>()
+        .map_err(|d| super::one(*d))?;
+    let html: Vec<(&str, &[u8])> = read.iter().map(|(p, b)| (*p, &**b)).collect();
     let broken = broken_links_to(&html, &|p| files.contains(p));
     if broken.is_empty() {
         return Ok(());

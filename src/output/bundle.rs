@@ -76,7 +76,8 @@ fn write_entries(
     for path in paths {
         zip.start_file(format!("{folder}/{path}"), options)
             .map_err(|e| zip_error(file, e))?;
-        zip.write_all(&files[path]).map_err(zip_io(file))?;
+        let bytes = files[path].bytes().map_err(zip_io(file))?;
+        zip.write_all(&bytes).map_err(zip_io(file))?;
     }
     let mut out = zip.finish().map_err(|e| zip_error(file, e))?;
     out.flush().map_err(zip_io(file))?;

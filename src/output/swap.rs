@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::leftovers::Names;
 use super::{OutputError, absolute, io};
-use crate::assemble::Files;
+use crate::assemble::{File, Files};
 use crate::diagnostics::Diagnostic;
 use crate::layout::OUTPUT_MARKER as MARKER;
 use crate::previous::Verified;
@@ -181,12 +181,18 @@ fn write_all(
     dirs.par_iter()
         .filter(|dir| !recycled || !dir.is_dir())
         .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(io(dir)))?;
-    files.par_iter().try_for_each(|(path, bytes)| {
+    files.par_iter().try_for_each(|(path, file)| {
         let to = staging.join(&**path);
         let old = previous.map(|previous| previous.join(&**path));
-        let read_already = || verified.get(&**path) == Some(&xxh3_128(bytes));
+        // A file on disk is the previous output's own, its metadata as noted.
+        let same = |old: &Path| match file {
+            File::OnDisk(_) => true,
+            File::Made(bytes) => {
+                verified.get(&**path).is_some_and(|h| *h == xxh3_128(bytes)) || holds(old, bytes)
+            }
+        };
         if let Some(old) = &old
-            && (read_already() || holds(old, bytes))
+            && same(old)
         {
             if recycled && same_file(old, &to) {
                 return Ok(());
@@ -202,7 +208,8 @@ fn write_all(
         if recycled {
             clear(&to)?;
         }
-        std::fs::write(&to, bytes.as_slice()).map_err(io(&to))
+        let bytes = file.bytes().map_err(io(&to))?;
+        std::fs::write(&to, &bytes).map_err(io(&to))
     })
 }
 

@@ -487,13 +487,14 @@ fn file_response(shared: &Shared, path: &str) -> Response {
             bytes.to_vec()
         }
     };
-    if let Some(bytes) = files.get(path) {
+    // The preview's files are all made in memory.
+    if let Some(bytes) = files.get(path).and_then(|f| f.in_memory()) {
         return Response::new(200, content_type(path), page(path, bytes));
     }
     if files.contains_key(format!("{path}/index.html").as_str()) {
         return Response::redirect(format!("{}{path}/", shared.base));
     }
-    match files.get("404.html") {
+    match files.get("404.html").and_then(|f| f.in_memory()) {
         Some(bytes) => Response::new(404, content_type("404.html"), page("404.html", bytes)),
         None => Response::text(404, "not found"),
     }
