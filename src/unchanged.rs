@@ -138,8 +138,10 @@ fn written(output: &Path) -> Option<Summing> {
     Some(summing)
 }
 
-/// The time the file system gives a file written now, in nanoseconds.
-fn clock(root: &Path) -> Option<i128> {
+/// The time the file system gives a file written now, in nanoseconds. A file whose
+/// change time is older, seen after this was taken, shows any later change in its
+/// stamp; one changed in the same tick might not.
+pub(crate) fn clock(root: &Path) -> Option<i128> {
     let folder = root.join(CACHE_DIR);
     std::fs::create_dir_all(&folder).ok()?;
     // The clock may be the first thing in the folder (a build that then stops on
@@ -244,6 +246,12 @@ impl Tree<'_> {
 /// A hash of what tells the version of the plain file at `path` without reading
 /// it, and its length; `None` where that cannot be told.
 pub(crate) fn stamp(path: &Path) -> Option<(u128, u64)> {
+    stamp_and_time(path).map(|(stamp, _)| stamp)
+}
+
+/// [`stamp`], and the file's change time: a stamp is only as good as the clock
+/// tick it was taken in (see [`clock`]).
+pub(crate) fn stamp_and_time(path: &Path) -> Option<((u128, u64), i128)> {
     let metadata = std::fs::symlink_metadata(path).ok()?;
     if !metadata.is_file() {
         return None;
@@ -252,7 +260,7 @@ pub(crate) fn stamp(path: &Path) -> Option<(u128, u64)> {
     for part in identity(&metadata)? {
         hasher.update(&part.to_le_bytes());
     }
-    Some((hasher.digest128(), metadata.len()))
+    Some(((hasher.digest128(), metadata.len()), changed(&metadata)?))
 }
 
 /// What tells a file's version without reading it.

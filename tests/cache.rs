@@ -58,7 +58,7 @@ fn decode_all(cache: &RecordCache, dir: &Path, decode: bool) -> Vec<Decoded> {
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
             let file = Path::new("content/procedures").join(path.file_name().unwrap());
-            cache.decoded(&file, &text, || {
+            cache.decoded(&file, &text, None, || {
                 assert!(decode, "{} was decoded again", file.display());
                 fresh(&file, &text)
             })
@@ -94,7 +94,7 @@ const RECORD: &str = "code: \"1.000001\"\ntitle: \"Đăng ký khai sinh\"\nfield
 fn decodes(root: &Path, stamp: &str, file: &str, text: &str) -> (bool, Decoded) {
     let cache = RecordCache::open_as(root, stamp);
     let mut decoded_now = false;
-    let decoded = cache.decoded(Path::new(file), text, || {
+    let decoded = cache.decoded(Path::new(file), text, None, || {
         decoded_now = true;
         fresh(Path::new(file), text)
     });
@@ -203,7 +203,7 @@ fn a_cache_with_another_binarys_entries_is_not_read_even_when_they_are_sound() {
     let file = Path::new("content/procedures/khai-sinh.yaml");
     // A sound entry of another binary saying something the text does not.
     let cache = RecordCache::open_as(root, "sotay old");
-    cache.decoded(file, RECORD, || {
+    cache.decoded(file, RECORD, None, || {
         let mut decoded = fresh(file, RECORD);
         decoded.record.as_mut().unwrap().title = "Something else".into();
         decoded
@@ -261,7 +261,9 @@ fn entries_are_never_appended_to_a_cache_another_binary_put_in_place_meanwhile()
     // Sotay 1 loads; while it decodes `second`, sotay 2 writes its own cache.
     let one = RecordCache::open_as(root, "sotay 1");
     for file in [first, second] {
-        one.decoded(Path::new(file), RECORD, || fresh(Path::new(file), RECORD));
+        one.decoded(Path::new(file), RECORD, None, || {
+            fresh(Path::new(file), RECORD)
+        });
     }
     assert_eq!(one.report().hits, 1, "sotay 1 appends what it decoded");
     decodes(root, "sotay 2", first, RECORD);
@@ -269,9 +271,90 @@ fn entries_are_never_appended_to_a_cache_another_binary_put_in_place_meanwhile()
 
     let two = RecordCache::open_as(root, "sotay 2");
     let mut decoded_again = false;
-    two.decoded(Path::new(second), RECORD, || {
+    two.decoded(Path::new(second), RECORD, None, || {
         decoded_again = true;
         fresh(Path::new(second), RECORD)
     });
     assert!(decoded_again, "sotay 2 used an entry sotay 1 decoded");
+}
+
+/// Waits until a file written now is given a later change time than `file`: a
+/// build notes only the metadata of files older than its start.
+#[cfg(unix)]
+fn settle(root: &Path, file: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let changed = |path: &Path| {
+        let m = std::fs::metadata(path).unwrap();
+        (m.ctime(), m.ctime_nsec())
+    };
+    let probe = root.join("probe");
+    for _ in 0..5_000 {
+        std::fs::write(&probe, b"").unwrap();
+        if changed(&probe) > changed(file) {
+            return std::fs::remove_file(&probe).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("the clock does not move");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_record_file_is_read_again_when_written_even_with_its_old_date_and_size() {
+    let site = TestSite::new();
+    let file = site.record(
+        "khai-sinh.md",
+        &common::record("1.000001", "Đăng ký khai sinh"),
+    );
+    site.record("ket-hon.md", &common::record("1.000002", "Đăng ký kết hôn"));
+    settle(site.root(), &file);
+    let (_, first) = build_into(site.root(), "first", true);
+    assert_eq!(first.cache.unwrap().misses, 2);
+    // Both files as the first build noted them: neither is read.
+    let (_, second) = build_into(site.root(), "second", true);
+    assert_eq!(second.cache.unwrap().unread, 2);
+
+    // Written in place, the same size, its modification time set back: the
+    // change time still tells.
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replace("5 ngày làm việc", "7 ngày làm việc");
+    assert_eq!(edited.len(), text.len());
+    let mut handle = std::fs::File::options().write(true).open(&file).unwrap();
+    std::io::Write::write_all(&mut handle, edited.as_bytes()).unwrap();
+    handle.set_modified(modified).unwrap();
+    drop(handle);
+    let (output, third) = build_into(site.root(), "third", true);
+    let third = third.cache.unwrap();
+    assert_eq!((third.unread, third.misses), (1, 1));
+    let page = std::fs::read_to_string(output.join("thu-tuc/khai-sinh/index.html")).unwrap();
+    assert!(page.contains("7 ngày làm việc"), "the old time is shown");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_record_taken_without_reading_its_file_still_shows_its_problems_in_its_lines() {
+    let site = TestSite::new();
+    let text = common::record("1.000001", "Đăng ký khai sinh").replace(
+        "submission_address: \"Bộ phận Một cửa UBND xã\"",
+        "offices: [khong-co]",
+    );
+    let file = site.record("khai-sinh.md", &text);
+    settle(site.root(), &file);
+    let problem = |sources: &sotay::sources::Sources| {
+        let diagnostics = sources.diagnostics();
+        let found = diagnostics
+            .iter()
+            .find(|d| d.field.as_deref() == Some("offices[0]"))
+            .cloned();
+        found.expect("the unknown office is an error")
+    };
+    let (read, report) = sotay::sources::Sources::load_cached(site.root());
+    assert_eq!(report.unread, 0);
+    let (unread, report) = sotay::sources::Sources::load_cached(site.root());
+    assert_eq!(report.unread, 1);
+    let (read, unread) = (problem(&read), problem(&unread));
+    assert_eq!(unread, read);
+    let position = unread.position.expect("a line");
+    assert!(position.source_line.contains("khong-co"), "{position:?}");
 }

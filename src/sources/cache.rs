@@ -7,6 +7,13 @@
 //! entries (key, length, checksum, JSON). A cache of another binary, an entry whose
 //! checksum fails and a file cut short are ignored, never trusted: those records are
 //! decoded again and the file written anew. The folder is safe to delete.
+//!
+//! Beside it, `.sotay-cache/record-files` notes each record file's metadata (size,
+//! inode, modification and change times, as [`crate::unchanged`] tells a file's
+//! version) with the key of its entry: a file that still has them is not even read
+//! (its text is read only if a problem must be shown in it). Only metadata older
+//! than the run that noted it is noted, so an edit in the same clock tick as a
+//! look still shows.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -20,11 +27,14 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::record::Record;
+use crate::note_bytes::{Reader, Writer};
 
 /// The cache folder, in the handbook's root.
 pub const CACHE_DIR: &str = ".sotay-cache";
 const FILE: &str = "records";
 const MAGIC: &[u8] = b"sotay record cache 1\n";
+const FILES: &str = "record-files";
+const FILES_MAGIC: &[u8] = b"sotay record files 1\n";
 /// Key (16 bytes), payload length (4), checksum of key and payload (8).
 const HEADER: usize = 28;
 
@@ -61,6 +71,20 @@ pub struct RecordCache {
     found: Mutex<Vec<u128>>,
     fresh: Mutex<Vec<(u128, Vec<u8>)>>,
     misses: AtomicUsize,
+    unread: AtomicUsize,
+    /// Each record file's stamp, as noted, and the key of its entry.
+    stamps: HashMap<PathBuf, Stamped>,
+    /// The clock when this run began, when it notes stamps for the next.
+    clock: Option<i128>,
+    /// The stamps to note, of files as this run found them.
+    seen: Mutex<Vec<(PathBuf, Stamped)>>,
+}
+
+/// A file's [`crate::unchanged::stamp`] and the key of the entry decoded from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Stamped {
+    stamp: (u128, u64),
+    key: u128,
 }
 
 /// How a run used the cache.
@@ -70,6 +94,8 @@ pub struct CacheReport {
     pub hits: usize,
     /// Records decoded (and added to the cache when it is saved).
     pub misses: usize,
+    /// Of the hits, records whose file was not read: its metadata was as noted.
+    pub unread: usize,
 }
 
 impl RecordCache {
@@ -84,7 +110,15 @@ impl RecordCache {
         let folder = root.join(CACHE_DIR);
         let bytes = std::fs::read(folder.join(FILE)).unwrap_or_default();
         let (entries, sound) = entries(&bytes, stamp);
+        let stamps = std::fs::read(folder.join(FILES))
+            .ok()
+            .and_then(|bytes| read_stamps(unseal(&bytes, FILES_MAGIC, stamp)?))
+            .unwrap_or_default();
         RecordCache {
+            stamps,
+            clock: None,
+            seen: Mutex::new(Vec::new()),
+            unread: AtomicUsize::new(0),
             folder,
             stamp: stamp.to_string(),
             bytes,
@@ -97,10 +131,45 @@ impl RecordCache {
         }
     }
 
+    /// Notes, for the next run, the stamps of the files this one reads: the clock is
+    /// taken now, before any is looked at.
+    pub fn noting_stamps(mut self, root: &Path) -> RecordCache {
+        self.clock = crate::unchanged::clock(root);
+        self
+    }
+
+    /// What decoding `file` (relative to `root`) gave, when the file still has the
+    /// stamp noted with its entry: it is not read.
+    pub fn unchanged(&self, root: &Path, file: &Path) -> Option<Decoded> {
+        let noted = *self.stamps.get(file)?;
+        if crate::unchanged::stamp(&root.join(file))? != noted.stamp {
+            return None;
+        }
+        let decoded = self.get(noted.key)?;
+        lock(&self.found).push(noted.key);
+        self.unread.fetch_add(1, Ordering::Relaxed);
+        if self.clock.is_some() {
+            lock(&self.seen).push((file.to_path_buf(), noted));
+        }
+        Some(decoded)
+    }
+
     /// What `decode` gives for `text`, read from `file` (relative to the root):
     /// from the cache when it holds it, else decoded and noted for [`save`](Self::save).
-    pub fn decoded(&self, file: &Path, text: &str, decode: impl FnOnce() -> Decoded) -> Decoded {
+    /// `looked`: the file's stamp and change time, taken before it was read.
+    pub fn decoded(
+        &self,
+        file: &Path,
+        text: &str,
+        looked: Option<((u128, u64), i128)>,
+        decode: impl FnOnce() -> Decoded,
+    ) -> Decoded {
         let key = key(file, text);
+        if let (Some((stamp, changed)), Some(clock)) = (looked, self.clock)
+            && changed < clock
+        {
+            lock(&self.seen).push((file.to_path_buf(), Stamped { stamp, key }));
+        }
         if let Some(decoded) = self.get(key) {
             lock(&self.found).push(key);
             return decoded;
@@ -134,6 +203,7 @@ impl RecordCache {
         CacheReport {
             hits: lock(&self.found).len(),
             misses: self.misses.load(Ordering::Relaxed),
+            unread: self.unread.load(Ordering::Relaxed),
         }
     }
 
@@ -142,6 +212,19 @@ impl RecordCache {
     /// A cache that cannot be written costs time, never a build: errors are
     /// returned for the caller to ignore.
     pub fn save(self) -> std::io::Result<()> {
+        if self.clock.is_some() {
+            let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            let mut body = Writer(Vec::with_capacity(seen.len() * 96));
+            body.len(seen.len());
+            for (file, Stamped { stamp, key }) in seen.iter() {
+                body.u128(stamp.0);
+                body.u128(stamp.1.into());
+                body.u128(*key);
+                body.text(&file.to_string_lossy());
+            }
+            let root = self.folder.parent().unwrap_or(Path::new("."));
+            write_note(root, FILES, FILES_MAGIC, &body.0)?;
+        }
         let found = self.found.into_inner().unwrap_or_else(|e| e.into_inner());
         let fresh = self.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
         let stale = self.entries.len().saturating_sub(found.len());
@@ -215,6 +298,18 @@ fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
         at = payload.end;
     }
     (entries, sound)
+}
+
+/// The stamps noted by [`RecordCache::save`].
+fn read_stamps(body: &[u8]) -> Option<HashMap<PathBuf, Stamped>> {
+    let mut at = Reader(body);
+    let mut stamps = HashMap::new();
+    for _ in 0..at.len()? {
+        let (stamp, len, key) = (at.u128()?, at.u128()?, at.u128()?);
+        let stamp = (stamp, u64::try_from(len).ok()?);
+        stamps.insert(PathBuf::from(at.text()?), Stamped { stamp, key });
+    }
+    at.is_done().then_some(stamps)
 }
 
 /// What a cache file of the binary stamped `stamp` starts with.

@@ -10,6 +10,7 @@ pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -62,8 +63,26 @@ pub struct Sources {
 }
 
 struct RecordFile {
-    text: Option<String>,
+    /// The text without controls, which positions are shown in: read when first
+    /// asked for if the record was taken from the cache without reading its file.
+    text: OnceLock<Option<String>>,
     problems: Vec<Diagnostic>,
+}
+
+impl RecordFile {
+    fn read(text: Option<String>, problems: Vec<Diagnostic>) -> RecordFile {
+        RecordFile {
+            text: OnceLock::from(text),
+            problems,
+        }
+    }
+
+    /// The text of `file`, relative to `root`.
+    fn text(&self, root: &Path, file: &Path) -> Option<&str> {
+        self.text
+            .get_or_init(|| read::text(root, file).ok().map(text::without_controls))
+            .as_deref()
+    }
 }
 
 /// Problems by where they come from, replaced when that part is read again.
@@ -184,7 +203,7 @@ impl Sources {
     /// [`Sources::load`] with the cache of decoded records in `root`, written back
     /// with what this load decoded (`build` and `serve`; `check` only reads it).
     pub fn load_cached(root: &Path) -> (Sources, CacheReport) {
-        let cache = RecordCache::open(root);
+        let cache = RecordCache::open(root).noting_stamps(root);
         let sources = Sources::load_with(root, Some(&cache));
         let report = cache.report();
         // A cache that cannot be written only makes the next run slower.
@@ -280,7 +299,7 @@ impl Sources {
 
     /// The text of a record file as it was read.
     pub fn record_text(&self, file: &Path) -> Option<&str> {
-        self.record_files.get(file)?.text.as_deref()
+        self.record_files.get(file)?.text(&self.root, file)
     }
 
     /// Every problem of the sources as they are now, sorted: what `sotay check`
@@ -487,7 +506,8 @@ impl Sources {
     /// Sets the local table's values on the records as read.
     fn apply_local(&mut self) {
         let files = &self.record_files;
-        let texts = |file: &Path| files.get(file).and_then(|f| f.text.as_deref());
+        let root = &self.root;
+        let texts = |file: &Path| files.get(file).and_then(|f| f.text(root, file));
         self.problems.applied = local::apply(
             &mut self.records,
             self.local.as_ref(),
@@ -700,28 +720,31 @@ fn read_record(
     file: &Path,
     cache: Option<&RecordCache>,
 ) -> (RecordFile, Option<Record>) {
+    if let Some(decoded) = cache.and_then(|cache| cache.unchanged(root, file)) {
+        let entry = RecordFile {
+            text: OnceLock::new(),
+            problems: decoded.problems,
+        };
+        return (entry, decoded.record);
+    }
+    // Looked at before it is read: an edit while it is read shows next time.
+    let looked = cache.and_then(|_| crate::unchanged::stamp_and_time(&root.join(file)));
     match read::text(root, file) {
         Ok(text) => {
             let (text, decoded) = match cache {
                 // The key is the text as read; the page is made from it without controls.
                 Some(cache) => {
-                    let decoded = cache.decoded(file, &text, || Decoded::of(file, text.clone()).1);
+                    let decoded =
+                        cache.decoded(file, &text, looked, || Decoded::of(file, text.clone()).1);
                     (text::without_controls(text), decoded)
                 }
                 None => Decoded::of(file, text),
             };
-            let entry = RecordFile {
-                text: Some(text),
-                problems: decoded.problems,
-            };
-            (entry, decoded.record)
+            (
+                RecordFile::read(Some(text), decoded.problems),
+                decoded.record,
+            )
         }
-        Err(problem) => {
-            let entry = RecordFile {
-                text: None,
-                problems: vec![*problem],
-            };
-            (entry, None)
-        }
+        Err(problem) => (RecordFile::read(None, vec![*problem]), None),
     }
 }
