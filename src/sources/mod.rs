@@ -297,7 +297,8 @@ impl Sources {
         self.strings.as_ref()
     }
 
-    /// The text of a record file as it was read.
+    /// The text of a record file as it was read (or is read now, for a record taken
+    /// from the cache without reading its file).
     pub fn record_text(&self, file: &Path) -> Option<&str> {
         self.record_files.get(file)?.text(&self.root, file)
     }
