@@ -222,7 +222,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             warnings: warnings.into_iter().collect(),
             offline: assembly.offline().cloned(),
         };
-        let _ = snapshot.note(root, &config.output, &output, outcome);
+        let written = files.keys().map(|path| &**path);
+        let _ = snapshot.note(root, &config.output, &output, written, outcome);
     }
     clock.lap("write");
     let report = BuildReport {

@@ -20,7 +20,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::assemble::OfflineReport;
 use crate::diagnostics::{Diagnostic, Language};
-use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
+use crate::layout::{CONFIG_FILE, OUTPUT_MARKER, SOURCE_DIRS};
 use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary, unseal, write_note};
 
 const FILE: &str = "unchanged";
@@ -94,15 +94,16 @@ impl Snapshot {
         same.then_some((asked, note.outcome))
     }
 
-    /// Notes that the build made from these sources wrote `output` and said
-    /// `outcome`. Nothing is noted when a source was too new to be sure of, and a
-    /// note that cannot be written costs the next build time, never a build: errors
-    /// are returned for the caller to ignore.
-    pub fn note(
+    /// Notes that the build made from these sources wrote `files` (paths relative
+    /// to it) into `output` and said `outcome`. Nothing is noted when a source was
+    /// too new to be sure of, and a note that cannot be written costs the next build
+    /// time, never a build: errors are returned for the caller to ignore.
+    pub fn note<'a>(
         &self,
         root: &Path,
         configured: &Path,
         output: &Path,
+        files: impl Iterator<Item = &'a str>,
         outcome: Outcome,
     ) -> std::io::Result<()> {
         let path = root.join(CACHE_DIR).join(FILE);
@@ -118,7 +119,8 @@ impl Snapshot {
         // Written by this build: a hand edit in the same clock tick as its last file,
         // keeping the size, would go unseen; no person edits that fast.
         let unreadable = || std::io::Error::other("the output cannot be looked at");
-        let written = written(&output).ok_or_else(unreadable)?.finish();
+        let files: Vec<&str> = files.chain([OUTPUT_MARKER]).collect();
+        let written = listed(&output, &files).ok_or_else(unreadable)?.finish();
         let note = Note {
             sources: self.sources,
             configured: configured.to_path_buf(),
@@ -128,6 +130,28 @@ impl Snapshot {
         };
         write_note(root, FILE, MAGIC, &serde_json::to_vec(&note)?)
     }
+}
+
+/// What [`written`] finds in `output` when it holds exactly `files`, looked up one
+/// by one rather than walked: a third of the time at 10,000 records. A file the
+/// output holds beyond them shows when the next build walks it.
+fn listed(output: &Path, files: &[&str]) -> Option<Summing> {
+    let mut summing = Summing::default();
+    summing.add(output, &std::fs::symlink_metadata(output).ok()?)?;
+    let found = files
+        .par_iter()
+        .map(|file| {
+            let mut one = Summing::default();
+            let metadata = std::fs::symlink_metadata(output.join(file)).ok()?;
+            one.add(Path::new(file), &metadata)?;
+            Some(one)
+        })
+        .try_reduce(Summing::default, |mut all, one| {
+            all.merge(one);
+            Some(all)
+        })?;
+    summing.merge(found);
+    Some(summing)
 }
 
 /// The files of the output folder (its own inode too: a new build is a new folder).
