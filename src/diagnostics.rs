@@ -288,6 +288,7 @@ pub fn render_brief(diagnostics: &Diagnostics, language: Language, per_kind: usi
         out.push_str(&render_human(d, language));
         out.push('\n');
     }
+    let counted = !left.is_empty();
     for (kind, n) in left {
         let _ = match language {
             Language::En => writeln!(
@@ -298,7 +299,7 @@ pub fn render_brief(diagnostics: &Diagnostics, language: Language, per_kind: usi
             Language::Vi => writeln!(out, "… và {n} cảnh báo khác cùng loại: {kind}"),
         };
     }
-    if !seen.values().all(|n| *n <= per_kind) {
+    if counted {
         let _ = writeln!(
             out,
             "{}",

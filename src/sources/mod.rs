@@ -77,6 +77,14 @@ impl RecordFile {
         }
     }
 
+    /// A record taken from the cache without reading its file.
+    fn unread(problems: Vec<Diagnostic>) -> RecordFile {
+        RecordFile {
+            text: OnceLock::new(),
+            problems,
+        }
+    }
+
     /// The text of `file`, relative to `root`.
     fn text(&self, root: &Path, file: &Path) -> Option<&str> {
         self.text
@@ -722,11 +730,7 @@ fn read_record(
     cache: Option<&RecordCache>,
 ) -> (RecordFile, Option<Record>) {
     if let Some(decoded) = cache.and_then(|cache| cache.unchanged(root, file)) {
-        let entry = RecordFile {
-            text: OnceLock::new(),
-            problems: decoded.problems,
-        };
-        return (entry, decoded.record);
+        return (RecordFile::unread(decoded.problems), decoded.record);
     }
     // Looked at before it is read: an edit while it is read shows next time.
     let looked = cache.and_then(|_| crate::unchanged::stamp_and_time(&root.join(file)));
