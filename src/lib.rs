@@ -21,6 +21,7 @@ pub mod changes;
 pub(crate) mod check;
 pub(crate) mod decode;
 pub mod diagnostics;
+pub mod digest;
 pub(crate) mod fast_hash;
 pub mod import;
 pub mod layout;

@@ -9,6 +9,7 @@ use tera::{Context, Tera};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostics::{Diagnostic, Position, Text};
+use crate::digest::digest;
 use crate::theme::Theme;
 use crate::theme::strings::Strings;
 use crate::urls;
@@ -284,14 +285,14 @@ impl Renderer {
     /// nothing else (no clock, no environment). `None` when the page's data cannot be
     /// serialised, which rendering then reports.
     pub fn key(&self, page: &Page) -> Option<u128> {
-        let mut hash = Hashing(Xxh3::new());
-        hash.0.update(&self.fingerprint.to_le_bytes());
-        for part in [page.template, &page.path] {
-            hash.0.update(part.as_bytes());
-            hash.0.update(&[0]);
-        }
-        serde_json::to_writer(&mut hash, &(&page.title, &page.breadcrumbs, &page.data)).ok()?;
-        Some(hash.0.digest128())
+        digest(&(
+            self.fingerprint,
+            page.template,
+            &page.path,
+            &page.title,
+            &page.breadcrumbs,
+            &page.data,
+        ))
     }
 
     /// The key of the page at `path` made from `inputs`, a hash of everything its
@@ -363,7 +364,7 @@ fn fingerprint(
     base_url: Option<&str>,
     inline_css: Option<&str>,
 ) -> u128 {
-    let mut hash = Hashing(Xxh3::new());
+    let mut hash = Xxh3::new();
     let mut templates: Vec<_> = sources.templates.iter().collect();
     templates.sort();
     let mut names: Vec<_> = names.iter().collect();
@@ -375,25 +376,11 @@ fn fingerprint(
         .map(String::as_str)
         .chain([base_url.unwrap_or("\0none"), inline_css.unwrap_or("\0none")]);
     for part in parts {
-        hash.0.update(&(part.len() as u64).to_le_bytes());
-        hash.0.update(part.as_bytes());
+        hash.update(&(part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
     }
-    hash.0.update(globals);
-    hash.0.digest128()
-}
-
-/// Feeds what is written into a hash: values are hashed as JSON without keeping it.
-pub(crate) struct Hashing(pub(crate) Xxh3);
-
-impl std::io::Write for Hashing {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    hash.update(globals);
+    hash.digest128()
 }
 
 /// Templates are minified once, keeping their `{{ }}` and `{% %}` syntax, instead of

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::{Live, SearchIndex};
 use crate::diagnostics::Diagnostic;
+use crate::digest::digest;
 use crate::model::record::Record;
 use crate::note_bytes::{Reader, Writer};
-use crate::render::Hashing;
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 use crate::view::{ProcedureItem, Views};
 
@@ -40,17 +40,11 @@ impl Inputs {
         let each: Option<Vec<u128>> = records
             .par_iter()
             .zip(items)
-            .map(|(record, item)| {
-                let mut hash = Hashing(Xxh3::new());
-                serde_json::to_writer(&mut hash, &(record, item)).ok()?;
-                Some(hash.0.digest128())
-            })
+            .map(|(record, item)| digest(&(record, item)))
             .collect();
-        let mut hash = Hashing(Xxh3::new());
-        serde_json::to_writer(&mut hash, &(views.site.synonyms, views.strings.tree())).ok()?;
         Some(Inputs {
             each: each?,
-            rest: hash.0.digest128(),
+            rest: digest(&(views.site.synonyms, views.strings.tree()))?,
         })
     }
 

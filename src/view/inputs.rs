@@ -6,23 +6,19 @@
 //! the records it links to. What the rendering adds (templates, interface strings,
 //! the site's own view) is in the renderer's key.
 
-use xxhash_rust::xxh3::Xxh3;
-
 use super::{ByCode, Views};
+use crate::digest::digest;
 use crate::model::record::{Record, Status};
-use crate::render::Hashing;
 
 /// What every record's pages read of the site: the same for all in one build.
 #[derive(Clone, Copy)]
 pub struct Shared(u128);
 
 impl Views<'_> {
-    /// The configuration. `None` when it cannot be written as JSON, which
-    /// rendering then reports.
+    /// The configuration. `None` when it cannot be serialised, which rendering
+    /// then reports.
     pub fn shared_inputs(&self) -> Option<Shared> {
-        let mut hash = Hashing(Xxh3::new());
-        serde_json::to_writer(&mut hash, self.site.config).ok()?;
-        Some(Shared(hash.0.digest128()))
+        digest(self.site.config).map(Shared)
     }
 
     /// The hash of what `record`'s pages are made from. `own` is the hash of the
@@ -52,11 +48,6 @@ impl Views<'_> {
             .map(|office| office.map(|o| self.office_view(o)))
             .collect();
         let change = self.changes.and_then(|log| log.latest(&record.code));
-        let mut hash = Hashing(Xxh3::new());
-        hash.0.update(&shared.0.to_le_bytes());
-        hash.0.update(&own.to_le_bytes());
-        let read = (offices, change, related, replaced_by);
-        serde_json::to_writer(&mut hash, &read).ok()?;
-        Some(hash.0.digest128())
+        digest(&(shared.0, own, offices, change, related, replaced_by))
     }
 }
