@@ -58,7 +58,7 @@ impl<'a> Reader<'a> {
         let len = self.len()?;
         let text = self.0.get(..len)?;
         self.0 = &self.0[len..];
-        std::str::from_utf8(text).ok()
+        crate::text::utf8(text)
     }
 
     /// What [`Writer::texts`] wrote, collected into a list or a set.

@@ -73,9 +73,10 @@ impl History {
     /// The history kept in the output folder of the last build; empty when there is
     /// none, or when its files are not ones this version reads.
     pub fn read(output: &Path) -> History {
+        // Checked as text once, then parsed without checking each string again.
         let baseline = std::fs::read(output.join(urls::data_file("procedures.json")))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Catalogue>(&bytes).ok())
+            .and_then(|bytes| serde_json::from_str::<Catalogue>(crate::text::utf8(&bytes)?).ok())
             .map(|c| by_code(c.procedures));
         let log = std::fs::read(output.join(log_path()))
             .ok()

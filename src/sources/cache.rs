@@ -184,15 +184,17 @@ impl RecordCache {
 
     fn get(&self, key: u128) -> Option<Decoded> {
         let range = self.entries.get(&key)?.clone();
-        match serde_json::from_slice::<Decoded>(&self.bytes[range]) {
-            Ok(mut decoded) => {
+        // Checked as text once, then parsed without checking each string again.
+        let text = crate::text::utf8(&self.bytes[range]);
+        match text.map(serde_json::from_str::<Decoded>) {
+            Some(Ok(mut decoded)) => {
                 if let Some(record) = &mut decoded.record {
                     // Not stored: the title's sort key is made from the title.
                     record.title_key = crate::text::collate::sort_key(&record.title);
                 }
                 Some(decoded)
             }
-            Err(_) => {
+            _ => {
                 self.unreadable.store(true, Ordering::Relaxed);
                 None
             }
