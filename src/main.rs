@@ -111,11 +111,32 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     let language = || sotay::sources::language_of(&cli.root);
     let said = run(&cli, &language);
     say(said, language())
 }
+
+/// A rebuild decodes 10,000 records into millions of small values on every thread
+/// and drops them again. glibc's allocator by default gives memory back to the
+/// system as soon as the top of a heap is free, and maps each block over 128 KiB
+/// afresh: the pages went back and forth (`mprotect` and page faults were a quarter
+/// of a one-record rebuild's samples; these settings took 5-8% off its time at
+/// 10,000 records, for 5% more memory at its peak). Kept: up to 256 MiB free at a heap's top,
+/// blocks up to 32 MiB taken from the heaps, 64 MiB asked for at a time.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() {
+    // SAFETY: mallopt only sets the allocator's parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() {}
 
 /// What a command has to say, and how it ends.
 struct Said {
