@@ -208,6 +208,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         diagnostics.push(failed.diagnostic());
         return Err(fail(diagnostics));
     }
+    clock.lap("write");
     if previous.is_some() {
         // Only once the pages are in place: the keys describe what the output holds.
         let _ = crate::previous::save(root, &output, assembly.keys(), &files);
@@ -225,7 +226,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         let written = files.keys().map(|path| &**path);
         let _ = snapshot.note(root, &config.output, &output, written, outcome);
     }
-    clock.lap("write");
+    clock.lap("notes");
     let report = BuildReport {
         output,
         unchanged: false,
