@@ -5,14 +5,15 @@
 //! Each page has a key, a hash of everything its rendering reads
 //! ([`crate::render::Renderer::key`]); the search index has one over its inputs
 //! ([`crate::search::Inputs::key`]). `.sotay-cache/build` notes, for the output last
-//! written, each page's key and a hash of its bytes, the path of every file (a page
-//! taken as it was keeps the link check it passed against them), and the index's
-//! key, manifest and files with theirs. A page is taken when its file still has the
-//! metadata noted for it once written (size, inode, modification and change times,
-//! which [`crate::unchanged`] trusts the same way): it is then left on disk and
-//! linked into the new output, never read. Otherwise its bytes are read back and used
-//! only when their hash still matches: a file changed by hand, or left by a killed
-//! build, is made again. The note belongs to one sotay binary, like the cache of
+//! written, each page's key; every file with a hash of its bytes and its metadata
+//! once written (a page taken as it was keeps the link check it passed against
+//! them); and the index's key, manifest and files. A page is taken when its file
+//! still has that metadata (size, inode, modification and change times, which
+//! [`crate::unchanged`] trusts the same way): it is then left on disk and linked into
+//! the new output, never read. Otherwise its bytes are read back and used only when
+//! their hash still matches: a file changed by hand, or left by a killed build, is
+//! made again. A file made anew whose bytes hash as noted, in a file still as written,
+//! is linked from the output without reading it to compare ([`Verified`]). The note belongs to one sotay binary, like the cache of
 //! decoded records, and one damaged byte makes it ignored whole.
 
 use std::collections::HashMap;
@@ -28,33 +29,51 @@ use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
 
 const FILE: &str = "build";
-const MAGIC: &[u8] = b"sotay build note 3\n";
+const MAGIC: &[u8] = b"sotay build note 4\n";
 
 /// The previous build's pages and index, as far as they can be trusted.
 pub struct PreviousBuild {
     root: PathBuf,
     output: PathBuf,
-    /// Path → what it was made from and what was written.
-    pages: HashMap<String, Page>,
+    /// Each page's path → what it was made from.
+    pages: HashMap<String, u128>,
     index: Option<Index>,
     /// Every file of the output, as written.
-    paths: Vec<String>,
+    written: Arc<FastMap<String, Written>>,
     /// The files this build read back from the output and found as noted.
-    verified: Mutex<Verified>,
+    read: Mutex<FastMap<String, u128>>,
 }
 
-/// Paths of the previous output, by the hash of the bytes this build found in them:
-/// writing the new site links those files again without reading them a second time.
-pub type Verified = FastMap<String, u128>;
-
-/// A page as the previous build wrote it.
-struct Page {
-    /// What it was made from.
-    key: u128,
+/// A file as the previous build wrote it.
+struct Written {
     /// The hash of its bytes.
     hash: u128,
-    /// Its file's [`crate::unchanged::stamp`] once written, if it could be told.
+    /// Its [`crate::unchanged::stamp`] once written, if it could be told.
     stamp: Option<(u128, u64)>,
+}
+
+/// What the previous output holds, as far as this build knows without reading it
+/// again: the files it read back, and the files still as written. Writing the new
+/// site links those files again when their bytes are the ones it made.
+#[derive(Default)]
+pub struct Verified {
+    output: PathBuf,
+    read: FastMap<String, u128>,
+    written: Arc<FastMap<String, Written>>,
+}
+
+impl Verified {
+    /// Whether the output's file at `path` holds the bytes hashed `hash`.
+    pub fn holds(&self, path: &str, hash: u128) -> bool {
+        if let Some(read) = self.read.get(path) {
+            return *read == hash;
+        }
+        self.written.get(path).is_some_and(|written| {
+            written.hash == hash
+                && written.stamp.is_some()
+                && crate::unchanged::stamp(&self.output.join(path)) == written.stamp
+        })
+    }
 }
 
 struct Index {
@@ -79,14 +98,14 @@ impl PreviousBuild {
     /// What the last build of the handbook at `root` wrote into `output`.
     pub fn open(root: &Path, output: &Path) -> PreviousBuild {
         let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).unwrap_or_default();
-        let (pages, paths, index) = read(&bytes, &this_binary()).unwrap_or_default();
+        let (pages, written, index) = read(&bytes, &this_binary()).unwrap_or_default();
         PreviousBuild {
             root: root.to_path_buf(),
             output: output.to_path_buf(),
             pages,
             index,
-            paths,
-            verified: Mutex::default(),
+            written: Arc::new(written),
+            read: Mutex::default(),
         }
     }
 
@@ -94,15 +113,16 @@ impl PreviousBuild {
     /// and the output still holds exactly those bytes: left on disk when its file is
     /// as noted, else read back and checked.
     pub fn page(&self, path: &str, key: u128) -> Option<File> {
-        let page = self.pages.get(path).filter(|page| page.key == key)?;
+        self.pages.get(path).filter(|noted| **noted == key)?;
+        let written = self.written.get(path)?;
         let at = self.output.join(path);
-        if let Some((stamp, len)) = page.stamp
+        if let Some((stamp, len)) = written.stamp
             && crate::unchanged::stamp(&at) == Some((stamp, len))
         {
-            let hash = page.hash;
+            let hash = written.hash;
             return Some(File::OnDisk(Arc::new(OnDisk { at, hash, len })));
         }
-        self.file(path, page.hash).map(File::made)
+        self.file(path, written.hash).map(File::made)
     }
 
     /// The search index's manifest (JSON) and files as the previous build wrote them,
@@ -121,7 +141,7 @@ impl PreviousBuild {
     /// were checked against its files, so a page taken from it still has no broken
     /// link then. False when nothing was noted.
     pub fn all_files_in(&self, has: impl Fn(&str) -> bool + Sync) -> bool {
-        !self.paths.is_empty() && self.paths.par_iter().all(|path| has(path))
+        !self.written.is_empty() && self.written.par_iter().all(|(path, _)| has(path))
     }
 
     /// The handbook's folder, whose cache holds the notes.
@@ -160,15 +180,20 @@ impl PreviousBuild {
         if xxh3_128(&bytes) != hash {
             return None;
         }
-        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
-        verified.insert(path.to_string(), hash);
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        read.insert(path.to_string(), hash);
         Some(bytes)
     }
 
-    /// The files read back from the output so far, as they were found.
+    /// What the output holds as far as this build knows, with the files read back
+    /// from it so far.
     pub fn take_verified(&self) -> Verified {
-        let mut verified = self.verified.lock().unwrap_or_else(|e| e.into_inner());
-        std::mem::take(&mut *verified)
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        Verified {
+            output: self.output.clone(),
+            read: std::mem::take(&mut *read),
+            written: self.written.clone(),
+        }
     }
 }
 
@@ -182,23 +207,34 @@ pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::
         .search
         .as_ref()
         .map_or(Ok(()), |search| search.save(root));
-    let mut body = Writer(Vec::with_capacity(keys.pages.len() * 96));
+    let mut body = Writer(Vec::with_capacity(files.len() * 96));
     let written = |path: &str| files.get(path).map(File::hash);
-    let pages: Vec<(&str, Page)> = keys
+    let pages: Vec<(&str, u128)> = keys
         .pages
-        .par_iter()
-        .filter_map(|(path, key)| {
-            let page = Page {
-                key: *key,
-                hash: written(path)?,
-                stamp: crate::unchanged::stamp(&output.join(path)),
-            };
-            Some((path.as_str(), page))
-        })
+        .iter()
+        .filter(|(path, _)| files.contains_key(path.as_str()))
+        .map(|(path, key)| (path.as_str(), *key))
         .collect();
     body.len(pages.len());
-    for (path, Page { key, hash, stamp }) in pages {
+    for (path, key) in pages {
         body.u128(key);
+        body.text(path);
+    }
+    let noted: Vec<(&str, Written)> = files
+        .par_iter()
+        .map(|(path, file)| {
+            let stamp = crate::unchanged::stamp(&output.join(&**path));
+            (
+                &**path,
+                Written {
+                    hash: file.hash(),
+                    stamp,
+                },
+            )
+        })
+        .collect();
+    body.len(noted.len());
+    for (path, Written { hash, stamp }) in noted {
         body.u128(hash);
         // No stamp is 0 long: a file noted 0 long is read back.
         let (stamp, len) = stamp.unwrap_or_default();
@@ -206,7 +242,6 @@ pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::
         body.u128(len.into());
         body.text(path);
     }
-    body.texts(files.keys().map(|path| &**path));
     let index = keys.index.as_ref().and_then(|(key, manifest, paths)| {
         let files: Option<Vec<(&str, u128)>> = paths
             .iter()
@@ -227,20 +262,28 @@ pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::
     search
 }
 
-type Read = (HashMap<String, Page>, Vec<String>, Option<Index>);
+type Read = (
+    HashMap<String, u128>,
+    FastMap<String, Written>,
+    Option<Index>,
+);
 
 /// The note of the binary stamped `stamp`, when its checksum holds.
 fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
     let mut at = Reader(unseal(bytes, MAGIC, stamp)?);
     let mut pages = HashMap::new();
     for _ in 0..at.len()? {
-        let (key, hash, stamp, len) = (at.u128()?, at.u128()?, at.u128()?, at.u128()?);
-        let stamp = (len > 0).then_some((stamp, u64::try_from(len).ok()?));
-        pages.insert(at.text()?.to_string(), Page { key, hash, stamp });
+        let key = at.u128()?;
+        pages.insert(at.text()?.to_string(), key);
     }
-    let paths: Vec<String> = at.texts()?;
+    let mut written = FastMap::default();
+    for _ in 0..at.len()? {
+        let (hash, stamp, len) = (at.u128()?, at.u128()?, at.u128()?);
+        let stamp = (len > 0).then_some((stamp, u64::try_from(len).ok()?));
+        written.insert(at.text()?.to_string(), Written { hash, stamp });
+    }
     if at.is_done() {
-        return Some((pages, paths, None));
+        return Some((pages, written, None));
     }
     let key = at.u128()?;
     let manifest = at.text()?.to_string();
@@ -254,5 +297,5 @@ fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
         manifest,
         files,
     };
-    at.is_done().then_some((pages, paths, Some(index)))
+    at.is_done().then_some((pages, written, Some(index)))
 }

@@ -210,6 +210,52 @@ fn a_page_is_left_on_disk_only_while_its_file_is_as_written() {
     assert_eq!(page(root, PAGE), written);
 }
 
+#[test]
+fn a_file_made_again_is_linked_from_the_output_only_while_that_is_as_written() {
+    let dir = example();
+    let root = dir.path();
+    build_site(root, true);
+    // Open data is made anew by every build, and compared with what the output has.
+    let data = "thu-tuc/1-002755-gia-han-tam-tru/index.json";
+    let file = root.join("public").join(data);
+    let written = page(root, data);
+    assert!(written.contains("Gia hạn tạm trú"), "{written}");
+
+    // Changed in place, keeping its size, inode and modification time: the change
+    // time tells it is not as noted, and the file the build made is written.
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let changed = written.replacen("Gia hạn", "Gia HẠN", 1);
+    assert_eq!(changed.len(), written.len());
+    let mut handle = std::fs::File::options().write(true).open(&file).unwrap();
+    std::io::Write::write_all(&mut handle, changed.as_bytes()).unwrap();
+    handle.set_modified(modified).unwrap();
+    drop(handle);
+    build_site(root, true);
+    assert_eq!(page(root, data), written);
+
+    // As written, and another record edited: linked again, the same file.
+    let before = inode(&file);
+    replace(
+        root,
+        "content/procedures/1-000894-thu-tuc-dang-ky-ket-hon.md",
+        "kết hôn",
+        "kết hôn.",
+    );
+    build_site(root, true);
+    assert_eq!(inode(&file), before);
+    assert_eq!(page(root, data), written);
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+#[cfg(not(unix))]
+fn inode(_: &Path) -> u64 {
+    0
+}
+
 fn first_file(folder: &Path) -> PathBuf {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(folder)
         .into_iter()

@@ -144,8 +144,8 @@ fn writable(dir: &Path) -> bool {
 /// A `recycled` staging folder (the spare) is first cleared of what the site no
 /// longer has; a file in it is kept only when it is the previous output's own file
 /// (the same inode) and that holds exactly the bytes. What the previous output holds
-/// is read and compared, unless this build read it already (`verified`: the same
-/// bytes, by hash).
+/// is read and compared, unless this build knows it already (`verified`: a file it
+/// read back, or one still as the last build noted it, with the same bytes by hash).
 fn write_all(
     staging: &Path,
     files: &Files,
@@ -187,9 +187,7 @@ fn write_all(
         // A file on disk is the previous output's own, its metadata as noted.
         let same = |old: &Path| match file {
             File::OnDisk(_) => true,
-            File::Made(bytes) => {
-                verified.get(&**path).is_some_and(|h| *h == xxh3_128(bytes)) || holds(old, bytes)
-            }
+            File::Made(bytes) => verified.holds(path, xxh3_128(bytes)) || holds(old, bytes),
         };
         if let Some(old) = &old
             && same(old)
