@@ -13,7 +13,7 @@ use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
-use crate::unchanged::{Outcome, Snapshot};
+use crate::unchanged::{Looked, Outcome, Snapshot};
 
 #[derive(Debug, Default)]
 pub struct BuildOptions {
@@ -209,9 +209,15 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         return Err(fail(diagnostics));
     }
     clock.lap("write");
+    // Both notes keep what the files written look like now, looked up once.
+    let looked = if previous.is_some() || snapshot.is_some() {
+        crate::unchanged::look(&output, files.keys().map(|path| &**path))
+    } else {
+        Looked::default()
+    };
     if previous.is_some() {
         // Only once the pages are in place: the keys describe what the output holds.
-        let _ = crate::previous::save(root, &output, assembly.keys(), &files);
+        let _ = crate::previous::save(root, assembly.keys(), &files, &looked);
     }
     if let (Some(snapshot), Some(config), Some(warnings)) =
         (&snapshot, sources.config(), content_warnings)
@@ -223,8 +229,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             warnings: warnings.into_iter().collect(),
             offline: assembly.offline().cloned(),
         };
-        let written = files.keys().map(|path| &**path);
-        let _ = snapshot.note(root, &config.output, &output, written, outcome);
+        let _ = snapshot.note(root, &config.output, &output, &looked, outcome);
     }
     clock.lap("notes");
     let report = BuildReport {

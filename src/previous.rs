@@ -13,8 +13,9 @@
 //! the new output, never read. Otherwise its bytes are read back and used only when
 //! their hash still matches: a file changed by hand, or left by a killed build, is
 //! made again. A file made anew whose bytes hash as noted, in a file still as written,
-//! is linked from the output without reading it to compare ([`Verified`]). The note belongs to one sotay binary, like the cache of
-//! decoded records, and one damaged byte makes it ignored whole.
+//! is linked from the output without reading it to compare ([`Verified`]). The note
+//! belongs to one sotay binary, like the cache of decoded records, and one damaged
+//! byte makes it ignored whole.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use crate::assemble::{File, Files, OnDisk, OutputFile};
 use crate::fast_hash::FastMap;
 use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
+use crate::unchanged::{Looked, stamp_of};
 
 const FILE: &str = "build";
 const MAGIC: &[u8] = b"sotay build note 4\n";
@@ -198,10 +200,10 @@ impl PreviousBuild {
 }
 
 /// Notes what `keys` say each file of `files` was made from, for the next build of
-/// the handbook at `root` (whose `output` now holds `files`). Written whole, then
+/// the handbook at `root`, whose output now holds `files` as `looked` found them. Written whole, then
 /// renamed into place. A note that cannot be written costs time, never a build:
 /// errors are returned for the caller to ignore.
-pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::Result<()> {
+pub fn save(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::io::Result<()> {
     // Each note names the index key it belongs to: one without the other is unused.
     let search = keys
         .search
@@ -223,7 +225,8 @@ pub fn save(root: &Path, output: &Path, keys: &Keys, files: &Files) -> std::io::
     let noted: Vec<(&str, Written)> = files
         .par_iter()
         .map(|(path, file)| {
-            let stamp = crate::unchanged::stamp(&output.join(&**path));
+            let metadata = looked.get(&**path).and_then(Option::as_ref);
+            let stamp = metadata.and_then(stamp_of);
             (
                 &**path,
                 Written {
