@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::assemble::{IndexMade, OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
-use crate::output::{check_output, tidy, write_site, write_zip};
+use crate::output::{check_output, check_replaceable, tidy, write_site, write_zip};
 use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
@@ -159,7 +159,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         }
         _ => None,
     };
-    let (assembly, mut diagnostics) = assemble(&sources, previous.as_ref(), &mut clock);
+    // Whether the output can be replaced is looked at while the site is assembled.
+    let ((assembly, mut diagnostics), replaceable) = std::thread::scope(|scope| {
+        let replaceable = output
+            .as_deref()
+            .filter(|_| matches!(refused, Some(Ok(()))))
+            .map(|output| scope.spawn(move || check_replaceable(output)));
+        let assembled = assemble(&sources, previous.as_ref(), &mut clock);
+        let replaceable = replaceable.map(|check| {
+            check
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (assembled, replaceable)
+    });
     // What a build with nothing to do says again: the content's warnings, not the
     // output's (a folder put back once is not put back again).
     let content_warnings = snapshot.is_some().then(|| diagnostics.clone());
@@ -194,7 +207,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         .as_ref()
         .map(PreviousBuild::take_verified)
         .unwrap_or_default();
-    match write_site(&output, &files, &verified) {
+    let replaceable = replaceable.unwrap_or_else(|| check_replaceable(&output));
+    match write_site(&output, &files, &verified, replaceable) {
         Ok(warnings) => diagnostics.extend(warnings),
         Err(failed) => {
             if let Some(zip) = zip {
