@@ -123,8 +123,8 @@ fn main() -> ExitCode {
 /// system as soon as the top of a heap is free, and maps each block over 128 KiB
 /// afresh: the pages went back and forth (`mprotect` and page faults were a quarter
 /// of a one-record rebuild's samples; these settings took 5-8% off its time at
-/// 10,000 records, for 5% more memory at its peak). Kept: up to 256 MiB free at a heap's top,
-/// blocks up to 32 MiB taken from the heaps, 64 MiB asked for at a time.
+/// 10,000 records, for 5% more memory at its peak). Kept: up to 256 MiB free at a
+/// heap's top, blocks up to 32 MiB taken from the heaps, 64 MiB asked for at a time.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn keep_freed_memory() {
     // SAFETY: mallopt only sets the allocator's parameters; called before any thread starts.

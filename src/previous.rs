@@ -200,9 +200,9 @@ impl PreviousBuild {
 }
 
 /// Notes what `keys` say each file of `files` was made from, for the next build of
-/// the handbook at `root`, whose output now holds `files` as `looked` found them. Written whole, then
-/// renamed into place. A note that cannot be written costs time, never a build:
-/// errors are returned for the caller to ignore.
+/// the handbook at `root`, whose output now holds `files` as `looked` found them.
+/// Written whole, then renamed into place. A note that cannot be written costs time,
+/// never a build: errors are returned for the caller to ignore.
 pub fn save(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::io::Result<()> {
     // Each note names the index key it belongs to: one without the other is unused.
     let search = keys

@@ -95,16 +95,17 @@ impl Snapshot {
         same.then_some((asked, note.outcome))
     }
 
-    /// Notes that the build made from these sources wrote `files` (paths relative
-    /// to it) into `output` and said `outcome`. Nothing is noted when a source was
-    /// too new to be sure of, and a note that cannot be written costs the next build
-    /// time, never a build: errors are returned for the caller to ignore.
+    /// Notes that the build made from these sources wrote into `output` the files
+    /// `looked` found there (paths relative to it), and said `outcome`. Nothing is
+    /// noted when a source was too new to be sure of, and a note that cannot be
+    /// written costs the next build time, never a build: errors are returned for the
+    /// caller to ignore.
     pub fn note(
         &self,
         root: &Path,
         configured: &Path,
         output: &Path,
-        files: &Looked,
+        looked: &Looked,
         outcome: Outcome,
     ) -> std::io::Result<()> {
         let path = root.join(CACHE_DIR).join(FILE);
@@ -120,7 +121,7 @@ impl Snapshot {
         // Written by this build: a hand edit in the same clock tick as its last file,
         // keeping the size, would go unseen; no person edits that fast.
         let unreadable = || std::io::Error::other("the output cannot be looked at");
-        let written = listed(&output, files).ok_or_else(unreadable)?.finish();
+        let written = listed(&output, looked).ok_or_else(unreadable)?.finish();
         let note = Note {
             sources: self.sources,
             configured: configured.to_path_buf(),
