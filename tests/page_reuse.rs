@@ -198,13 +198,7 @@ fn a_page_is_left_on_disk_only_while_its_file_is_as_written() {
 
     // Changed in place, keeping its size, inode and modification time: its change
     // time still tells, and the page is made again.
-    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
-    let changed = written.replacen("5.000", "9.999", 1);
-    assert_eq!(changed.len(), written.len());
-    let mut handle = std::fs::File::options().write(true).open(&file).unwrap();
-    std::io::Write::write_all(&mut handle, changed.as_bytes()).unwrap();
-    handle.set_modified(modified).unwrap();
-    drop(handle);
+    rewrite_in_place(&file, &written.replacen("5.000", "9.999", 1));
     let report = build_site(root, true);
     assert_eq!(report.reused, all_but_search(&report) - 1);
     assert_eq!(page(root, PAGE), written);
@@ -223,13 +217,7 @@ fn a_file_made_again_is_linked_from_the_output_only_while_that_is_as_written() {
 
     // Changed in place, keeping its size, inode and modification time: the change
     // time tells it is not as noted, and the file the build made is written.
-    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
-    let changed = written.replacen("Gia hạn", "Gia HẠN", 1);
-    assert_eq!(changed.len(), written.len());
-    let mut handle = std::fs::File::options().write(true).open(&file).unwrap();
-    std::io::Write::write_all(&mut handle, changed.as_bytes()).unwrap();
-    handle.set_modified(modified).unwrap();
-    drop(handle);
+    rewrite_in_place(&file, &written.replacen("Gia hạn", "Gia HẠN", 1));
     build_site(root, true);
     assert_eq!(page(root, data), written);
 
@@ -244,6 +232,16 @@ fn a_file_made_again_is_linked_from_the_output_only_while_that_is_as_written() {
     build_site(root, true);
     assert_eq!(inode(&file), before);
     assert_eq!(page(root, data), written);
+}
+
+/// Writes `text`, as long as what `file` holds, over it in place, keeping its inode
+/// and modification time: only its change time tells.
+fn rewrite_in_place(file: &Path, text: &str) {
+    let modified = std::fs::metadata(file).unwrap().modified().unwrap();
+    assert_eq!(std::fs::metadata(file).unwrap().len(), text.len() as u64);
+    let mut handle = std::fs::File::options().write(true).open(file).unwrap();
+    std::io::Write::write_all(&mut handle, text.as_bytes()).unwrap();
+    handle.set_modified(modified).unwrap();
 }
 
 #[cfg(unix)]
