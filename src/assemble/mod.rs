@@ -298,7 +298,10 @@ fn full(
         .zip(&items)
         .map(|(record, item)| Arc::new(open_data::of(&site, record, item)))
         .collect();
-    let log = sources.history().updated(&data, Date::today(), strings);
+    let serialised = open_data::serialise(&data);
+    let log = sources
+        .history()
+        .updated(&data, &serialised, Date::today(), strings);
     let views = Views {
         site: &site,
         strings,
@@ -343,7 +346,7 @@ fn full(
     };
     let index_version = index.version.clone();
     update.insert_all(index.files);
-    update.insert_all(data_files(&site, strings, &data, &others));
+    update.insert_all(data_files(&site, strings, &data, &serialised, &others));
     update.insert_all(change_files(&log, &site, strings));
     clock.lap("render and index");
 
@@ -936,16 +939,16 @@ fn data_files(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
+    serialised: &[Vec<u8>],
     others: &[Page],
 ) -> Vec<OutputFile> {
-    let serialised = open_data::serialise(data);
     let mut files: Vec<OutputFile> = site
         .records
         .par_iter()
-        .zip(&serialised)
+        .zip(serialised)
         .map(|(record, bytes)| open_data::procedure_file(&record.slug, bytes))
         .collect();
-    files.extend(open_data::catalogue_files(site, strings, data, &serialised));
+    files.extend(open_data::catalogue_files(site, strings, data, serialised));
     files.extend(statistics_csv(others));
     files
 }

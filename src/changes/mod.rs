@@ -12,11 +12,14 @@ mod describe;
 pub mod git;
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use xxhash_rust::xxh3::xxh3_128;
 
 pub use atom::feed;
 pub use describe::{describe, wording};
@@ -58,26 +61,98 @@ struct Log {
 /// What the last build published, to compare the records with.
 #[derive(Debug, Default)]
 pub struct History {
-    /// Each procedure as last published, by code (compared by its lower case).
-    baseline: Option<HashMap<String, DataRecord>>,
+    baseline: Option<Baseline>,
     /// Newest first.
     log: Vec<Entry>,
 }
 
-#[derive(Deserialize)]
-struct Catalogue {
-    procedures: Vec<DataRecord>,
+/// The procedures as last published, each left as its JSON text and parsed only
+/// when the record now serialises differently: most are as they were, and parsing
+/// the whole catalogue of 10,000 records took a twentieth of a rebuild.
+#[derive(Debug, Default)]
+struct Baseline {
+    json: Vec<u8>,
+    /// Where each procedure is in `json`, by code (compared by its lower case).
+    by_code: HashMap<String, Range<usize>>,
+    /// The hash of each procedure's JSON.
+    published: FastSet<u128>,
+}
+
+type FastSet<T> = HashSet<T, crate::fast_hash::FastHash>;
+
+impl Baseline {
+    /// The procedures of a catalogue, when it is one: every procedure an object
+    /// with a code.
+    fn read(json: Vec<u8>) -> Option<Baseline> {
+        #[derive(Deserialize)]
+        struct Catalogue<'a> {
+            #[serde(borrow)]
+            procedures: Vec<&'a RawValue>,
+        }
+        #[derive(Deserialize)]
+        struct Code {
+            code: String,
+        }
+        // Checked as text once; the procedures are only found, not parsed.
+        let text = crate::text::utf8(&json)?;
+        let catalogue: Catalogue = serde_json::from_str(text).ok()?;
+        let found: Vec<(String, Range<usize>)> = catalogue
+            .procedures
+            .par_iter()
+            .map(|raw| {
+                let procedure = raw.get();
+                let code = serde_json::from_str::<Code>(procedure).ok()?.code;
+                let at = procedure.as_ptr() as usize - text.as_ptr() as usize;
+                Some((code.to_lowercase(), at..at + procedure.len()))
+            })
+            .collect::<Option<_>>()?;
+        Some(Baseline::of(json, found))
+    }
+
+    /// The procedures of `records`, as a build would publish them.
+    fn serialising(records: &[DataRecord]) -> Baseline {
+        let mut json = Vec::new();
+        let mut found = Vec::with_capacity(records.len());
+        for record in records {
+            let at = json.len();
+            serde_json::to_writer(&mut json, record).expect("data records serialise");
+            found.push((record.code.to_lowercase(), at..json.len()));
+        }
+        Baseline::of(json, found)
+    }
+
+    fn of(json: Vec<u8>, found: Vec<(String, Range<usize>)>) -> Baseline {
+        let published = found
+            .par_iter()
+            .map(|(_, range)| xxh3_128(&json[range.clone()]))
+            .collect();
+        Baseline {
+            by_code: found.into_iter().collect(),
+            published,
+            json,
+        }
+    }
+
+    /// The procedure published with `code` (lower case); none when it was not, or
+    /// cannot be read as this version publishes it (then it is not compared).
+    fn procedure(&self, code: &str) -> Option<serde_json::Result<DataRecord>> {
+        let range = self.by_code.get(code)?.clone();
+        Some(serde_json::from_slice(&self.json[range]))
+    }
+
+    /// Whether a procedure serialised as `json` was published exactly so.
+    fn holds(&self, json: &[u8]) -> bool {
+        self.published.contains(&xxh3_128(json))
+    }
 }
 
 impl History {
     /// The history kept in the output folder of the last build; empty when there is
     /// none, or when its files are not ones this version reads.
     pub fn read(output: &Path) -> History {
-        // Checked as text once, then parsed without checking each string again.
         let baseline = std::fs::read(output.join(urls::data_file("procedures.json")))
             .ok()
-            .and_then(|bytes| serde_json::from_str::<Catalogue>(crate::text::utf8(&bytes)?).ok())
-            .map(|c| by_code(c.procedures));
+            .and_then(Baseline::read);
         let log = std::fs::read(output.join(log_path()))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Log>(&bytes).ok())
@@ -89,7 +164,7 @@ impl History {
 
     /// Compares with `procedures` instead of the last build's (`changes --since`).
     pub fn compare_with(&mut self, procedures: Vec<DataRecord>) {
-        self.baseline = Some(by_code(procedures));
+        self.baseline = Some(Baseline::serialising(&procedures));
     }
 
     /// The log with today's changes first: nothing new when there is nothing to
@@ -97,10 +172,11 @@ impl History {
     pub fn updated(
         &self,
         current: &[Arc<DataRecord>],
+        serialised: &[Vec<u8>],
         today: Date,
         strings: &Strings,
     ) -> ChangeLog {
-        self.updated_after(current, today, strings, None)
+        self.log(current, Some(serialised), today, strings, None)
     }
 
     /// [`History::updated`], when `since` is `(last, edited)`: `last` the log made
@@ -111,6 +187,19 @@ impl History {
     pub fn updated_after(
         &self,
         current: &[Arc<DataRecord>],
+        today: Date,
+        strings: &Strings,
+        since: Option<(&ChangeLog, &HashSet<String>)>,
+    ) -> ChangeLog {
+        self.log(current, None, today, strings, since)
+    }
+
+    /// The log: `serialised`, when given, holds each current record's JSON, and
+    /// one published exactly so is not compared further.
+    fn log(
+        &self,
+        current: &[Arc<DataRecord>],
+        serialised: Option<&[Vec<u8>]>,
         today: Date,
         strings: &Strings,
         since: Option<(&ChangeLog, &HashSet<String>)>,
@@ -132,7 +221,8 @@ impl History {
         // In parallel, in the records' order.
         let mut fresh: Vec<Entry> = current
             .par_iter()
-            .filter_map(|now| {
+            .enumerate()
+            .filter_map(|(at, now)| {
                 let code = now.code.to_lowercase();
                 match &last {
                     Some((entries, edited)) if !edited.contains(&code) => {
@@ -141,15 +231,22 @@ impl History {
                             ..(*entry).clone()
                         })
                     }
-                    _ => compared(baseline.get(&code), now, &date, strings),
+                    _ if serialised.is_some_and(|all| baseline.holds(&all[at])) => None,
+                    _ => match baseline.procedure(&code) {
+                        None => compared(None, now, &date, strings),
+                        Some(Ok(before)) => compared(Some(&before), now, &date, strings),
+                        // Published in a form this version does not read.
+                        Some(Err(_)) => None,
+                    },
                 }
             })
             .collect();
         let seen: HashSet<String> = current.iter().map(|now| now.code.to_lowercase()).collect();
-        let mut removed: Vec<&DataRecord> = baseline
-            .iter()
-            .filter(|(key, _)| !seen.contains(*key))
-            .map(|(_, d)| d)
+        let mut removed: Vec<DataRecord> = baseline
+            .by_code
+            .keys()
+            .filter(|code| !seen.contains(*code))
+            .filter_map(|code| baseline.procedure(code)?.ok())
             .collect();
         removed.sort_by(|a, b| a.code.cmp(&b.code));
         for before in removed {
@@ -230,13 +327,6 @@ fn page_of(url: &str) -> String {
     } else {
         page.to_string()
     }
-}
-
-fn by_code(procedures: Vec<DataRecord>) -> HashMap<String, DataRecord> {
-    procedures
-        .into_iter()
-        .map(|d| (d.code.to_lowercase(), d))
-        .collect()
 }
 
 /// Every change so far, newest first, and each procedure's latest.
