@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::assemble::{IndexMade, OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
-use crate::output::{check_output, check_replaceable, tidy, write_site, write_zip};
+use crate::output::{Spare, check_output, check_replaceable, tidy, write_site, write_zip};
 use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
@@ -159,19 +159,20 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         }
         _ => None,
     };
-    // Whether the output can be replaced is looked at while the site is assembled.
-    let ((assembly, mut diagnostics), replaceable) = std::thread::scope(|scope| {
-        let replaceable = output
+    // Whether the output can be replaced is looked at, and the spare taken and
+    // listed, while the site is assembled.
+    let ((assembly, mut diagnostics), looked) = std::thread::scope(|scope| {
+        let looked = output
             .as_deref()
             .filter(|_| matches!(refused, Some(Ok(()))))
-            .map(|output| scope.spawn(move || check_replaceable(output)));
+            .map(|output| scope.spawn(move || (check_replaceable(output), Spare::take(output))));
         let assembled = assemble(&sources, previous.as_ref(), &mut clock);
-        let replaceable = replaceable.map(|check| {
+        let looked = looked.map(|check| {
             check
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        (assembled, replaceable)
+        (assembled, looked)
     });
     // What a build with nothing to do says again: the content's warnings, not the
     // output's (a folder put back once is not put back again).
@@ -207,8 +208,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         .as_ref()
         .map(PreviousBuild::take_verified)
         .unwrap_or_default();
-    let replaceable = replaceable.unwrap_or_else(|| check_replaceable(&output));
-    match write_site(&output, &files, &verified, replaceable) {
+    let (replaceable, spare) = looked.unwrap_or_else(|| (check_replaceable(&output), None));
+    match write_site(&output, &files, &verified, replaceable, spare) {
         Ok(warnings) => diagnostics.extend(warnings),
         Err(failed) => {
             if let Some(zip) = zip {

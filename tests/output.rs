@@ -386,6 +386,28 @@ fn a_rebuild_writes_only_what_changed_and_rewrites_a_file_changed_by_hand() {
 }
 
 #[test]
+fn a_build_that_stops_on_an_error_gives_the_spare_back_as_it_was() {
+    let site = real_site(20);
+    for round in 1..=2 {
+        edit(&site, round);
+        let built = sotay(&site, &["build"]).output().unwrap();
+        assert!(built.status.success(), "{built:?}");
+    }
+    let spare = site.root().join(SPARE);
+    let kept = tree(&spare);
+    assert!(kept.contains_key(Path::new("index.html")), "{:?}", kept.keys());
+    // The spare is taken while the site is assembled; a page's error stops it.
+    site.write(
+        "content/pages/gioi-thieu.md",
+        "---\ntitle: [Giới thiệu\n---\nLần build 3.\n",
+    );
+    let failed = sotay(&site, &["build"]).output().unwrap();
+    assert!(!failed.status.success(), "{failed:?}");
+    assert_eq!(tree(&spare), kept);
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
 fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exactly() {
     let site = real_site(30);
     let build = |args: &[&str]| {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub use bundle::write_zip;
 pub use leftovers::tidy;
-pub use swap::{check_replaceable, write_site};
+pub use swap::{Spare, check_replaceable, write_site};
 
 use crate::diagnostics::Diagnostic;
 use crate::layout::{OUTPUT_MARKER as MARKER, SOURCE_DIRS};
