@@ -148,6 +148,11 @@ impl ser::Serializer for &mut Digest {
         Ok(())
     }
 
+    /// Types with a compact form for machines give it: a hash needs no more.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
     fn serialize_i128(self, v: i128) -> Result<(), Unserialisable> {
         self.tagged(WIDE_SIGNED, &v.to_le_bytes());
         Ok(())

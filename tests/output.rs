@@ -395,7 +395,11 @@ fn a_build_that_stops_on_an_error_gives_the_spare_back_as_it_was() {
     }
     let spare = site.root().join(SPARE);
     let kept = tree(&spare);
-    assert!(kept.contains_key(Path::new("index.html")), "{:?}", kept.keys());
+    assert!(
+        kept.contains_key(Path::new("index.html")),
+        "{:?}",
+        kept.keys()
+    );
     // The spare is taken while the site is assembled; a page's error stops it.
     site.write(
         "content/pages/gioi-thieu.md",

@@ -15,7 +15,7 @@ use crate::view::format;
 use crate::view::markdown::{self, Settings};
 
 /// A procedure as a line of a list: enough to choose it without opening it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcedureItem {
     pub title: String,
     pub code: String,
@@ -29,12 +29,69 @@ pub struct ProcedureItem {
     /// A stub of `sotay import list`: the line says the details are not published.
     pub incomplete: bool,
     /// Each channel's exact fee as its page states it, for the open data.
-    #[serde(skip)]
     pub fee_sums: Vec<Option<(Amount, Currency)>>,
     /// The statistics' fee band ([`super::statistics::fee_band`]).
-    #[serde(skip)]
     pub fee_band: &'static str,
+    key: LineKey,
 }
+
+/// What a template is given of a [`ProcedureItem`].
+#[derive(Serialize)]
+struct Shown<'a> {
+    title: &'a str,
+    code: &'a str,
+    url: &'a str,
+    field: &'a str,
+    time: &'a str,
+    fee: &'a str,
+    online: &'a Badge,
+    incomplete: bool,
+}
+
+impl Serialize for ProcedureItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shown = Shown {
+            title: &self.title,
+            code: &self.code,
+            url: &self.url,
+            field: &self.field,
+            time: &self.time,
+            fee: &self.fee,
+            online: &self.online,
+            incomplete: self.incomplete,
+        };
+        if serializer.is_human_readable() {
+            return shown.serialize(serializer);
+        }
+        // Hashed for a key ([`crate::digest`], the one serializer that is not human
+        // readable): the line's own digest, made once. At 10,000 records each line
+        // is in several lists, and hashing the lists' lines field by field was a
+        // twentieth of a rebuild.
+        match self.key.0.get_or_init(|| crate::digest::digest(&shown)) {
+            Some(key) => serializer.serialize_u128(*key),
+            None => shown.serialize(serializer),
+        }
+    }
+}
+
+/// A line's digest, once made. Not part of the line: equal whether made or not,
+/// and a copy makes its own (its fields may be changed).
+#[derive(Debug, Default)]
+struct LineKey(std::sync::OnceLock<Option<u128>>);
+
+impl Clone for LineKey {
+    fn clone(&self) -> Self {
+        LineKey::default()
+    }
+}
+
+impl PartialEq for LineKey {
+    fn eq(&self, _: &LineKey) -> bool {
+        true
+    }
+}
+
+impl Eq for LineKey {}
 
 #[derive(Debug, PartialEq, Serialize)]
 pub struct ChannelRow {
@@ -185,6 +242,7 @@ impl Views<'_> {
             incomplete: record.incomplete,
             fee_band: super::statistics::fee_band(&fees, self.strings),
             fee_sums: fees.into_iter().map(|f| f.amount).collect(),
+            key: LineKey::default(),
         }
     }
 
