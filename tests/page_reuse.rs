@@ -354,6 +354,17 @@ fn an_edit_updates_the_noted_index_into_the_one_made_whole() {
     let report = build_both(cached, whole);
     assert_ne!(report.index, IndexMade::Taken);
 
+    // Words taken out again: the keys that listed the record lose it, which
+    // the update finds from the note without listing every record's keys.
+    edit_all(
+        both,
+        RECORD,
+        "  - name: \"Bổ sung và cập nhật thông tin",
+        "  - name: \"Cập nhật thông tin",
+    );
+    let report = build_both(cached, whole);
+    assert_eq!(report.index, IndexMade::Updated);
+
     // A record removed renumbers the others: made whole.
     for root in both {
         std::fs::remove_file(root.join(RECORD)).unwrap();
