@@ -4,6 +4,9 @@
 //! never give the same bytes. Hashing values as JSON spent two thirds of its time
 //! escaping strings that are never written: the keys of the 1,800 list pages of
 //! 10,000 records were 7% of a build that changed one record.
+//!
+//! The serializer is not human readable: a type may stand in with a digest of its
+//! own, as a list line does, made once for every list it is in.
 
 use serde::Serialize;
 use serde::ser::{self, SerializeMap, SerializeSeq, SerializeStruct};

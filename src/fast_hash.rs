@@ -5,6 +5,9 @@ use std::collections::HashMap;
 /// A map with [`FastHash`].
 pub type FastMap<K, V> = HashMap<K, V, FastHash>;
 
+/// A set with [`FastHash`].
+pub type FastSet<T> = std::collections::HashSet<T, FastHash>;
+
 /// FxHash's multiply-rotate: the index hashes millions of short words and the
 /// preview looks up tens of thousands of paths after each save, which std's
 /// DoS-resistant SipHash makes slow for no gain (the keys are our own content).

@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::tr;
 
 /// The built site: path relative to the output folder → content. Shared keys and
@@ -118,8 +118,6 @@ pub(super) struct Update<'a> {
     /// of a save).
     touched: Option<FastSet<Arc<str>>>,
 }
-
-type FastSet<T> = std::collections::HashSet<T, crate::fast_hash::FastHash>;
 
 impl<'a> Update<'a> {
     /// `old` changed in place.

@@ -24,6 +24,7 @@ use xxhash_rust::xxh3::xxh3_128;
 pub use atom::feed;
 pub use describe::{describe, wording};
 
+use crate::fast_hash::FastSet;
 use crate::model::record::Date;
 use crate::open_data::DataRecord;
 use crate::theme::strings::Strings;
@@ -77,8 +78,6 @@ struct Baseline {
     /// The hash of each procedure's JSON.
     published: FastSet<u128>,
 }
-
-type FastSet<T> = HashSet<T, crate::fast_hash::FastHash>;
 
 impl Baseline {
     /// The procedures of a catalogue, when it is one: every procedure an object

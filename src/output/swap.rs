@@ -94,13 +94,13 @@ impl Spare {
         if !ours || staging.exists() || std::fs::rename(&spare, &staging).is_err() {
             return None;
         }
-        let listed = entries_below(&staging);
+        // Given back (dropped) when it cannot be listed.
         let mut taken = Spare {
-            staging: Some(staging),
+            staging: Some(staging.clone()),
             spare,
             listed: Vec::new(),
         };
-        taken.listed = listed.ok()?;
+        taken.listed = entries_below(&staging).ok()?;
         Some(taken)
     }
 
@@ -197,8 +197,8 @@ fn writable(dir: &Path) -> bool {
 /// writes only what changed, and unchanged files keep their dates (so browsers and
 /// proxies keep what they cached). Where links cannot be made (FAT, say), it is written.
 /// A recycled staging folder (the spare, `listed` with what it holds) is first
-/// cleared of what the site no longer has; a file in it is kept only when it is the previous output's own file
-/// (the same inode) and that holds exactly the bytes. What the previous output holds
+/// cleared of what the site no longer has; a file in it is kept only when it is the
+/// previous output's own file (the same inode) and that holds exactly the bytes. What the previous output holds
 /// is read and compared, unless this build knows it already (`verified`: a file it
 /// read back, or one still as the last build noted it, with the same bytes by hash).
 fn write_all(
