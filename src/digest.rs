@@ -118,6 +118,17 @@ const SEQ_END: u8 = b']';
 const MAP: u8 = b'{';
 const MAP_END: u8 = b'}';
 
+/// Serializer methods that widen their value and hand it on.
+macro_rules! widened {
+    ($($($method:ident($narrow:ty)),+ => $wide:ident($to:ty);)+) => {
+        $($(
+            fn $method(self, v: $narrow) -> Result<(), Unserialisable> {
+                self.$wide(<$to>::from(v))
+            }
+        )+)+
+    };
+}
+
 impl ser::Serializer for &mut Digest {
     type Ok = ();
     type Error = Unserialisable;
@@ -129,26 +140,11 @@ impl ser::Serializer for &mut Digest {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    fn serialize_bool(self, v: bool) -> Result<(), Unserialisable> {
-        self.tagged(BOOL, &[u8::from(v)]);
-        Ok(())
-    }
-
-    fn serialize_i8(self, v: i8) -> Result<(), Unserialisable> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), Unserialisable> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), Unserialisable> {
-        self.serialize_i64(i64::from(v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), Unserialisable> {
-        self.tagged(SIGNED, &v.to_le_bytes());
-        Ok(())
+    // Narrower integers hash as the widest of their sign: a value's hash does not
+    // depend on the width a type gives it.
+    widened! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32) => serialize_i64(i64);
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32) => serialize_u64(u64);
     }
 
     /// Types with a compact form for machines give it: a hash needs no more.
@@ -156,21 +152,19 @@ impl ser::Serializer for &mut Digest {
         false
     }
 
-    fn serialize_i128(self, v: i128) -> Result<(), Unserialisable> {
-        self.tagged(WIDE_SIGNED, &v.to_le_bytes());
+    fn serialize_bool(self, v: bool) -> Result<(), Unserialisable> {
+        self.tagged(BOOL, &[u8::from(v)]);
         Ok(())
     }
 
-    fn serialize_u8(self, v: u8) -> Result<(), Unserialisable> {
-        self.serialize_u64(u64::from(v))
+    fn serialize_i64(self, v: i64) -> Result<(), Unserialisable> {
+        self.tagged(SIGNED, &v.to_le_bytes());
+        Ok(())
     }
 
-    fn serialize_u16(self, v: u16) -> Result<(), Unserialisable> {
-        self.serialize_u64(u64::from(v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), Unserialisable> {
-        self.serialize_u64(u64::from(v))
+    fn serialize_i128(self, v: i128) -> Result<(), Unserialisable> {
+        self.tagged(WIDE_SIGNED, &v.to_le_bytes());
+        Ok(())
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), Unserialisable> {
