@@ -22,10 +22,29 @@ pub type Files = FastMap<Arc<str>, File>;
 /// was a tenth of it.
 #[derive(Debug, Clone)]
 pub enum File {
-    /// `Arc<Vec<u8>>`, not `Arc<[u8]>`: a rendered page moves in without a copy
-    /// (copying every page made the heap hold the site twice at 10,000 records).
-    Made(Arc<Vec<u8>>),
+    Made(Arc<Made>),
     OnDisk(Arc<OnDisk>),
+}
+
+/// Bytes made by this build, and their hash once asked for: the write compares it
+/// with the output's and the build note keeps it.
+#[derive(Debug)]
+pub struct Made {
+    /// A `Vec`, not a `[u8]`: a rendered page moves in without a copy (copying every
+    /// page made the heap hold the site twice at 10,000 records).
+    bytes: Vec<u8>,
+    hash: std::sync::OnceLock<u128>,
+}
+
+impl Made {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// XXH3 (128 bits) of the bytes, made once.
+    pub fn hash(&self) -> u128 {
+        *self.hash.get_or_init(|| xxh3_128(&self.bytes))
+    }
 }
 
 /// A file of the previous output, with the hash and length of its bytes.
@@ -38,13 +57,16 @@ pub struct OnDisk {
 
 impl File {
     pub fn made(bytes: Vec<u8>) -> File {
-        File::Made(Arc::new(bytes))
+        File::Made(Arc::new(Made {
+            bytes,
+            hash: std::sync::OnceLock::new(),
+        }))
     }
 
     /// The bytes; a kept file is read, and an error if it no longer holds them.
     pub fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
         match self {
-            File::Made(bytes) => Ok(Cow::Borrowed(bytes)),
+            File::Made(made) => Ok(Cow::Borrowed(&made.bytes)),
             File::OnDisk(kept) => {
                 let bytes = std::fs::read(&kept.at)?;
                 if xxh3_128(&bytes) != kept.hash {
@@ -58,14 +80,14 @@ impl File {
     /// The bytes, when they are in memory.
     pub fn in_memory(&self) -> Option<&[u8]> {
         match self {
-            File::Made(bytes) => Some(bytes),
+            File::Made(made) => Some(&made.bytes),
             File::OnDisk(_) => None,
         }
     }
 
     pub fn size(&self) -> u64 {
         match self {
-            File::Made(bytes) => bytes.len() as u64,
+            File::Made(made) => made.bytes.len() as u64,
             File::OnDisk(kept) => kept.len,
         }
     }
@@ -73,7 +95,7 @@ impl File {
     /// XXH3 (128 bits) of the bytes.
     pub fn hash(&self) -> u128 {
         match self {
-            File::Made(bytes) => xxh3_128(bytes),
+            File::Made(made) => made.hash(),
             File::OnDisk(kept) => kept.hash,
         }
     }
@@ -102,7 +124,7 @@ impl File {
 impl PartialEq for File {
     fn eq(&self, other: &File) -> bool {
         match (self, other) {
-            (File::Made(a), File::Made(b)) => Arc::ptr_eq(a, b) || a == b,
+            (File::Made(a), File::Made(b)) => Arc::ptr_eq(a, b) || a.bytes == b.bytes,
             (File::OnDisk(a), File::OnDisk(b)) => a.hash == b.hash,
             (a, b) => a.size() == b.size() && a.hash() == b.hash(),
         }

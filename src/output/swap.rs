@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_128;
 
 use super::leftovers::Names;
 use super::{OutputError, absolute, io};
@@ -242,7 +241,7 @@ fn write_all(
         // A file on disk is the previous output's own, its metadata as noted.
         let same = |old: &Path| match file {
             File::OnDisk(_) => true,
-            File::Made(bytes) => verified.holds(path, xxh3_128(bytes)) || holds(old, bytes),
+            File::Made(made) => verified.holds(path, made.hash()) || holds(old, made.bytes()),
         };
         if let Some(old) = &old
             && same(old)
