@@ -436,9 +436,19 @@ fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exa
     assert_eq!(std::fs::read_to_string(&ignore).unwrap(), "*\n");
     std::fs::remove_file(&ignore).unwrap();
 
-    // What a spare may hold by the next build: a file the site no longer has, a
-    // folder where a page goes, a page written anew with other bytes, a link.
+    // What a spare may hold by the next build: a file and folders the site no
+    // longer has, a folder where a page goes, a page written anew with other bytes,
+    // a link, and not a folder of pages the site still has.
     std::fs::write(spare.join("stray.html"), "old").unwrap();
+    std::fs::create_dir_all(spare.join("cu/thu-tuc")).unwrap();
+    std::fs::write(spare.join("cu/thu-tuc/index.html"), "old").unwrap();
+    let procedures = spare.join("thu-tuc");
+    let gone = std::fs::read_dir(&procedures)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    std::fs::remove_dir_all(gone.path()).unwrap();
     let page = spare.join("trang/gioi-thieu/index.html");
     std::fs::remove_file(&page).unwrap();
     std::fs::create_dir_all(page.join("inside")).unwrap();
@@ -454,6 +464,8 @@ fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exa
     let recycled = tree(&live);
     assert!(recycled != before);
     assert!(!live.join("stray.html").exists());
+    assert!(!live.join("cu").exists());
+    assert!(live.join("thu-tuc").join(gone.file_name()).is_dir());
     assert!(
         std::fs::read_to_string(live.join("trang/gioi-thieu/index.html"))
             .unwrap()
