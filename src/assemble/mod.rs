@@ -316,10 +316,17 @@ fn full(
     let procedures = RecordPages::new(&views, &by_code, inputs.as_ref());
     clock.lap("plan");
 
-    // The index is built while the pages render; the search page carries its manifest.
-    let (rendered, index) = rayon::join(
-        || render_all(&renderer, Some(&procedures), others.iter(), previous),
-        || search_index(&views, site.records, &items, previous, inputs.as_ref()),
+    // The index is built while the pages render, and the open data is made beside
+    // them (when most pages are taken, it was half of this stage); the search page
+    // carries the index's manifest.
+    let ((rendered, index), data_files) = rayon::join(
+        || {
+            rayon::join(
+                || render_all(&renderer, Some(&procedures), others.iter(), previous),
+                || search_index(&views, site.records, &items, previous, inputs.as_ref()),
+            )
+        },
+        || data_files(&site, strings, &data, &serialised, &others),
     );
     let Rendered {
         files: rendered,
@@ -346,7 +353,7 @@ fn full(
     };
     let index_version = index.version.clone();
     update.insert_all(index.files);
-    update.insert_all(data_files(&site, strings, &data, &serialised, &others));
+    update.insert_all(data_files);
     update.insert_all(change_files(&log, &site, strings));
     clock.lap("render and index");
 
