@@ -293,6 +293,32 @@ fn a_build_tells_a_procedure_added_and_one_removed_even_beside_one_published_in_
     assert!(page.contains("Thủ tục thử nghiệm"), "{page}");
 }
 
+#[test]
+fn a_catalogue_with_codes_after_other_fields_is_still_compared_procedure_by_procedure() {
+    let site = example();
+    site.build_ok();
+    // Another writer (an older sotay, a script) may put each code later.
+    let catalogue = site.root().join("public/data/procedures.json");
+    let json = std::fs::read_to_string(&catalogue).unwrap();
+    let moved = json.replace("{\"code\":", "{\"elsewhere\":1,\"code\":");
+    assert_ne!(moved, json);
+    std::fs::write(&catalogue, moved).unwrap();
+    edit(
+        &site,
+        KET_HON,
+        "documents:\n",
+        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
+    );
+
+    let second = site.build_ok();
+    let told: Vec<(&str, &str)> = second
+        .changes
+        .iter()
+        .map(|e| (e.code.as_str(), e.kind.as_str()))
+        .collect();
+    assert_eq!(told, [("1.000894", "changed")]);
+}
+
 fn git(root: &Path, args: &[&str]) {
     let status = std::process::Command::new("git")
         .arg("-C")
