@@ -13,7 +13,7 @@ use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
 use crate::tr;
-use crate::unchanged::{Looked, Outcome, Snapshot};
+use crate::unchanged::{Outcome, Snapshot};
 
 #[derive(Debug, Default)]
 pub struct BuildOptions {
@@ -209,8 +209,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         .map(PreviousBuild::take_verified)
         .unwrap_or_default();
     let (replaceable, spare) = looked.unwrap_or_else(|| (check_replaceable(&output), None));
-    match write_site(&output, &files, &verified, replaceable, spare) {
-        Ok(warnings) => diagnostics.extend(warnings),
+    let looked = match write_site(&output, &files, &verified, replaceable, spare) {
+        Ok((warnings, looked)) => {
+            diagnostics.extend(warnings);
+            looked
+        }
         Err(failed) => {
             if let Some(zip) = zip {
                 zip.discard();
@@ -218,18 +221,13 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             diagnostics.push(failed.diagnostic());
             return Err(fail(diagnostics));
         }
-    }
+    };
     if let Some(Err(failed)) = zip.map(|z| z.keep()) {
         diagnostics.push(failed.diagnostic());
         return Err(fail(diagnostics));
     }
     clock.lap("write");
-    // Both notes keep what the files written look like now, looked up once.
-    let looked = if previous.is_some() || snapshot.is_some() {
-        crate::unchanged::look(&output, files.keys().map(|path| &**path))
-    } else {
-        Looked::default()
-    };
+    // Both notes keep what the files written look like now, as the write found them.
     if previous.is_some() {
         // Only once the pages are in place: the keys describe what the output holds.
         let _ = crate::previous::save(root, assembly.keys(), &files, &looked);

@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::assemble::OfflineReport;
 use crate::diagnostics::{Diagnostic, Language};
 use crate::fast_hash::FastMap;
-use crate::layout::{CONFIG_FILE, OUTPUT_MARKER, SOURCE_DIRS};
+use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
 use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary, unseal, write_note};
 
 const FILE: &str = "unchanged";
@@ -136,16 +136,6 @@ impl Snapshot {
 /// The metadata of each file a build wrote, by its path in the output folder: looked
 /// up once, for the notes of [`crate::previous`] and of this module.
 pub(crate) type Looked<'a> = FastMap<&'a str, Option<std::fs::Metadata>>;
-
-/// Looks up each of `files` in `output`, and the marker that tells the folder is
-/// sotay's; a file that cannot be looked at has none.
-pub(crate) fn look<'a>(output: &Path, files: impl Iterator<Item = &'a str>) -> Looked<'a> {
-    let files: Vec<&str> = files.chain([OUTPUT_MARKER]).collect();
-    files
-        .into_par_iter()
-        .map(|file| (file, std::fs::symlink_metadata(output.join(file)).ok()))
-        .collect()
-}
 
 /// [`stamp`] from metadata already looked up.
 pub(crate) fn stamp_of(metadata: &std::fs::Metadata) -> Option<(u128, u64)> {

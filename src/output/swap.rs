@@ -15,22 +15,24 @@ use crate::fast_hash::FastSet;
 use crate::layout::OUTPUT_MARKER as MARKER;
 use crate::previous::Verified;
 use crate::tr;
+use crate::unchanged::Looked;
 
 /// Writes `files` into a staging folder next to `output`, then swaps it in. If
 /// anything fails, the previous output is left exactly as it was. What it returns
-/// are warnings about the previous copy, which could not be removed afterwards.
+/// are warnings about the previous copy, which could not be removed afterwards, and
+/// each file's metadata as written, for the build's notes.
 /// `replaceable` is what [`check_replaceable`] found: refused, nothing is written.
 ///
 /// The previous copy is not removed but kept beside the output as the spare, and the
 /// next build updates the spare in place into its staging folder: on a slow disk,
 /// making and removing a folder per page cost more than the rest of a build.
-pub fn write_site(
+pub fn write_site<'a>(
     output: &Path,
-    files: &Files,
+    files: &'a Files,
     verified: &Verified,
     replaceable: Result<(), OutputError>,
     spare: Option<Spare>,
-) -> Result<Vec<Diagnostic>, OutputError> {
+) -> Result<(Vec<Diagnostic>, Looked<'a>), OutputError> {
     // Refused before writing anything (a spare taken is given back).
     replaceable?;
     let output = absolute(output);
@@ -45,27 +47,30 @@ pub fn write_site(
         None => (names.staging(std::process::id()), None),
     };
     let swapped = write_all(&staging, files, previous, listed, verified)
-        .and_then(|()| swap(&staging, &output, &names));
-    let old = match swapped {
-        Ok(old) => old,
+        .and_then(|looked| Ok((swap(&staging, &output, &names)?, looked)));
+    let (old, looked) = match swapped {
+        Ok(swapped) => swapped,
         Err(failed) => {
             let _ = std::fs::remove_dir_all(&staging);
             return Err(failed);
         }
     };
     let Some(old) = old else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), looked));
     };
     // Another build may have put a spare in place meanwhile: then this copy goes.
     if std::fs::rename(&old, names.spare()).is_ok() {
         ignored_by_git(&names.spare());
-        return Ok(Vec::new());
+        return Ok((Vec::new(), looked));
     }
-    Ok(remove_tree(&old)
+    let warnings = remove_tree(&old)
         .err()
         .map(|failed| not_removed(&old, &failed))
         .into_iter()
-        .collect())
+        .collect();
+    // Removing the copy changed the change times of the files it shared with the
+    // site: the notes then know none, and the next build reads them back.
+    Ok((warnings, Looked::default()))
 }
 
 /// The spare, taken by a build as its staging folder and listed while the site is
@@ -201,16 +206,18 @@ fn writable(dir: &Path) -> bool {
 /// proxies keep what they cached). Where links cannot be made (FAT, say), it is written.
 /// A recycled staging folder (the spare, `listed` with what it holds) is first
 /// cleared of what the site no longer has; a file in it is kept only when it is the
-/// previous output's own file (the same inode) and that holds exactly the bytes. What the previous output holds
-/// is read and compared, unless this build knows it already (`verified`: a file it
-/// read back, or one still as the last build noted it, with the same bytes by hash).
-fn write_all(
+/// previous output's own file (the same inode) and that holds exactly the bytes.
+/// What the previous output holds is read and compared, unless this build knows it
+/// already (`verified`: a file it read back, or one still as the last build noted
+/// it, with the same bytes by hash). Gives each file's metadata as written, and the
+/// marker's: the folder is then only renamed, which leaves them as they are.
+fn write_all<'a>(
     staging: &Path,
-    files: &Files,
+    files: &'a Files,
     previous: Option<&Path>,
     listed: Option<Listing>,
     verified: &Verified,
-) -> Result<(), OutputError> {
+) -> Result<Looked<'a>, OutputError> {
     let needed = folders(files);
     // A spare that cannot be cleared is given up for a new folder.
     let pruned = listed.and_then(|listed| prune(staging, files, &needed, listed).ok());
@@ -236,34 +243,61 @@ fn write_all(
         .map_err(io(&marker))?;
     }
     make_folders(staging, missing)?;
-    files.par_iter().try_for_each(|(path, file)| {
-        let to = staging.join(&**path);
-        let old = previous.map(|previous| previous.join(&**path));
+    let into = Staging {
+        staging,
+        previous,
+        recycled,
+        verified,
+    };
+    let mut looked: Looked = files
+        .par_iter()
+        .map(|(path, file)| Ok((&**path, into.put(path, file)?)))
+        .collect::<Result<_, OutputError>>()?;
+    looked.insert(MARKER, std::fs::symlink_metadata(&marker).ok());
+    Ok(looked)
+}
+
+/// Where [`write_all`] puts each file, and what it knows of the previous output.
+struct Staging<'s> {
+    staging: &'s Path,
+    previous: Option<&'s Path>,
+    recycled: bool,
+    verified: &'s Verified,
+}
+
+impl Staging<'_> {
+    /// Kept, linked or written, and its metadata then.
+    fn put(&self, path: &str, file: &File) -> Result<Option<std::fs::Metadata>, OutputError> {
+        let to = self.staging.join(path);
+        let old = self.previous.map(|previous| previous.join(path));
         // A file on disk is the previous output's own, its metadata as noted.
         let same = |old: &Path| match file {
             File::OnDisk(_) => true,
-            File::Made(made) => verified.holds(path, made.hash()) || holds(old, made.bytes()),
+            File::Made(made) => self.verified.holds(path, made.hash()) || holds(old, made.bytes()),
         };
         if let Some(old) = &old
             && same(old)
         {
-            if recycled && same_file(old, &to) {
-                return Ok(());
+            if self.recycled
+                && let Some(kept) = same_file(old, &to)
+            {
+                return Ok(Some(kept));
             }
-            if recycled {
+            if self.recycled {
                 clear(&to)?;
             }
             if std::fs::hard_link(old, &to).is_ok() {
-                return Ok(());
+                return Ok(std::fs::symlink_metadata(&to).ok());
             }
         }
         // Never written into: a spare's file may be linked into the live site.
-        if recycled {
+        if self.recycled {
             clear(&to)?;
         }
         let bytes = file.bytes().map_err(io(&to))?;
-        std::fs::write(&to, &bytes).map_err(io(&to))
-    })
+        std::fs::write(&to, &bytes).map_err(io(&to))?;
+        Ok(std::fs::symlink_metadata(&to).ok())
+    }
 }
 
 /// Every folder the site's files are in, relative to the site and written as the
@@ -389,18 +423,19 @@ fn holds(old: &Path, bytes: &[u8]) -> bool {
     same_size && std::fs::read(old).is_ok_and(|held| held == bytes)
 }
 
+/// `b`'s metadata, when it is the same file as `a`.
 #[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
+fn same_file(a: &Path, b: &Path) -> Option<std::fs::Metadata> {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => b.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
+        (Ok(a), Ok(b)) if b.is_file() && a.dev() == b.dev() && a.ino() == b.ino() => Some(b),
+        _ => None,
     }
 }
 
 #[cfg(not(unix))]
-fn same_file(_: &Path, _: &Path) -> bool {
-    false
+fn same_file(_: &Path, _: &Path) -> Option<std::fs::Metadata> {
+    None
 }
 
 /// Makes room at `path` in a recycled staging folder.
