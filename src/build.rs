@@ -227,23 +227,29 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         return Err(fail(diagnostics));
     }
     clock.lap("write");
-    // Both notes keep what the files written look like now, as the write found them.
-    if previous.is_some() {
-        // Only once the pages are in place: the keys describe what the output holds.
-        let _ = crate::previous::save(root, assembly.keys(), &files, &looked);
-    }
-    if let (Some(snapshot), Some(config), Some(warnings)) =
-        (&snapshot, sources.config(), content_warnings)
-    {
-        let outcome = Outcome {
-            language,
-            pages: assembly.pages(),
-            files: files.len(),
-            warnings: warnings.into_iter().collect(),
-            offline: assembly.offline().cloned(),
-        };
-        let _ = snapshot.note(root, &config.output, &output, &looked, outcome);
-    }
+    // Both notes keep what the files written look like now, as the write found them;
+    // each stands alone, and they are written side by side.
+    let previous_note = || {
+        if previous.is_some() {
+            // Only once the pages are in place: the keys describe what the output holds.
+            let _ = crate::previous::save(root, assembly.keys(), &files, &looked);
+        }
+    };
+    let snapshot_note = || {
+        if let (Some(snapshot), Some(config), Some(warnings)) =
+            (&snapshot, sources.config(), content_warnings)
+        {
+            let outcome = Outcome {
+                language,
+                pages: assembly.pages(),
+                files: files.len(),
+                warnings: warnings.into_iter().collect(),
+                offline: assembly.offline().cloned(),
+            };
+            let _ = snapshot.note(root, &config.output, &output, &looked, outcome);
+        }
+    };
+    rayon::join(previous_note, snapshot_note);
     clock.lap("notes");
     let report = BuildReport {
         output,
