@@ -683,13 +683,23 @@ impl Sources {
                 !self.record_files.contains_key(f) || touched.iter().any(|t| f.starts_with(t))
             })
             .collect();
-        let read: Vec<(PathBuf, RecordFile, Option<Record>)> = to_read
+        let mut read: Vec<(PathBuf, RecordFile, Option<Record>)> = to_read
             .into_par_iter()
             .map(|file| {
                 let (entry, record) = read_record(&self.root, &file, cache);
                 (file, entry, record)
             })
             .collect();
+        if self.records.is_empty() && self.record_files.is_empty() {
+            // The first reading, in path order: the records are put in place in one
+            // go (one by one, each searched for, was 40 ms of a rebuild at 10,000).
+            for (file, _, _) in &read {
+                changes.records.entry(file.clone()).or_insert(None);
+            }
+            self.records = read.iter_mut().filter_map(|(_, _, r)| r.take()).collect();
+            self.record_files = read.into_iter().map(|(f, e, _)| (f, e)).collect();
+            return;
+        }
         for (file, entry, record) in read {
             self.record_files.insert(file.clone(), entry);
             self.replace_record(&file, record, changes);
