@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::assemble::{File, Files, OnDisk, OutputFile};
+use crate::assemble::{File, Files, OnDisk};
 use crate::fast_hash::FastMap;
 use crate::note_bytes::{Reader, Writer};
 use crate::sources::cache::{CACHE_DIR, this_binary, unseal, write_note};
@@ -116,26 +116,34 @@ impl PreviousBuild {
     /// as noted, else read back and checked.
     pub fn page(&self, path: &str, key: u128) -> Option<File> {
         self.pages.get(path).filter(|noted| **noted == key)?;
-        let written = self.written.get(path)?;
-        let at = self.output.join(path);
-        if let Some((stamp, len)) = written.stamp
-            && crate::unchanged::stamp(&at) == Some((stamp, len))
+        self.taken(path, self.written.get(path)?.hash)
+    }
+
+    /// The file at `path` as the previous build wrote it, when the output still
+    /// holds exactly the bytes hashed `hash`: left on disk when its file is as
+    /// noted, else read back and checked.
+    fn taken(&self, path: &str, hash: u128) -> Option<File> {
+        if let Some(written) = self.written.get(path)
+            && written.hash == hash
+            && let Some((stamp, len)) = written.stamp
         {
-            let hash = written.hash;
-            return Some(File::OnDisk(Arc::new(OnDisk { at, hash, len })));
+            let at = self.output.join(path);
+            if crate::unchanged::stamp(&at) == Some((stamp, len)) {
+                return Some(File::OnDisk(Arc::new(OnDisk { at, hash, len })));
+            }
         }
-        self.file(path, written.hash).map(File::made)
+        self.file(path, hash).map(File::made)
     }
 
     /// The search index's manifest (JSON) and files as the previous build wrote them,
     /// if it was made from `key` and every file is still as written.
-    pub fn index(&self, key: u128) -> Option<(String, Vec<OutputFile>)> {
+    pub fn index(&self, key: u128) -> Option<(String, Vec<(String, File)>)> {
         let index = self.index.as_ref().filter(|index| index.key == key)?;
         let files = index
             .files
             .par_iter()
-            .map(|(path, hash)| self.output_file(path, *hash))
-            .collect::<Option<Vec<OutputFile>>>()?;
+            .map(|(path, hash)| Some((path.clone(), self.taken(path, *hash)?)))
+            .collect::<Option<_>>()?;
         Some((index.manifest.clone(), files))
     }
 
@@ -157,7 +165,7 @@ impl PreviousBuild {
     }
 
     /// The files at `paths` of the previous search index, if each is still as written.
-    pub fn index_files(&self, paths: &[String]) -> Option<Vec<OutputFile>> {
+    pub fn index_files(&self, paths: Vec<String>) -> Option<Vec<(String, File)>> {
         let index = self.index.as_ref()?;
         let hashes: FastMap<&str, u128> = index
             .files
@@ -165,16 +173,12 @@ impl PreviousBuild {
             .map(|(path, hash)| (path.as_str(), *hash))
             .collect();
         paths
-            .par_iter()
-            .map(|path| self.output_file(path, *hashes.get(path.as_str())?))
+            .into_par_iter()
+            .map(|path| {
+                let file = self.taken(&path, *hashes.get(path.as_str())?)?;
+                Some((path, file))
+            })
             .collect()
-    }
-
-    fn output_file(&self, path: &str, hash: u128) -> Option<OutputFile> {
-        Some(OutputFile {
-            bytes: self.file(path, hash)?,
-            path: path.to_string(),
-        })
     }
 
     fn file(&self, path: &str, hash: u128) -> Option<Vec<u8>> {

@@ -342,10 +342,13 @@ fn full(
         key: index_key,
         how: index_made,
         stored,
+        taken: index_taken,
     } = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
-    let index_paths: Vec<String> = index.files.iter().map(|f| f.path.clone()).collect();
+    let index_paths: Vec<String> = (index.files.iter().map(|f| f.path.clone()))
+        .chain(index_taken.iter().map(|(path, _)| path.clone()))
+        .collect();
     let keys = Keys {
         pages: page_keys,
         index: index_key.map(|key| (key, index.manifest.get().to_string(), index_paths.clone())),
@@ -353,6 +356,9 @@ fn full(
     };
     let index_version = index.version.clone();
     update.insert_all(index.files);
+    for (path, file) in index_taken {
+        update.insert_file(path, file);
+    }
     update.insert_all(data_files);
     update.insert_all(change_files(&log, &site, strings));
     clock.lap("render and index");
@@ -1026,12 +1032,8 @@ fn search_index(
         return Ok(Indexed::made(search::build(views, records, items)?));
     };
     let key = inputs.key();
-    if let Some(index) = taken_index(previous, key) {
-        return Ok(Indexed {
-            key: Some(key),
-            how: IndexMade::Taken,
-            ..Indexed::made(index)
-        });
+    if let Some(taken) = taken_index(previous, key) {
+        return Ok(taken);
     }
     // The index noted with the output's, updated where records changed; its
     // untouched lead files are taken from the output.
@@ -1040,13 +1042,13 @@ fn search_index(
         .and_then(|noted| search::Stored::open(previous.root(), noted));
     if let Some(stored) = stored
         && let Some((stored, mut index)) = stored.update(views, records, items, inputs)?
-        && let Some(kept) = previous.index_files(&std::mem::take(&mut index.kept))
+        && let Some(taken) = previous.index_files(std::mem::take(&mut index.kept))
     {
-        index.files.extend(kept);
         return Ok(Indexed {
             key: Some(key),
             how: IndexMade::Updated,
             stored: Some(stored.note()),
+            taken,
             ..Indexed::made(index)
         });
     }
@@ -1059,17 +1061,23 @@ fn search_index(
 }
 
 /// The previous build's index, if it was made from `key` and is still as written.
-fn taken_index(previous: &PreviousBuild, key: u128) -> Option<search::SearchIndex> {
-    let (manifest, files) = previous.index(key)?;
+fn taken_index(previous: &PreviousBuild, key: u128) -> Option<Indexed> {
+    let (manifest, taken) = previous.index(key)?;
     let manifest = serde_json::value::RawValue::from_string(manifest).ok()?;
     let version = serde_json::from_str::<search::Version>(manifest.get())
         .ok()?
         .version;
-    Some(search::SearchIndex {
+    let index = search::SearchIndex {
         kept: Vec::new(),
-        files,
+        files: Vec::new(),
         manifest,
         version,
+    };
+    Some(Indexed {
+        key: Some(key),
+        how: IndexMade::Taken,
+        taken,
+        ..Indexed::made(index)
     })
 }
 
@@ -1092,6 +1100,8 @@ struct Indexed {
     how: IndexMade,
     /// Its note, for the next build to update it.
     stored: Option<search::Note>,
+    /// Its files taken from the previous build, beside `index.files`.
+    taken: Vec<(String, File)>,
 }
 
 impl Indexed {
@@ -1101,6 +1111,7 @@ impl Indexed {
             key: None,
             how: IndexMade::Whole,
             stored: None,
+            taken: Vec::new(),
         }
     }
 }
