@@ -416,12 +416,7 @@ impl Live {
         shown: &[u32],
     ) -> Vec<crate::assemble::OutputFile> {
         let map = Map(&self.keys);
-        let lead = Lead {
-            titles: &map,
-            records,
-            rows: &self.rows,
-            synonyms,
-        };
+        let lead = Lead::new(&map, records, &self.rows, synonyms);
         if titles_moved {
             let (vocab, pairs) =
                 vocab_and_pairs(self.keys.iter().map(|(k, keyed)| (&**k, &keyed.entry)));

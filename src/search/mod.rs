@@ -29,8 +29,8 @@ mod synonyms;
 mod terms;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -417,12 +417,7 @@ fn make<'r>(
     }
     let (vocab, pairs) = vocab_and_pairs(keys.iter().map(|(k, e, _)| (k.as_str(), e)));
     let sorted = Sorted(&keys);
-    let lead = Lead {
-        titles: &sorted,
-        records: &records,
-        rows: &rows,
-        synonyms: &synonyms,
-    };
+    let lead = Lead::new(&sorted, &records, &rows, &synonyms);
     let leads = lead.all(&vocab, &pairs, &stopped);
     if stopped() {
         return Ok(None);
@@ -690,9 +685,28 @@ struct Lead<'a> {
     records: &'a [&'a Record],
     rows: &'a [String],
     synonyms: &'a Table,
+    /// Each record's line, by id, made once: a record is in the file of every word
+    /// and pair its title begins, and finding its everyday names for each was a
+    /// third of making the index.
+    lines: Vec<OnceLock<String>>,
 }
 
-impl Lead<'_> {
+impl<'a> Lead<'a> {
+    fn new(
+        titles: &'a dyn Titles,
+        records: &'a [&'a Record],
+        rows: &'a [String],
+        synonyms: &'a Table,
+    ) -> Lead<'a> {
+        Lead {
+            titles,
+            records,
+            rows,
+            synonyms,
+            lines: records.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
     fn all(
         &self,
         vocab: &[&str],
@@ -747,23 +761,25 @@ impl Lead<'_> {
     }
 
     fn file(&self, name: &str, ids: &[u32]) -> OutputFile {
-        let lines: Vec<String> = ids
-            .iter()
-            .map(|&id| {
-                let row = &self.rows[id as usize];
-                let inner = &row[1..row.len() - 1];
-                let aliases = terms::title_aliases(self.records[id as usize], self.synonyms);
-                if aliases.is_empty() {
-                    format!("[{id},{inner}]")
-                } else {
-                    format!("[{id},{inner},{}]", json(&aliases))
-                }
-            })
-            .collect();
+        let lines: Vec<&str> = ids.iter().map(|&id| self.line(id)).collect();
         script(
             &format!("{LEADS}/{name}"),
             &format!("{{\"r\":[{}]}}", lines.join(",")),
         )
+    }
+
+    /// The record's entry in a lead file: its id, display row and everyday names.
+    fn line(&self, id: u32) -> &str {
+        self.lines[id as usize].get_or_init(|| {
+            let row = &self.rows[id as usize];
+            let inner = &row[1..row.len() - 1];
+            let aliases = terms::title_aliases(self.records[id as usize], self.synonyms);
+            if aliases.is_empty() {
+                format!("[{id},{inner}]")
+            } else {
+                format!("[{id},{inner},{}]", json(&aliases))
+            }
+        })
     }
 }
 
