@@ -133,8 +133,9 @@ impl Snapshot {
     }
 }
 
-/// The metadata of each file a build wrote, by its path in the output folder: looked
-/// up once, for the notes of [`crate::previous`] and of this module.
+/// The metadata of each file a build wrote, by its path in the output folder, as the
+/// write left it ([`crate::output::write_site`]), for the notes of
+/// [`crate::previous`] and of this module.
 pub(crate) type Looked<'a> = FastMap<&'a str, Option<std::fs::Metadata>>;
 
 /// [`stamp`] from metadata already looked up.
