@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::assemble::{IndexMade, OfflineReport, Stopwatch, assemble};
 use crate::changes::{Entry, History};
 use crate::diagnostics::{Diagnostic, Diagnostics, Language};
-use crate::output::{Spare, check_output, check_replaceable, tidy, write_site, write_zip};
+use crate::output::{Scratch, Spare, check_output, check_replaceable, tidy, write_site, write_zip};
 use crate::previous::PreviousBuild;
 use crate::sources::Sources;
 use crate::sources::cache::{CacheReport, RecordCache};
@@ -80,7 +80,7 @@ pub fn check_strict(root: &Path) -> CheckReport {
 pub fn check(root: &Path) -> CheckReport {
     // Read, never written: `check` writes nothing.
     let sources = Sources::load_with(root, Some(&RecordCache::open(root)));
-    let (_, mut diagnostics) = assemble(&sources, None, &mut Stopwatch::start());
+    let (_, mut diagnostics) = assemble(&sources, None, None, &mut Stopwatch::start());
     if let Some(config) = sources.config()
         && let Err(refused) = check_output(root, &root.join(&config.output))
     {
@@ -159,6 +159,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         }
         _ => None,
     };
+    // Pages are written beside the output as they are rendered, not held.
+    let scratch = match (&output, &refused) {
+        (Some(output), Some(Ok(()))) => Scratch::beside(output),
+        _ => None,
+    };
     // Whether the output can be replaced is looked at, and the spare taken and
     // listed, while the site is assembled.
     let ((assembly, mut diagnostics), looked) = std::thread::scope(|scope| {
@@ -166,7 +171,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             .as_deref()
             .filter(|_| matches!(refused, Some(Ok(()))))
             .map(|output| scope.spawn(move || (check_replaceable(output), Spare::take(output))));
-        let assembled = assemble(&sources, previous.as_ref(), &mut clock);
+        let assembled = assemble(&sources, previous.as_ref(), scratch.as_ref(), &mut clock);
         let looked = looked.map(|check| {
             check
                 .join()
@@ -222,6 +227,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
             return Err(fail(diagnostics));
         }
     };
+    // What the write did not move in goes (a few pages the output held already).
+    drop(scratch);
     if let Some(Err(failed)) = zip.map(|z| z.keep()) {
         diagnostics.push(failed.diagnostic());
         return Err(fail(diagnostics));

@@ -14,7 +14,7 @@ use sotay::sources::Sources;
 
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let sources = Sources::load(root);
-    let (assembly, problems) = assemble(&sources, None, &mut Stopwatch::start());
+    let (assembly, problems) = assemble(&sources, None, None, &mut Stopwatch::start());
     let Some(assembly) = assembly else {
         panic!(
             "full build fails: {}",

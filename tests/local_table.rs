@@ -177,7 +177,7 @@ fn the_preview_applies_an_edited_table_as_a_build_does() {
     assert!(matches!(session.update(&[table]), Outcome::Built(_)));
     while session.refresh_index().expect("the index").is_some() {}
     let served = session.files().expect("a site");
-    let (built, problems) = assemble(&site.load(), None, &mut Stopwatch::start());
+    let (built, problems) = assemble(&site.load(), None, None, &mut Stopwatch::start());
     let built = built.unwrap_or_else(|| panic!("{problems:?}")).files();
     let differ: Vec<&str> = built
         .keys()

@@ -223,7 +223,7 @@ fn the_preview_has_no_worker_so_stored_pages_never_hide_an_edit() {
         served.contains_key("offline.js"),
         "its script retires old workers"
     );
-    let (built, _) = assemble(&site.load(), None, &mut Stopwatch::start());
+    let (built, _) = assemble(&site.load(), None, None, &mut Stopwatch::start());
     let built = built.expect("builds").files();
     let mut only_built: Vec<&str> = built
         .keys()

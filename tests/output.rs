@@ -136,6 +136,28 @@ fn a_site_moved_aside_by_a_killed_build_is_put_back_even_by_a_failing_build() {
 }
 
 #[test]
+fn pages_a_killed_build_wrote_beside_the_output_are_removed_by_the_next_build() {
+    let site = real_site(5);
+    let pages = site
+        .root()
+        .join(format!(".public.sotay-pages-{}", dead_pid()));
+    std::fs::create_dir(&pages).unwrap();
+    std::fs::write(pages.join(".sotay-output"), "").unwrap();
+    std::fs::write(
+        pages.join("0"),
+        "<!doctype html><title>half a build</title>",
+    )
+    .unwrap();
+
+    let built = sotay(&site, &["build"]).output().unwrap();
+    assert!(built.status.success(), "{built:?}");
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+    // The pages this build wrote beside the output are all in it now.
+    let public = tree(&site.root().join("public"));
+    assert!(public.keys().any(|path| path.starts_with("thu-tuc/")));
+}
+
+#[test]
 fn folders_that_are_not_provably_sotays_are_left_alone() {
     let site = real_site(2);
     // A live process's staging folder, and a dead one's folder without the marker.
@@ -382,6 +404,30 @@ fn a_rebuild_writes_only_what_changed_and_rewrites_a_file_changed_by_hand() {
     assert!(std::fs::metadata(&tampered).unwrap().modified().unwrap() > tampered_at);
     let procedures = after.keys().filter(|p| p.starts_with("thu-tuc")).count();
     assert!(procedures >= 30, "{procedures}");
+    assert_eq!(leftovers(&site), Vec::<String>::new());
+}
+
+#[test]
+fn a_build_that_renders_every_page_again_still_rewrites_only_what_changed() {
+    let site = real_site(30);
+    edit(&site, 1);
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    let public = site.root().join("public");
+    let before = written_at(&public);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&site, 2);
+
+    // Every page is rendered and written beside the output; those the site holds
+    // already are linked from it, the one edited page is moved in.
+    let rebuilt = sotay(&site, &["build", "--no-cache"]).output().unwrap();
+    assert!(rebuilt.status.success(), "{rebuilt:?}");
+    let after = written_at(&public);
+    let rewritten: Vec<&PathBuf> = after
+        .iter()
+        .filter(|(path, at)| before.get(*path) != Some(*at) && !path.ends_with(".sotay-output"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(rewritten, [&PathBuf::from("trang/gioi-thieu/index.html")]);
     assert_eq!(leftovers(&site), Vec::<String>::new());
 }
 

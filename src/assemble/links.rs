@@ -16,25 +16,22 @@ pub struct BrokenLink {
 /// to no file of them.
 pub fn broken_links(files: &[(&str, &[u8])]) -> Vec<BrokenLink> {
     let existing: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
-    broken_links_to(files, &|path| existing.contains(path))
-}
-
-/// Links in the HTML pages of `pages` (path, content) to paths for which `exists`
-/// says no: an update checks only the pages it rendered again, against the whole site.
-pub fn broken_links_to(
-    pages: &[(&str, &[u8])],
-    exists: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<BrokenLink> {
-    let mut broken: Vec<BrokenLink> = pages
+    let exists = |path: &str| existing.contains(path);
+    let mut broken: Vec<BrokenLink> = files
         .par_iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .flat_map_iter(|(path, bytes)| broken_in(path, bytes, exists))
+        .flat_map_iter(|(path, bytes)| broken_in(path, bytes, &exists))
         .collect();
     broken.sort_by(|a, b| (&a.page, &a.target).cmp(&(&b.page, &b.target)));
     broken
 }
 
-fn broken_in(page: &str, html: &[u8], exists: &(dyn Fn(&str) -> bool + Sync)) -> Vec<BrokenLink> {
+/// The links in the HTML page at `page` to paths for which `exists` says no.
+pub fn broken_in(
+    page: &str,
+    html: &[u8],
+    exists: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<BrokenLink> {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
     // Pages are scanned as bytes (every delimiter is ASCII, which UTF-8 never uses

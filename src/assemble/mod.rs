@@ -37,6 +37,7 @@ use crate::fast_hash::FastMap;
 use crate::model::record::{Code, Date, Record};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord};
+use crate::output::Scratch;
 use crate::previous::{Keys, PreviousBuild};
 use crate::render::{RenderError, Renderer};
 use crate::search;
@@ -167,10 +168,12 @@ pub enum Outcome {
 /// Everything the sources are checked for, and the site when there is no error: what
 /// all three commands start from. The diagnostics hold the warnings in either case.
 /// `previous`: what the last build wrote, to take the pages and the search index
-/// made from the same keys instead of making them again.
+/// made from the same keys instead of making them again. `scratch`: where a build
+/// writes each page as soon as it is rendered, instead of holding it.
 pub fn assemble(
     sources: &Sources,
     previous: Option<&PreviousBuild>,
+    scratch: Option<&Scratch>,
     clock: &mut Stopwatch,
 ) -> (Option<Assembly>, Diagnostics) {
     let mut diagnostics = sources.diagnostics();
@@ -181,7 +184,8 @@ pub fn assemble(
     };
     let offline = site.config.offline.clone();
     let retire = site.config.retire_offline;
-    match full(sources, site, theme, strings, None, previous, clock) {
+    let store = Store { previous, scratch };
+    match full(sources, site, theme, strings, None, store, clock) {
         Ok((mut assembly, _)) => {
             if retire {
                 assembly.add_retiring_worker(theme);
@@ -250,15 +254,22 @@ pub fn bring_up_to_date(
         }
         _ => {
             let old = current.as_ref().map(|a| a.files.clone());
-            full(sources, site, theme, strings, old.as_deref(), None, clock).map(
-                |(mut assembly, built)| {
-                    // The preview keeps its search index to update it after an edit:
-                    // made once more, and kept, while no save waits.
-                    assembly.index_stale = true;
-                    *current = Some(assembly);
-                    built
-                },
+            full(
+                sources,
+                site,
+                theme,
+                strings,
+                old.as_deref(),
+                Store::default(),
+                clock,
             )
+            .map(|(mut assembly, built)| {
+                // The preview keeps its search index to update it after an edit:
+                // made once more, and kept, while no save waits.
+                assembly.index_stale = true;
+                *current = Some(assembly);
+                built
+            })
         }
     };
     match result {
@@ -286,9 +297,10 @@ fn full(
     theme: &Theme,
     strings: &Strings,
     old: Option<&Files>,
-    previous: Option<&PreviousBuild>,
+    store: Store,
     clock: &mut Stopwatch,
 ) -> Result<(Assembly, Built), Diagnostics> {
+    let previous = store.previous;
     let plain = Views::new(&site, strings);
     let items = plain.items();
     let placements = plain.placements(&items);
@@ -322,7 +334,7 @@ fn full(
     let ((rendered, index), data_files) = rayon::join(
         || {
             rayon::join(
-                || render_all(&renderer, Some(&procedures), others.iter(), previous),
+                || render_all(&renderer, Some(&procedures), others.iter(), store),
                 || search_index(&views, site.records, &items, previous, inputs.as_ref()),
             )
         },
@@ -829,7 +841,7 @@ impl Assembly {
                 templates.contains(p.template) || self.others.get(&p.path) != Some(*p)
             }));
         clock.lap("plan");
-        let rendered = render_all(renderer_now, None, to_render, None)?.files;
+        let rendered = render_all(renderer_now, None, to_render, Store::default())?.files;
         clock.lap("render");
 
         let mut files = Update::new(&self.files);
@@ -1157,16 +1169,16 @@ impl<'a> RecordPages<'a> {
     }
 
     /// Every record's two pages, in the records' order.
-    fn all(&self, renderer: &Renderer, previous: Option<&PreviousBuild>) -> Vec<Made> {
+    fn all(&self, renderer: &Renderer, store: Store) -> Vec<Made> {
         (0..self.inputs.len())
             .into_par_iter()
-            .flat_map_iter(|at| self.made(at, renderer, previous))
+            .flat_map_iter(|at| self.made(at, renderer, store))
             .collect()
     }
 
     /// The two pages of the record at `at`: each taken when it can be, and the
     /// record's view made only when one cannot.
-    fn made(&self, at: usize, renderer: &Renderer, previous: Option<&PreviousBuild>) -> Vec<Made> {
+    fn made(&self, at: usize, renderer: &Renderer, store: Store) -> Vec<Made> {
         let record = &self.views.site.records[at];
         let paths = view::procedure_paths(record);
         let keys = self.inputs[at]
@@ -1176,7 +1188,7 @@ impl<'a> RecordPages<'a> {
             .into_iter()
             .enumerate()
             .map(|(n, path)| {
-                taken_or_rendered(previous, path, keys.map(|k| k[n]), || {
+                store.page(path, keys.map(|k| k[n]), || {
                     let pages =
                         pages.get_or_init(|| self.views.procedure_pages(record, self.by_code));
                     renderer.render(&pages[n])
@@ -1195,38 +1207,54 @@ struct Made {
     taken: bool,
 }
 
-/// The page at `path`: taken from `previous` if it was made from `key`, else rendered.
-fn taken_or_rendered(
-    previous: Option<&PreviousBuild>,
-    path: String,
-    key: Option<u128>,
-    render: impl FnOnce() -> Result<Vec<u8>, RenderError>,
-) -> Made {
-    let taken = previous
-        .zip(key)
-        .and_then(|(previous, key)| previous.page(&path, key));
-    Made {
-        taken: taken.is_some(),
-        bytes: taken.map_or_else(|| render().map(File::made), Ok),
-        path,
-        key,
+/// Where an assembly's pages come from and go: the previous build's pages to take,
+/// and the folder a build writes the pages it renders into.
+#[derive(Clone, Copy, Default)]
+struct Store<'a> {
+    previous: Option<&'a PreviousBuild>,
+    scratch: Option<&'a Scratch>,
+}
+
+impl Store<'_> {
+    /// The page at `path`: taken from the previous build if it was made from `key`,
+    /// else rendered.
+    fn page(
+        self,
+        path: String,
+        key: Option<u128>,
+        render: impl FnOnce() -> Result<Vec<u8>, RenderError>,
+    ) -> Made {
+        let taken = self
+            .previous
+            .zip(key)
+            .and_then(|(previous, key)| previous.page(&path, key));
+        let made = |bytes| match self.scratch {
+            Some(scratch) => File::scratch(bytes, scratch),
+            None => File::made(bytes),
+        };
+        Made {
+            taken: taken.is_some(),
+            bytes: taken.map_or_else(|| render().map(made), Ok),
+            path,
+            key,
+        }
     }
 }
 
 /// Renders the pages of `records` and `pages` in parallel, taking those whose key
-/// the previous build rendered from `previous`. A template error is reported once,
+/// the previous build rendered from the store's. A template error is reported once,
 /// not once per page.
 fn render_all<'a>(
     renderer: &Renderer,
     records: Option<&RecordPages>,
     pages: impl Iterator<Item = &'a Page>,
-    previous: Option<&PreviousBuild>,
+    store: Store,
 ) -> Result<Rendered, Diagnostics> {
     let pages: Vec<&Page> = pages.collect();
-    let mut made = records.map_or_else(Vec::new, |r| r.all(renderer, previous));
+    let mut made = records.map_or_else(Vec::new, |r| r.all(renderer, store));
     made.par_extend(pages.par_iter().map(|page| {
-        let key = previous.and_then(|_| renderer.key(page));
-        taken_or_rendered(previous, page.path.clone(), key, || renderer.render(page))
+        let key = store.previous.and_then(|_| renderer.key(page));
+        store.page(page.path.clone(), key, || renderer.render(page))
     }));
     let mut rendered = Rendered {
         files: Vec::with_capacity(made.len()),

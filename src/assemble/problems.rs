@@ -5,28 +5,34 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::files::Update;
-use crate::assemble::links::{BrokenLink, broken_links_to};
+use rayon::prelude::*;
+
+use crate::assemble::links::{BrokenLink, broken_in};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::sources::Sources;
 use crate::tr;
 use crate::urls;
 use crate::view::Views;
 
-/// Links of the pages at `pages` that lead to no file of `files`.
+/// Links of the pages at `pages` that lead to no file of `files`. Each page is read
+/// and scanned on its own: a build's pages are on disk, and not all read at once.
 pub(super) fn broken_links(
     sources: &Sources,
     files: &Update,
     pages: &[String],
 ) -> Result<(), Diagnostics> {
-    let read: Vec<(&str, std::borrow::Cow<[u8]>)> = pages
-        .iter()
+    let exists = |p: &str| files.contains(p);
+    let mut broken: Vec<BrokenLink> = pages
+        .par_iter()
         .filter(|p| p.ends_with(".html"))
         .filter_map(|p| Some((p.as_str(), files.get(p)?)))
-        .map(|(p, file)| Ok((p, file.read(p)?)))
-        .collect::<Result<_, Box<crate::diagnostics::Diagnostic>>>()
-        .map_err(|d| super::one(*d))?;
-    let html: Vec<(&str, &[u8])> = read.iter().map(|(p, b)| (*p, &**b)).collect();
-    let broken = broken_links_to(&html, &|p| files.contains(p));
+        .map(|(p, file)| Ok(broken_in(p, &file.read(p)?, &exists)))
+        .collect::<Result<Vec<_>, Box<crate::diagnostics::Diagnostic>>>()
+        .map_err(|d| super::one(*d))?
+        .into_iter()
+        .flatten()
+        .collect();
+    broken.sort_by(|a, b| (&a.page, &a.target).cmp(&(&b.page, &b.target)));
     if broken.is_empty() {
         return Ok(());
     }

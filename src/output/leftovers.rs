@@ -1,5 +1,6 @@
 //! What a killed build leaves beside the output, and putting it right. Each build
-//! names its folders `.public.sotay-staging-<pid>` and `.public.sotay-old-<pid>`; a
+//! names its folders `.public.sotay-staging-<pid>`, `.public.sotay-old-<pid>` and
+//! `.public.sotay-pages-<pid>` (its scratch folder, [`super::Scratch`]); a
 //! folder is provably ours when its process is gone and it holds the output
 //! marker (written first) or nothing at all. An `old` folder is always a complete
 //! site: it was the output before the swap. `.public.sotay-spare`, the copy before
@@ -23,6 +24,7 @@ pub(super) struct Names {
 
 const STAGING: &str = "staging-";
 const OLD: &str = "old-";
+const PAGES: &str = "pages-";
 const SPARE: &str = "spare";
 
 impl Names {
@@ -49,6 +51,10 @@ impl Names {
         self.parent.join(format!("{}{OLD}{pid}", self.prefix))
     }
 
+    pub(super) fn pages(&self, pid: u32) -> PathBuf {
+        self.parent.join(format!("{}{PAGES}{pid}", self.prefix))
+    }
+
     pub(super) fn spare(&self) -> PathBuf {
         self.parent.join(format!("{}{SPARE}", self.prefix))
     }
@@ -65,7 +71,10 @@ impl Names {
                 let rest = name.strip_prefix(&self.prefix)?;
                 let (old, pid) = match rest.strip_prefix(OLD) {
                     Some(pid) => (true, pid),
-                    None => (false, rest.strip_prefix(STAGING)?),
+                    None => (
+                        false,
+                        rest.strip_prefix(STAGING).or(rest.strip_prefix(PAGES))?,
+                    ),
                 };
                 let pid: u32 = pid.parse().ok()?;
                 let path = entry.path();

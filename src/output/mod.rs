@@ -4,12 +4,14 @@
 
 mod bundle;
 mod leftovers;
+mod scratch;
 mod swap;
 
 use std::path::{Path, PathBuf};
 
 pub use bundle::write_zip;
 pub use leftovers::tidy;
+pub use scratch::Scratch;
 pub use swap::{Spare, check_replaceable, write_site};
 
 use crate::diagnostics::Diagnostic;

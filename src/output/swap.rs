@@ -274,6 +274,11 @@ impl Staging<'_> {
         let same = |old: &Path| match file {
             File::OnDisk(_) => true,
             File::Made(made) => self.verified.holds(path, made.hash()) || holds(old, made.bytes()),
+            File::Scratch(made) => {
+                self.verified.holds(path, made.hash)
+                    || (size_of(old) == Some(made.len)
+                        && file.bytes().is_ok_and(|bytes| holds(old, &bytes)))
+            }
         };
         if let Some(old) = &old
             && same(old)
@@ -293,6 +298,12 @@ impl Staging<'_> {
         // Never written into: a spare's file may be linked into the live site.
         if self.recycled {
             clear(&to)?;
+        }
+        // Moved in as written; nothing reads it after the write.
+        if let File::Scratch(made) = file
+            && std::fs::rename(&made.at, &to).is_ok()
+        {
+            return Ok(std::fs::symlink_metadata(&to).ok());
         }
         let bytes = file.bytes().map_err(io(&to))?;
         std::fs::write(&to, &bytes).map_err(io(&to))?;
@@ -418,9 +429,15 @@ fn entries_in(root: &Path, folder: &Path) -> std::io::Result<Listing> {
 /// never trusted from dates or a list: a file changed by hand in the output is
 /// written anew.
 fn holds(old: &Path, bytes: &[u8]) -> bool {
-    let same_size = std::fs::symlink_metadata(old)
-        .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
-    same_size && std::fs::read(old).is_ok_and(|held| held == bytes)
+    size_of(old) == Some(bytes.len() as u64) && std::fs::read(old).is_ok_and(|held| held == bytes)
+}
+
+/// The length of the plain file at `path`.
+fn size_of(path: &Path) -> Option<u64> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.file_type().is_file())
+        .map(|m| m.len())
 }
 
 /// `b`'s metadata, when it is the same file as `a`.

@@ -1,0 +1,55 @@
+//! A build's scratch folder beside the output: each page is written there as soon as
+//! it is rendered, and the write moves it into the staging folder (the same file
+//! system, so a rename). The site's pages are then never all in memory at once.
+//! Named `.public.sotay-pages-<pid>` and holding the output marker from the start,
+//! a folder left by a killed build is removed by the next one ([`super::tidy`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::absolute;
+use super::leftovers::Names;
+use crate::layout::OUTPUT_MARKER as MARKER;
+
+pub struct Scratch {
+    dir: PathBuf,
+    /// The name of the next file: a number, so the folder holds no folders.
+    next: AtomicUsize,
+}
+
+impl Scratch {
+    /// A new scratch folder beside `output`; none when the folder the output is in
+    /// does not exist yet (the build then holds its pages) or cannot be written.
+    pub fn beside(output: &Path) -> Option<Scratch> {
+        let names = Names::of(&absolute(output));
+        if !names.parent().is_dir() {
+            return None;
+        }
+        let dir = names.pages(std::process::id());
+        // One of a dead build with this pid would have been tidied: start afresh.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).ok()?;
+        let scratch = Scratch {
+            dir,
+            next: AtomicUsize::new(0),
+        };
+        std::fs::write(scratch.dir.join(MARKER), "").ok()?;
+        Some(scratch)
+    }
+
+    /// Writes `bytes` into a new file of the folder and says where.
+    pub fn put(&self, bytes: &[u8]) -> std::io::Result<PathBuf> {
+        let at = self
+            .dir
+            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        std::fs::write(&at, bytes)?;
+        Ok(at)
+    }
+}
+
+/// What the write did not move (pages the output already held) goes with the folder.
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
