@@ -159,7 +159,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         }
         _ => None,
     };
-    // Pages are written beside the output as they are rendered, not held.
+    // Pages and data files are written beside the output as they are made, not held.
     let scratch = match (&output, &refused) {
         (Some(output), Some(Ok(()))) => Scratch::beside(output),
         _ => None,

@@ -24,9 +24,9 @@ pub type Files = FastMap<Arc<str>, File>;
 pub enum File {
     Made(Arc<Made>),
     OnDisk(Arc<OnDisk>),
-    /// Bytes this build made and wrote at once into its scratch folder, which the
-    /// write moves into place: a cold build of 10,000 records held 360 MB of pages
-    /// until the write, a quarter of its peak memory.
+    /// Bytes this build made (a page, a search index or open data file) and wrote at
+    /// once into its scratch folder, which the write moves into place: a cold build
+    /// of 10,000 records held 600 MB of them until the write, 40 % of its peak memory.
     Scratch(Arc<OnDisk>),
 }
 

@@ -169,7 +169,7 @@ pub enum Outcome {
 /// all three commands start from. The diagnostics hold the warnings in either case.
 /// `previous`: what the last build wrote, to take the pages and the search index
 /// made from the same keys instead of making them again. `scratch`: where a build
-/// writes each page as soon as it is rendered, instead of holding it.
+/// writes each page and data file as soon as it is made, instead of holding it.
 pub fn assemble(
     sources: &Sources,
     previous: Option<&PreviousBuild>,
@@ -335,10 +335,13 @@ fn full(
         || {
             rayon::join(
                 || render_all(&renderer, Some(&procedures), others.iter(), store),
-                || search_index(&views, site.records, &items, previous, inputs.as_ref()),
+                || {
+                    search_index(&views, site.records, &items, previous, inputs.as_ref())
+                        .map(|index| index.stored_in(store))
+                },
             )
         },
-        || data_files(&site, strings, &data, &serialised, &others),
+        || data_files(&site, strings, &data, &serialised, &others, store),
     );
     let Rendered {
         files: rendered,
@@ -354,24 +357,20 @@ fn full(
         key: index_key,
         how: index_made,
         stored,
-        taken: index_taken,
+        files: index_files,
     } = index.map_err(|d| one(*d))?;
     let search_page = views.search_page(&index.manifest, &search_script(theme));
     update.insert(render(&renderer, &search_page)?);
-    let index_paths: Vec<String> = (index.files.iter().map(|f| f.path.clone()))
-        .chain(index_taken.iter().map(|(path, _)| path.clone()))
-        .collect();
+    let index_paths: Vec<String> = index_files.iter().map(|(path, _)| path.clone()).collect();
     let keys = Keys {
         pages: page_keys,
         index: index_key.map(|key| (key, index.manifest.get().to_string(), index_paths.clone())),
         search: stored,
     };
     let index_version = index.version.clone();
-    update.insert_all(index.files);
-    for (path, file) in index_taken {
+    for (path, file) in index_files.into_iter().chain(data_files) {
         update.insert_file(path, file);
     }
-    update.insert_all(data_files);
     update.insert_all(change_files(&log, &site, strings));
     clock.lap("render and index");
 
@@ -966,15 +965,18 @@ fn data_files(
     data: &[Arc<DataRecord>],
     serialised: &[Vec<u8>],
     others: &[Page],
-) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = site
+    store: Store,
+) -> Vec<(String, File)> {
+    let stored = |file: OutputFile| (file.path, store.file(file.bytes));
+    let mut files: Vec<(String, File)> = site
         .records
         .par_iter()
         .zip(serialised)
-        .map(|(record, bytes)| open_data::procedure_file(&record.slug, bytes))
+        .map(|(record, bytes)| stored(open_data::procedure_file(&record.slug, bytes)))
         .collect();
-    files.extend(open_data::catalogue_files(site, strings, data, serialised));
-    files.extend(statistics_csv(others));
+    let catalogue = open_data::catalogue_files(site, strings, data, serialised);
+    files.extend(catalogue.into_iter().map(stored));
+    files.extend(statistics_csv(others).map(stored));
     files
 }
 
@@ -1060,7 +1062,7 @@ fn search_index(
             key: Some(key),
             how: IndexMade::Updated,
             stored: Some(stored.note()),
-            taken,
+            files: taken,
             ..Indexed::made(index)
         });
     }
@@ -1088,7 +1090,7 @@ fn taken_index(previous: &PreviousBuild, key: u128) -> Option<Indexed> {
     Some(Indexed {
         key: Some(key),
         how: IndexMade::Taken,
-        taken,
+        files: taken,
         ..Indexed::made(index)
     })
 }
@@ -1112,8 +1114,9 @@ struct Indexed {
     how: IndexMade,
     /// Its note, for the next build to update it.
     stored: Option<search::Note>,
-    /// Its files taken from the previous build, beside `index.files`.
-    taken: Vec<(String, File)>,
+    /// Its files taken from the previous build, beside `index.files`; all its
+    /// files once [`Indexed::stored_in`] a build's store.
+    files: Vec<(String, File)>,
 }
 
 impl Indexed {
@@ -1123,8 +1126,20 @@ impl Indexed {
             key: None,
             how: IndexMade::Whole,
             stored: None,
-            taken: Vec::new(),
+            files: Vec::new(),
         }
+    }
+
+    /// With the files made moved beside those taken, into the store (the made ones
+    /// first, as the index lists them).
+    fn stored_in(mut self, store: Store) -> Indexed {
+        let mut files: Vec<(String, File)> = std::mem::take(&mut self.index.files)
+            .into_par_iter()
+            .map(|f| (f.path, store.file(f.bytes)))
+            .collect();
+        files.append(&mut self.files);
+        self.files = files;
+        self
     }
 }
 
@@ -1216,6 +1231,14 @@ struct Store<'a> {
 }
 
 impl Store<'_> {
+    /// A file of `bytes` made by this build: written to the scratch folder, if any.
+    fn file(self, bytes: Vec<u8>) -> File {
+        match self.scratch {
+            Some(scratch) => File::scratch(bytes, scratch),
+            None => File::made(bytes),
+        }
+    }
+
     /// The page at `path`: taken from the previous build if it was made from `key`,
     /// else rendered.
     fn page(
@@ -1228,13 +1251,9 @@ impl Store<'_> {
             .previous
             .zip(key)
             .and_then(|(previous, key)| previous.page(&path, key));
-        let made = |bytes| match self.scratch {
-            Some(scratch) => File::scratch(bytes, scratch),
-            None => File::made(bytes),
-        };
         Made {
             taken: taken.is_some(),
-            bytes: taken.map_or_else(|| render().map(made), Ok),
+            bytes: taken.map_or_else(|| render().map(|bytes| self.file(bytes)), Ok),
             path,
             key,
         }

@@ -1,6 +1,7 @@
 //! A build's scratch folder beside the output: each page is written there as soon as
-//! it is rendered, and the write moves it into the staging folder (the same file
-//! system, so a rename). The site's pages are then never all in memory at once.
+//! it is rendered (and each search index and open data file once made), and the
+//! write moves it into the staging folder (the same file system, so a rename). The
+//! site's files are then never all in memory at once.
 //! Named `.public.sotay-pages-<pid>` and holding the output marker from the start,
 //! a folder left by a killed build is removed by the next one ([`super::tidy`]).
 
