@@ -123,16 +123,19 @@ impl PreviousBuild {
     /// holds exactly the bytes hashed `hash`: left on disk when its file is as
     /// noted, else read back and checked.
     fn taken(&self, path: &str, hash: u128) -> Option<File> {
-        if let Some(written) = self.written.get(path)
-            && written.hash == hash
-            && let Some((stamp, len)) = written.stamp
-        {
-            let at = self.output.join(path);
-            if crate::unchanged::stamp(&at) == Some((stamp, len)) {
-                return Some(File::OnDisk(Arc::new(OnDisk { at, hash, len })));
-            }
-        }
-        self.file(path, hash).map(File::made)
+        self.holds(path, hash)
+            .or_else(|| self.file(path, hash).map(File::made))
+    }
+
+    /// The output's file at `path`, left on disk, when it is as the previous build
+    /// wrote it with the bytes hashed `hash`: a file this build made again the same
+    /// (each record's open data, at every build) is then neither kept nor written.
+    pub fn holds(&self, path: &str, hash: u128) -> Option<File> {
+        let written = self.written.get(path).filter(|w| w.hash == hash)?;
+        let (stamp, len) = written.stamp?;
+        let at = self.output.join(path);
+        (crate::unchanged::stamp(&at) == Some((stamp, len)))
+            .then(|| File::OnDisk(Arc::new(OnDisk { at, hash, len })))
     }
 
     /// The search index's manifest (JSON) and files as the previous build wrote them,

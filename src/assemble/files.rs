@@ -68,17 +68,17 @@ impl File {
         }))
     }
 
-    /// Bytes written into `scratch` as soon as they are made, kept in memory
-    /// when they cannot be written (the write then reports what is wrong).
-    pub fn scratch(bytes: Vec<u8>, scratch: &crate::output::Scratch) -> File {
-        let hash = xxh3_128(&bytes);
-        match scratch.put(&bytes) {
-            Ok(at) => File::Scratch(Arc::new(OnDisk {
+    /// Bytes hashed `hash`, written into `scratch` (when there is one) as soon as
+    /// they are made; kept in memory when they cannot be written (the write then
+    /// reports what is wrong).
+    pub fn scratch(bytes: Vec<u8>, hash: u128, scratch: Option<&crate::output::Scratch>) -> File {
+        match scratch.map(|scratch| scratch.put(&bytes)) {
+            Some(Ok(at)) => File::Scratch(Arc::new(OnDisk {
                 at,
                 hash,
                 len: bytes.len() as u64,
             })),
-            Err(_) => File::Made(Arc::new(Made {
+            _ => File::Made(Arc::new(Made {
                 bytes,
                 hash: std::sync::OnceLock::from(hash),
             })),
@@ -128,12 +128,12 @@ impl File {
             let changed = e.kind() == std::io::ErrorKind::InvalidData;
             let message = match (self, changed) {
                 (File::Scratch(_), true) => tr!(
-                    "this page, written beside the output while the site was built, was changed meanwhile",
-                    "trang này, đã ghi tạm cạnh thư mục xuất trong lúc build, bị sửa giữa chừng"
+                    "this file, written beside the output while the site was built, was changed meanwhile",
+                    "tệp này, đã ghi tạm cạnh thư mục xuất trong lúc build, bị sửa giữa chừng"
                 ),
                 (File::Scratch(_), false) => tr!(
-                    "cannot read this page back from beside the output, where the build wrote it: {e}",
-                    "không đọc lại được trang này từ chỗ ghi tạm cạnh thư mục xuất: {e}"
+                    "cannot read this file back from beside the output, where the build wrote it: {e}",
+                    "không đọc lại được tệp này từ chỗ ghi tạm cạnh thư mục xuất: {e}"
                 ),
                 (_, true) => tr!(
                     "this file of the previous site was changed while the site was built",

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
 
 pub use files::{File, Files, OnDisk};
 pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
@@ -967,7 +968,10 @@ fn data_files(
     others: &[Page],
     store: Store,
 ) -> Vec<(String, File)> {
-    let stored = |file: OutputFile| (file.path, store.file(file.bytes));
+    let stored = |made: OutputFile| {
+        let file = store.file(&made.path, made.bytes);
+        (made.path, file)
+    };
     let mut files: Vec<(String, File)> = site
         .records
         .par_iter()
@@ -1135,7 +1139,10 @@ impl Indexed {
     fn stored_in(mut self, store: Store) -> Indexed {
         let mut files: Vec<(String, File)> = std::mem::take(&mut self.index.files)
             .into_par_iter()
-            .map(|f| (f.path, store.file(f.bytes)))
+            .map(|f| {
+                let file = store.file(&f.path, f.bytes);
+                (f.path, file)
+            })
             .collect();
         files.append(&mut self.files);
         self.files = files;
@@ -1231,11 +1238,19 @@ struct Store<'a> {
 }
 
 impl Store<'_> {
-    /// A file of `bytes` made by this build: written to the scratch folder, if any.
-    fn file(self, bytes: Vec<u8>) -> File {
-        match self.scratch {
-            Some(scratch) => File::scratch(bytes, scratch),
-            None => File::made(bytes),
+    /// The file at `path` this build made of `bytes`: the previous output's own
+    /// when it holds them, else written to the scratch folder, if any.
+    fn file(self, path: &str, bytes: Vec<u8>) -> File {
+        if self.previous.is_none() && self.scratch.is_none() {
+            return File::made(bytes);
+        }
+        let hash = xxh3_128(&bytes);
+        match self
+            .previous
+            .and_then(|previous| previous.holds(path, hash))
+        {
+            Some(held) => held,
+            None => File::scratch(bytes, hash, self.scratch),
         }
     }
 
@@ -1253,7 +1268,7 @@ impl Store<'_> {
             .and_then(|(previous, key)| previous.page(&path, key));
         Made {
             taken: taken.is_some(),
-            bytes: taken.map_or_else(|| render().map(|bytes| self.file(bytes)), Ok),
+            bytes: taken.map_or_else(|| render().map(|bytes| self.file(&path, bytes)), Ok),
             path,
             key,
         }

@@ -20,15 +20,17 @@ pub struct Scratch {
 
 impl Scratch {
     /// A new scratch folder beside `output`; none when the folder the output is in
-    /// does not exist yet (the build then holds its pages) or cannot be written.
+    /// does not exist yet or cannot be written (the build then holds its files).
     pub fn beside(output: &Path) -> Option<Scratch> {
         let names = Names::of(&absolute(output));
         if !names.parent().is_dir() {
             return None;
         }
         let dir = names.pages(std::process::id());
-        // One of a dead build with this pid would have been tidied: start afresh.
-        let _ = std::fs::remove_dir_all(&dir);
+        // Left by a dead build that had this process's number: ours, so emptied.
+        if dir.join(MARKER).is_file() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         std::fs::create_dir(&dir).ok()?;
         let scratch = Scratch {
             dir,
