@@ -1229,8 +1229,8 @@ struct Made {
     taken: bool,
 }
 
-/// Where an assembly's pages come from and go: the previous build's pages to take,
-/// and the folder a build writes the pages it renders into.
+/// Where an assembly's files come from and go: the previous build's, to take or to
+/// link again, and the folder a build writes what it makes into at once.
 #[derive(Clone, Copy, Default)]
 struct Store<'a> {
     previous: Option<&'a PreviousBuild>,
