@@ -1,29 +1,11 @@
 //! Checking every internal link of the built site before it is written.
 
-use std::collections::HashSet;
-
-use rayon::prelude::*;
-
 use crate::urls::percent_decode;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {
     pub page: String,
     pub target: String,
-}
-
-/// Links (`href`, `src`) in the HTML pages among `files` (path, content) that point
-/// to no file of them.
-pub fn broken_links(files: &[(&str, &[u8])]) -> Vec<BrokenLink> {
-    let existing: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
-    let exists = |path: &str| existing.contains(path);
-    let mut broken: Vec<BrokenLink> = files
-        .par_iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .flat_map_iter(|(path, bytes)| broken_in(path, bytes, &exists))
-        .collect();
-    broken.sort_by(|a, b| (&a.page, &a.target).cmp(&(&b.page, &b.target)));
-    broken
 }
 
 /// The links in the HTML page at `page` to paths for which `exists` says no.
@@ -221,7 +203,20 @@ fn resolve(dir: &str, path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+
+    /// Links in the HTML pages among `files` (path, content) to none of them.
+    fn broken_links(files: &[(&str, &[u8])]) -> Vec<BrokenLink> {
+        let existing: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
+        let exists = |path: &str| existing.contains(path);
+        files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .flat_map(|(path, bytes)| broken_in(path, bytes, &exists))
+            .collect()
+    }
 
     fn file<'a>(path: &'a str, html: &'a str) -> (&'a str, &'a [u8]) {
         (path, html.as_bytes())
