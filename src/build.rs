@@ -121,7 +121,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     };
     // What changed is told against the folder written to, or the revision asked for.
     if let (Some(output), Some(_)) = (&options.output, sources.config()) {
-        *sources.history_mut() = History::read(output);
+        *sources.history_mut() = History::read(output, (!options.no_cache).then_some(root));
     }
     if let Some(revision) = &options.since {
         match crate::changes::git::procedures_at(root, revision) {
@@ -240,6 +240,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         if previous.is_some() {
             // Only once the pages are in place: the keys describe what the output holds.
             let _ = crate::previous::save(root, assembly.keys(), &files, &looked);
+            let catalogue = looked.get(crate::urls::data_file("procedures.json").as_str());
+            if let (Some(published), Some(Some(written))) = (assembly.published(), catalogue) {
+                let _ = published.note(root, written);
+            }
         }
     };
     let snapshot_note = || {

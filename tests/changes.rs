@@ -294,6 +294,48 @@ fn a_build_tells_a_procedure_added_and_one_removed_even_beside_one_published_in_
 }
 
 #[test]
+fn a_catalogue_put_back_from_a_backup_is_compared_as_it_is_not_as_the_last_build_noted() {
+    let site = example();
+    site.build_ok();
+    let catalogue = site.root().join("public/data/procedures.json");
+    let backup = std::fs::read(&catalogue).unwrap();
+    edit(
+        &site,
+        TACH_HO,
+        "text: \"10,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 10000",
+        "text: \"8,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 8000",
+    );
+    let second = site.build_ok();
+    assert_eq!(second.changes.len(), 1);
+    // The build noted where each procedure is in the catalogue it wrote; the web
+    // admin then puts back the one from before the edit (a new file, as a copy is).
+    let restored = catalogue.with_extension("restored");
+    std::fs::write(&restored, &backup).unwrap();
+    std::fs::rename(&restored, &catalogue).unwrap();
+    edit(
+        &site,
+        KET_HON,
+        "documents:\n",
+        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
+    );
+
+    let third = site.build_ok();
+    let mut told: Vec<(&str, &str)> = third
+        .changes
+        .iter()
+        .map(|e| (e.code.as_str(), e.kind.as_str()))
+        .collect();
+    told.sort();
+    // The fee is told again: the catalogue published now still has the old one.
+    assert_eq!(told, [("1.000894", "changed"), ("1.010038", "changed")]);
+    let fee = third.changes.iter().find(|e| e.code == "1.010038").unwrap();
+    assert_eq!(
+        fee.items,
+        ["Phí, lệ phí: 5.000 – 10.000 đồng → 5.000 – 8.000 đồng"]
+    );
+}
+
+#[test]
 fn a_catalogue_with_codes_after_other_fields_is_still_compared_procedure_by_procedure() {
     let site = example();
     site.build_ok();

@@ -109,6 +109,8 @@ pub struct Assembly {
     catalogue_stale: bool,
     /// Each record's catalogue lines, and the data they were made from.
     lines: FastMap<PathBuf, KeptLines>,
+    /// Where each procedure is in the catalogue, for a build to note.
+    published: Option<changes::Published>,
 }
 
 /// A record's catalogue lines, and the data they were made from.
@@ -369,6 +371,10 @@ fn full(
         search: stored,
     };
     let index_version = index.version.clone();
+    let published = previous.map(|_| {
+        let at = open_data::procedures_at(&site, &serialised);
+        changes::Published::of(&data, &serialised, at)
+    });
     for (path, file) in index_files.into_iter().chain(data_files) {
         update.insert_file(path, file);
     }
@@ -432,6 +438,7 @@ fn full(
         index_edits: HashSet::new(),
         catalogue_stale: false,
         lines: FastMap::default(),
+        published,
     };
     let built = Built {
         changed,
@@ -512,6 +519,11 @@ impl Assembly {
     /// ([`crate::previous::save`]); empty when no previous build was offered.
     pub fn keys(&self) -> &Keys {
         &self.keys
+    }
+
+    /// Where each procedure is in the catalogue, when a build assembled it.
+    pub fn published(&self) -> Option<&changes::Published> {
+        self.published.as_ref()
     }
 
     /// Whether [`Assembly::refresh_index`] has work to do.

@@ -6,6 +6,7 @@
 mod cpsv;
 mod record;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -99,15 +100,7 @@ pub fn catalogue_files(
 
 /// `data/procedures.json`, from each record's JSON.
 pub fn procedures_json(site: &Site, serialised: &[impl AsRef<[u8]>]) -> OutputFile {
-    let head = Head {
-        format: FORMAT,
-        title: &site.config.title,
-        publisher: &site.config.organisation.name,
-        count: serialised.len(),
-    };
-    let mut catalogue = json(&head);
-    catalogue.truncate(catalogue.len() - 2); // the closing brace and newline
-    catalogue.extend_from_slice(b",\"procedures\":[");
+    let mut catalogue = procedures_head(site, serialised.len());
     for (i, record) in serialised.iter().enumerate() {
         if i > 0 {
             catalogue.push(b',');
@@ -119,6 +112,33 @@ pub fn procedures_json(site: &Site, serialised: &[impl AsRef<[u8]>]) -> OutputFi
         path: urls::data_file("procedures.json"),
         bytes: catalogue,
     }
+}
+
+/// Where each record's JSON is in the [`procedures_json`] made of `serialised`.
+pub fn procedures_at(site: &Site, serialised: &[impl AsRef<[u8]>]) -> Vec<Range<usize>> {
+    let mut at = procedures_head(site, serialised.len()).len();
+    serialised
+        .iter()
+        .map(|record| {
+            let range = at..at + record.as_ref().len();
+            at = range.end + 1; // and the comma
+            range
+        })
+        .collect()
+}
+
+/// The catalogue up to its first procedure.
+fn procedures_head(site: &Site, count: usize) -> Vec<u8> {
+    let head = Head {
+        format: FORMAT,
+        title: &site.config.title,
+        publisher: &site.config.organisation.name,
+        count,
+    };
+    let mut catalogue = json(&head);
+    catalogue.truncate(catalogue.len() - 2); // the closing brace and newline
+    catalogue.extend_from_slice(b",\"procedures\":[");
+    catalogue
 }
 
 fn schema_file() -> OutputFile {

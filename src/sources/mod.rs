@@ -244,7 +244,12 @@ impl Sources {
         // parsed while the records are read.
         let output = sources.config.as_ref().map(|c| root.join(&c.output));
         let history = std::thread::scope(|scope| {
-            let history = scope.spawn(|| output.map(|o| History::read(&o)).unwrap_or_default());
+            let noted_in = cache.map(|_| root);
+            let history = scope.spawn(move || {
+                output
+                    .map(|o| History::read(&o, noted_in))
+                    .unwrap_or_default()
+            });
             sources.read_offices();
             sources.read_synonyms();
             sources.read_pages();
