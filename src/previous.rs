@@ -134,8 +134,14 @@ impl PreviousBuild {
         let written = self.written.get(path).filter(|w| w.hash == hash)?;
         let (stamp, len) = written.stamp?;
         let at = self.output.join(path);
-        (crate::unchanged::stamp(&at) == Some((stamp, len)))
-            .then(|| File::OnDisk(Arc::new(OnDisk { at, hash, len })))
+        (crate::unchanged::stamp(&at) == Some((stamp, len))).then(|| {
+            File::OnDisk(Arc::new(OnDisk {
+                at,
+                hash,
+                len,
+                stamp: Some((stamp, len)),
+            }))
+        })
     }
 
     /// The search index's manifest (JSON) and files as the previous build wrote them,

@@ -466,6 +466,46 @@ fn a_build_that_stops_on_an_error_gives_the_spare_back_as_it_was() {
 }
 
 #[test]
+fn a_page_the_last_build_changed_is_not_put_back_from_the_copy_before_it() {
+    let site = real_site(30);
+    let build = || {
+        let built = sotay(&site, &["build"]).output().unwrap();
+        assert!(built.status.success(), "{built:?}");
+    };
+    edit(&site, 1);
+    build();
+    // The record changes in the second build only: the third takes its page from
+    // the second, and updates the copy the first build made, which has it as it was.
+    let record = "content/procedures/1-000005-thu-tuc-hai-quan-doi-voi-khi-nguyen-lieu-xuat.md";
+    let text = std::fs::read_to_string(site.root().join(record)).unwrap();
+    site.write(
+        record,
+        text.replacen(
+            "title: \"Thủ tục hải quan",
+            "title: \"Thủ tục (sửa) hải quan",
+            1,
+        ),
+    );
+    edit(&site, 2);
+    build();
+    edit(&site, 3);
+    build();
+    let page = site
+        .root()
+        .join("public/thu-tuc/1-000005-thu-tuc-hai-quan-doi-voi-khi-nguyen-lieu-xuat/index.html");
+    let page = std::fs::read_to_string(page).unwrap();
+    assert!(
+        page.contains("Thủ tục (sửa) hải quan"),
+        "the page before the edit is back"
+    );
+    let spare = site.root().join(SPARE);
+    assert!(
+        spare.join("thu-tuc").is_dir(),
+        "the third build updated no spare"
+    );
+}
+
+#[test]
 fn the_copy_before_is_kept_as_the_spare_and_the_next_build_makes_it_the_site_exactly() {
     let site = real_site(30);
     let build = |args: &[&str]| {

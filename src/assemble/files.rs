@@ -58,6 +58,9 @@ pub struct OnDisk {
     pub at: PathBuf,
     pub hash: u128,
     pub len: u64,
+    /// The file's [`crate::unchanged::stamp`] when it was found holding the bytes:
+    /// a file with this stamp is that very file, as it was.
+    pub stamp: Option<(u128, u64)>,
 }
 
 impl File {
@@ -77,6 +80,7 @@ impl File {
                 at,
                 hash,
                 len: bytes.len() as u64,
+                stamp: None,
             })),
             _ => File::Made(Arc::new(Made {
                 bytes,
