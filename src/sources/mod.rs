@@ -240,8 +240,9 @@ impl Sources {
             history: History::default(),
         };
         sources.read_config();
-        // The last build's catalogue is tens of megabytes at 10,000 records: it is
-        // parsed while the records are read.
+        // The last build's catalogue is tens of megabytes at 10,000 records: unless
+        // the build that wrote it noted where each procedure is, it is parsed while
+        // the records are read.
         let output = sources.config.as_ref().map(|c| root.join(&c.output));
         let history = std::thread::scope(|scope| {
             let noted_in = cache.map(|_| root);
