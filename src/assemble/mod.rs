@@ -314,9 +314,10 @@ fn full(
         .map(|(record, item)| Arc::new(open_data::of(&site, record, item)))
         .collect();
     let serialised = open_data::serialise(&data);
+    let hashes = changes::hashes(&serialised);
     let log = sources
         .history()
-        .updated(&data, &serialised, Date::today(), strings);
+        .updated(&data, &hashes, Date::today(), strings);
     let views = Views {
         site: &site,
         strings,
@@ -373,7 +374,7 @@ fn full(
     let index_version = index.version.clone();
     let published = previous.map(|_| {
         let at = open_data::procedures_at(&site, &serialised);
-        changes::Published::of(&data, &serialised, at)
+        changes::Published::of(&data, &hashes, at)
     });
     for (path, file) in index_files.into_iter().chain(data_files) {
         update.insert_file(path, file);

@@ -173,10 +173,17 @@ impl Baseline {
         })
     }
 
-    /// Whether a procedure serialised as `json` was published exactly so.
-    fn holds(&self, json: &[u8]) -> bool {
-        self.published.contains(&xxh3_128(json))
+    /// Whether a procedure whose JSON hashes to `hash` ([`hashes`]) was published
+    /// exactly so.
+    fn holds(&self, hash: u128) -> bool {
+        self.published.contains(&hash)
     }
+}
+
+/// The hash of each record's JSON, as the log compares it with the last catalogue
+/// and [`Published`] notes it.
+pub fn hashes(serialised: &[Vec<u8>]) -> Vec<u128> {
+    serialised.par_iter().map(|json| xxh3_128(json)).collect()
 }
 
 /// The bytes of `file` in `range`.
@@ -198,17 +205,13 @@ pub struct Published {
 }
 
 impl Published {
-    /// `at`: where each record's `serialised` JSON is in the catalogue.
-    pub fn of(
-        data: &[Arc<DataRecord>],
-        serialised: &[Vec<u8>],
-        at: Vec<Range<usize>>,
-    ) -> Published {
+    /// `at`: where each record's JSON is in the catalogue; `hashes`: its [`hashes`].
+    pub fn of(data: &[Arc<DataRecord>], hashes: &[u128], at: Vec<Range<usize>>) -> Published {
         let procedures = data
-            .par_iter()
-            .zip(serialised)
+            .iter()
+            .zip(hashes)
             .zip(at)
-            .map(|((record, json), at)| (record.code.to_lowercase(), at, xxh3_128(json)))
+            .map(|((record, hash), at)| (record.code.to_lowercase(), at, *hash))
             .collect();
         Published { procedures }
     }
@@ -286,11 +289,11 @@ impl History {
     pub fn updated(
         &self,
         current: &[Arc<DataRecord>],
-        serialised: &[Vec<u8>],
+        hashes: &[u128],
         today: Date,
         strings: &Strings,
     ) -> ChangeLog {
-        self.log(current, Some(serialised), today, strings, None)
+        self.log(current, Some(hashes), today, strings, None)
     }
 
     /// [`History::updated`], when `since` is `(last, edited)`: `last` the log made
@@ -308,12 +311,12 @@ impl History {
         self.log(current, None, today, strings, since)
     }
 
-    /// The log: `serialised`, when given, holds each current record's JSON, and
-    /// one published exactly so is not compared further.
+    /// The log: `hashes`, when given, holds the [`hashes`] of the current records'
+    /// JSON, and one published exactly so is not compared further.
     fn log(
         &self,
         current: &[Arc<DataRecord>],
-        serialised: Option<&[Vec<u8>]>,
+        hashes: Option<&[u128]>,
         today: Date,
         strings: &Strings,
         since: Option<(&ChangeLog, &HashSet<String>)>,
@@ -345,7 +348,7 @@ impl History {
                             ..(*entry).clone()
                         })
                     }
-                    _ if serialised.is_some_and(|all| baseline.holds(&all[at])) => None,
+                    _ if hashes.is_some_and(|all| baseline.holds(all[at])) => None,
                     _ => match baseline.procedure(&code) {
                         None => compared(None, now, &date, strings),
                         Some(Ok(before)) => compared(Some(&before), now, &date, strings),
