@@ -139,7 +139,7 @@ impl PreviousBuild {
                 at,
                 hash,
                 len,
-                stamp: Some((stamp, len)),
+                stamp: Some(stamp),
             }))
         })
     }

@@ -58,9 +58,9 @@ pub struct OnDisk {
     pub at: PathBuf,
     pub hash: u128,
     pub len: u64,
-    /// The file's [`crate::unchanged::stamp`] when it was found holding the bytes:
-    /// a file with this stamp is that very file, as it was.
-    pub stamp: Option<(u128, u64)>,
+    /// The file's [`crate::unchanged::stamp`] (with `len`) when it was found holding
+    /// the bytes: a file with this stamp is that very file, as it was.
+    pub stamp: Option<u128>,
 }
 
 impl File {

@@ -275,7 +275,7 @@ impl Staging<'_> {
             && let File::OnDisk(kept) = file
             && let Some(stamp) = kept.stamp
             && let Ok(metadata) = std::fs::symlink_metadata(&to)
-            && crate::unchanged::stamp_of(&metadata) == Some(stamp)
+            && crate::unchanged::stamp_of(&metadata) == Some((stamp, kept.len))
         {
             return Ok(Some(metadata));
         }
