@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{Xxh3Default, xxh3_128};
 
 pub use files::{File, Files, OnDisk};
 pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
@@ -37,7 +37,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::fast_hash::FastMap;
 use crate::model::record::{Code, Date, Record};
 use crate::model::site::Site;
-use crate::open_data::{self, DataRecord};
+use crate::open_data::{self, DataRecord, Pieces};
 use crate::output::Scratch;
 use crate::previous::{Keys, PreviousBuild};
 use crate::render::{RenderError, Renderer};
@@ -679,10 +679,10 @@ impl Assembly {
             .collect::<Option<_>>()
             .expect("every record has its data file beside its page");
         let (procedures, others) = rayon::join(
-            || open_data::procedures_json(site, &serialised),
+            || open_data::procedures_json(site, &serialised).joined(),
             || {
                 let order: Vec<&open_data::Lines> = lines.iter().map(|((_, l), _)| &**l).collect();
-                (!same_lines).then(|| open_data::lines_files(&order))
+                (!same_lines).then(|| open_data::lines_files(&order).map(Pieces::joined))
             },
         );
         clock.lap("catalogue");
@@ -991,8 +991,13 @@ fn data_files(
         .zip(serialised)
         .map(|(record, bytes)| stored(open_data::procedure_file(&record.slug, bytes)))
         .collect();
-    let catalogue = open_data::catalogue_files(site, strings, data, serialised);
-    files.extend(catalogue.into_iter().map(stored));
+    files.extend(open_data::catalogue_files(
+        site,
+        strings,
+        data,
+        serialised,
+        |pieces| (pieces.path.clone(), store.pieces(pieces)),
+    ));
     files.extend(statistics_csv(others).map(stored));
     files
 }
@@ -1264,6 +1269,32 @@ impl Store<'_> {
         {
             Some(held) => held,
             None => File::scratch(bytes, hash, self.scratch),
+        }
+    }
+
+    /// The file made of `pieces`, as [`Store::file`] makes one of its bytes: written
+    /// piece by piece to the scratch folder, joined only to be held in memory.
+    fn pieces(self, pieces: Pieces) -> File {
+        let Some(scratch) = self.scratch else {
+            let file = pieces.joined();
+            return self.file(&file.path, file.bytes);
+        };
+        let mut hasher = Xxh3Default::new();
+        for part in &pieces.parts {
+            hasher.update(part);
+        }
+        let hash = hasher.digest128();
+        if let Some(held) = self.previous.and_then(|p| p.holds(&pieces.path, hash)) {
+            return held;
+        }
+        match scratch.put_all(&pieces.parts) {
+            Ok(at) => File::Scratch(Arc::new(OnDisk {
+                at,
+                hash,
+                len: pieces.len() as u64,
+                stamp: None,
+            })),
+            Err(_) => File::scratch(pieces.joined().bytes, hash, None),
         }
     }
 

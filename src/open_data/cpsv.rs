@@ -175,22 +175,19 @@ fn service<'a>(d: &'a DataRecord, publisher: &'a str) -> Service<'a> {
     }
 }
 
-/// `data/cpsv-ap.jsonld`: every procedure as a `PublicService`.
-pub fn catalogue<'a>(services: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+/// `data/cpsv-ap.jsonld` up to its first service: every procedure is a
+/// `PublicService` of its graph.
+pub fn catalogue_head() -> Vec<u8> {
     let mut bytes = b"{\"@context\":".to_vec();
     bytes.extend(serde_json::to_vec(&context()).expect("plain data serialises"));
     bytes.extend_from_slice(b",\"@graph\":[");
-    for (i, service) in services.enumerate() {
-        if i > 0 {
-            bytes.push(b',');
-        }
-        bytes.extend_from_slice(service);
-    }
-    bytes.extend_from_slice(b"]}\n");
     bytes
 }
 
-/// One record's service in [`catalogue`].
+/// What closes the catalogue after its last service.
+pub const CATALOGUE_TAIL: &[u8] = b"]}\n";
+
+/// One record's service in the catalogue.
 pub fn service_bytes(data: &DataRecord, publisher: &str) -> Vec<u8> {
     serde_json::to_vec(&service(data, publisher)).expect("plain data serialises")
 }

@@ -6,6 +6,7 @@
 mod cpsv;
 mod record;
 
+use std::borrow::{Borrow, Cow};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -79,39 +80,88 @@ pub fn lines(strings: &Strings, data: &DataRecord, publisher: &str) -> Lines {
     }
 }
 
+/// A file as the pieces it is made of, in order. A build hashes and writes the
+/// pieces one after another: joined, the catalogue of 10,000 records was 100 MB
+/// more to copy and to hold while the pages render.
+pub struct Pieces<'a> {
+    pub path: String,
+    pub parts: Vec<Cow<'a, [u8]>>,
+}
+
+impl Pieces<'_> {
+    /// The pieces of a file from `head`, each of `items` with a comma between, and
+    /// `tail`: a JSON array's way.
+    fn list<'a>(
+        path: String,
+        head: Vec<u8>,
+        items: impl Iterator<Item = &'a [u8]>,
+        tail: &'static [u8],
+    ) -> Pieces<'a> {
+        let mut parts = vec![Cow::Owned(head)];
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                parts.push(Cow::Borrowed(b",".as_slice()));
+            }
+            parts.push(Cow::Borrowed(item));
+        }
+        parts.push(Cow::Borrowed(tail));
+        Pieces { path, parts }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(|p| p.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file in one piece, to hold in memory.
+    pub fn joined(self) -> OutputFile {
+        let mut bytes = Vec::with_capacity(self.len());
+        for part in &self.parts {
+            bytes.extend_from_slice(part);
+        }
+        OutputFile {
+            path: self.path,
+            bytes,
+        }
+    }
+}
+
 /// `data/procedures.json`, `data/schema.json`, `data/procedures.csv` and
 /// `data/cpsv-ap.jsonld`, records in the order of `data` (by file, as the site's
-/// records are); `serialised` holds each record's JSON.
-pub fn catalogue_files(
+/// records are); `serialised` holds each record's JSON. Each file is handed to
+/// `put` as it is made.
+pub fn catalogue_files<T>(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
     serialised: &[impl AsRef<[u8]> + Sync],
-) -> Vec<OutputFile> {
+    put: impl Fn(Pieces) -> T,
+) -> Vec<T> {
     let publisher = &site.config.organisation.name;
     let lines: Vec<Lines> = data
         .par_iter()
         .map(|d| lines(strings, d, publisher))
         .collect();
-    let mut files = vec![procedures_json(site, serialised), schema_file()];
-    files.extend(lines_files(&lines));
-    files
+    let [csv, cpsv] = lines_files(&lines);
+    vec![
+        put(procedures_json(site, serialised)),
+        put(schema_file()),
+        put(csv),
+        put(cpsv),
+    ]
 }
 
 /// `data/procedures.json`, from each record's JSON.
-pub fn procedures_json(site: &Site, serialised: &[impl AsRef<[u8]>]) -> OutputFile {
-    let mut catalogue = procedures_head(site, serialised.len());
-    for (i, record) in serialised.iter().enumerate() {
-        if i > 0 {
-            catalogue.push(b',');
-        }
-        catalogue.extend_from_slice(record.as_ref());
-    }
-    catalogue.extend_from_slice(b"]}\n");
-    OutputFile {
-        path: urls::data_file("procedures.json"),
-        bytes: catalogue,
-    }
+pub fn procedures_json<'a>(site: &Site, serialised: &'a [impl AsRef<[u8]>]) -> Pieces<'a> {
+    Pieces::list(
+        urls::data_file("procedures.json"),
+        procedures_head(site, serialised.len()),
+        serialised.iter().map(AsRef::as_ref),
+        b"]}\n",
+    )
 }
 
 /// Where each record's JSON is in the [`procedures_json`] made of `serialised`.
@@ -141,31 +191,36 @@ fn procedures_head(site: &Site, count: usize) -> Vec<u8> {
     catalogue
 }
 
-fn schema_file() -> OutputFile {
-    OutputFile {
+fn schema_file() -> Pieces<'static> {
+    Pieces {
         path: urls::data_file("schema.json"),
-        bytes: SCHEMA.as_bytes().to_vec(),
+        parts: vec![Cow::Borrowed(SCHEMA.as_bytes())],
     }
 }
 
 /// `data/procedures.csv` and `data/cpsv-ap.jsonld`, from each record's [`Lines`].
-pub fn lines_files(lines: &[impl std::borrow::Borrow<Lines>]) -> [OutputFile; 2] {
+pub fn lines_files<'a>(lines: &'a [impl Borrow<Lines>]) -> [Pieces<'a>; 2] {
     // UTF-8 with a byte order mark: without it Excel reads the file in the
     // machine's code page and mangles every diacritic.
-    let mut csv = b"\xEF\xBB\xBF".to_vec();
-    csv.extend(csv_line(CSV_HEADER));
-    for line in lines {
-        csv.extend_from_slice(&line.borrow().csv);
-    }
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    head.extend(csv_line(CSV_HEADER));
+    let mut csv = vec![Cow::Owned(head)];
+    csv.extend(
+        lines
+            .iter()
+            .map(|l| Cow::Borrowed(l.borrow().csv.as_slice())),
+    );
     [
-        OutputFile {
+        Pieces {
             path: urls::data_file("procedures.csv"),
-            bytes: csv,
+            parts: csv,
         },
-        OutputFile {
-            path: urls::data_file("cpsv-ap.jsonld"),
-            bytes: cpsv::catalogue(lines.iter().map(|l| l.borrow().cpsv.as_slice())),
-        },
+        Pieces::list(
+            urls::data_file("cpsv-ap.jsonld"),
+            cpsv::catalogue_head(),
+            lines.iter().map(|l| l.borrow().cpsv.as_slice()),
+            cpsv::CATALOGUE_TAIL,
+        ),
     ]
 }
 

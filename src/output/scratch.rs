@@ -5,6 +5,7 @@
 //! Named `.public.sotay-pages-<pid>` and holding the output marker from the start,
 //! a folder left by a killed build is removed by the next one ([`super::tidy`]).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -46,6 +47,21 @@ impl Scratch {
             .dir
             .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
         std::fs::write(&at, bytes)?;
+        Ok(at)
+    }
+}
+
+impl Scratch {
+    /// Writes `parts` one after another into a new file of the folder and says where.
+    pub fn put_all(&self, parts: &[impl AsRef<[u8]>]) -> std::io::Result<PathBuf> {
+        let at = self
+            .dir
+            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        let mut file = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(&at)?);
+        for part in parts {
+            file.write_all(part.as_ref())?;
+        }
+        file.into_inner().map_err(|e| e.into_error())?;
         Ok(at)
     }
 }
