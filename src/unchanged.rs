@@ -25,7 +25,7 @@ use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
 use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary, unseal, write_note};
 
 const FILE: &str = "unchanged";
-const MAGIC: &[u8] = b"sotay unchanged note 1\n";
+const MAGIC: &[u8] = b"sotay unchanged note 2\n";
 /// Written to learn what time the file system gives a file written now.
 const CLOCK: &str = "clock";
 
@@ -44,6 +44,19 @@ struct Fingerprint {
     files: u64,
 }
 
+impl Fingerprint {
+    const BYTES: usize = 24;
+
+    fn bytes(&self) -> [u8; Fingerprint::BYTES] {
+        let mut bytes = [0; Fingerprint::BYTES];
+        let parts = [self.hash[0], self.hash[1], self.files];
+        for (chunk, part) in bytes.chunks_exact_mut(8).zip(parts) {
+            chunk.copy_from_slice(&part.to_le_bytes());
+        }
+        bytes
+    }
+}
+
 /// What a build wrote and said, for the next one to say again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Outcome {
@@ -54,9 +67,11 @@ pub struct Outcome {
     pub offline: Option<OfflineReport>,
 }
 
+/// The note: the sources' fingerprint first, in [`Fingerprint::BYTES`], then the
+/// rest as JSON. Its warnings make it megabytes at 10,000 records: after an edit,
+/// the sources differ and the rest is not parsed.
 #[derive(Serialize, Deserialize)]
 struct Note {
-    sources: Fingerprint,
     /// The output folder as sotay.yaml names it.
     configured: PathBuf,
     /// The output folder written, absolute, and its files.
@@ -86,11 +101,14 @@ impl Snapshot {
     /// this build is asked to write instead of the configured folder.
     pub fn unchanged(&self, root: &Path, output: Option<&Path>) -> Option<(PathBuf, Outcome)> {
         let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).ok()?;
-        let note: Note = serde_json::from_slice(unseal(&bytes, MAGIC, &this_binary())?).ok()?;
+        let (sources, rest) = unseal(&bytes, MAGIC, &this_binary())?.split_first_chunk()?;
+        if *sources != self.sources.bytes() {
+            return None;
+        }
+        let note: Note = serde_json::from_slice(rest).ok()?;
         // The same sources: the same sotay.yaml, so the same configured folder.
         let asked = output.map_or_else(|| root.join(&note.configured), Path::to_path_buf);
-        let same = note.sources == self.sources
-            && std::path::absolute(&asked).ok()? == note.output
+        let same = std::path::absolute(&asked).ok()? == note.output
             && written(&note.output)?.finish() == note.written;
         same.then_some((asked, note.outcome))
     }
@@ -123,13 +141,14 @@ impl Snapshot {
         let unreadable = || std::io::Error::other("the output cannot be looked at");
         let written = listed(&output, looked).ok_or_else(unreadable)?.finish();
         let note = Note {
-            sources: self.sources,
             configured: configured.to_path_buf(),
             output,
             written,
             outcome,
         };
-        write_note(root, FILE, MAGIC, &serde_json::to_vec(&note)?)
+        let mut body = self.sources.bytes().to_vec();
+        serde_json::to_writer(&mut body, &note)?;
+        write_note(root, FILE, MAGIC, &body)
     }
 }
 
