@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
@@ -108,7 +109,7 @@ impl RecordCache {
     /// are ignored. (Tests stand in for other versions with it.)
     pub fn open_as(root: &Path, stamp: &str) -> RecordCache {
         let folder = root.join(CACHE_DIR);
-        let bytes = std::fs::read(folder.join(FILE)).unwrap_or_default();
+        let bytes = read_in_parallel(&folder.join(FILE)).unwrap_or_default();
         let (entries, sound) = entries(&bytes, stamp);
         let stamps = std::fs::read(folder.join(FILES))
             .ok()
@@ -274,32 +275,60 @@ impl RecordCache {
 /// The entries of a cache file whose checksums hold, and whether the file is
 /// sound: this stamp's, read to its end, nothing damaged.
 fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
-    let mut entries = HashMap::new();
     let header = header(stamp);
     if !bytes.starts_with(&header) {
-        return (entries, false);
+        return (HashMap::new(), false);
     }
     let mut at = header.len();
-    let mut sound = true;
+    let mut listed = Vec::new();
+    let mut whole = true;
     while at < bytes.len() {
         let Some(header) = bytes.get(at..at + HEADER) else {
-            return (entries, false);
+            whole = false;
+            break;
         };
         let key = u128::from_le_bytes(header[..16].try_into().expect("16 bytes"));
         let length = u32::from_le_bytes(header[16..20].try_into().expect("4 bytes")) as usize;
         let checksum = u64::from_le_bytes(header[20..28].try_into().expect("8 bytes"));
         let payload = at + HEADER..at + HEADER + length;
-        let Some(body) = bytes.get(payload.clone()) else {
-            return (entries, false);
-        };
-        if sum(key, body) == checksum {
-            entries.insert(key, payload.clone());
-        } else {
-            sound = false;
+        if payload.end > bytes.len() {
+            whole = false;
+            break;
         }
         at = payload.end;
+        listed.push((key, payload, checksum));
     }
+    // Checked in parallel: the entries of 10,000 records are 90 MB.
+    let count = listed.len();
+    let entries: HashMap<u128, Range<usize>> = listed
+        .into_par_iter()
+        .filter(|(key, payload, checksum)| sum(*key, &bytes[payload.clone()]) == *checksum)
+        .map(|(key, payload, _)| (key, payload))
+        .collect();
+    let sound = whole && entries.len() == count;
     (entries, sound)
+}
+
+/// The file at `path`, read in parallel parts: one thread copying in the 90 MB of
+/// the cache of 10,000 records was a sixth of loading them from it.
+#[cfg(unix)]
+fn read_in_parallel(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    const PART: usize = 8 << 20;
+    let file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+    // Zeroed by the system as each page is first written, by the thread reading it.
+    let mut bytes = vec![0; len];
+    bytes
+        .par_chunks_mut(PART)
+        .enumerate()
+        .try_for_each(|(i, part)| file.read_exact_at(part, (i * PART) as u64))?;
+    Ok(bytes)
+}
+
+#[cfg(not(unix))]
+fn read_in_parallel(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 /// The stamps noted by [`RecordCache::save`].
