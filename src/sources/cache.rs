@@ -237,10 +237,11 @@ impl RecordCache {
         }
         std::fs::create_dir_all(&self.folder)?;
         mark_as_cache(&self.folder)?;
-        let mut out = Vec::new();
         if whole {
+            let mut out = Vec::new();
             for (key, payload) in &fresh {
-                push_entry(&mut out, *key, payload);
+                out.extend_from_slice(&entry_head(*key, payload));
+                out.extend_from_slice(payload);
             }
             let mut file = std::fs::OpenOptions::new()
                 .read(true)
@@ -257,17 +258,32 @@ impl RecordCache {
             // One write: another sotay appending at the same time cannot split it.
             return file.write_all(&out);
         }
-        out.extend_from_slice(&header(&self.stamp));
-        for key in found {
-            push_entry(&mut out, key, &self.bytes[self.entries[&key].clone()]);
-        }
-        for (key, payload) in &fresh {
-            push_entry(&mut out, *key, payload);
-        }
+        let entries: Vec<(u128, &[u8])> = found
+            .iter()
+            .map(|key| (*key, &self.bytes[self.entries[key].clone()]))
+            .chain(
+                fresh
+                    .iter()
+                    .map(|(key, payload)| (*key, payload.as_slice())),
+            )
+            .collect();
+        // Checksummed in parallel and written as they are, not copied into one
+        // buffer first: the entries of 10,000 records are 90 MB.
+        let heads: Vec<[u8; HEADER]> = entries
+            .par_iter()
+            .map(|(key, payload)| entry_head(*key, payload))
+            .collect();
         let temporary = self
             .folder
             .join(format!("{FILE}.{}.tmp", std::process::id()));
-        std::fs::write(&temporary, &out)?;
+        let mut file =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
+        file.write_all(&header(&self.stamp))?;
+        for (head, (_, payload)) in heads.iter().zip(&entries) {
+            file.write_all(head)?;
+            file.write_all(payload)?;
+        }
+        file.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&temporary, self.folder.join(FILE))
     }
 }
@@ -348,11 +364,13 @@ fn header(stamp: &str) -> Vec<u8> {
     [MAGIC, stamp.as_bytes(), b"\n"].concat()
 }
 
-fn push_entry(out: &mut Vec<u8>, key: u128, payload: &[u8]) {
-    out.extend_from_slice(&key.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&sum(key, payload).to_le_bytes());
-    out.extend_from_slice(payload);
+/// What comes before an entry's payload: its key, length and checksum.
+fn entry_head(key: u128, payload: &[u8]) -> [u8; HEADER] {
+    let mut head = [0; HEADER];
+    head[..16].copy_from_slice(&key.to_le_bytes());
+    head[16..20].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    head[20..].copy_from_slice(&sum(key, payload).to_le_bytes());
+    head
 }
 
 /// The checksum covers the key too: a flipped key bit is damage, not another entry.
