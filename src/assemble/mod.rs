@@ -1291,7 +1291,7 @@ impl Store<'_> {
             Ok(at) => File::Scratch(Arc::new(OnDisk {
                 at,
                 hash,
-                len: pieces.len() as u64,
+                len: pieces.size() as u64,
                 stamp: None,
             })),
             Err(_) => File::scratch(pieces.joined().bytes, hash, None),

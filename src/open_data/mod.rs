@@ -88,10 +88,10 @@ pub struct Pieces<'a> {
     pub parts: Vec<Cow<'a, [u8]>>,
 }
 
-impl Pieces<'_> {
+impl<'a> Pieces<'a> {
     /// The pieces of a file from `head`, each of `items` with a comma between, and
     /// `tail`: a JSON array's way.
-    fn list<'a>(
+    fn list(
         path: String,
         head: Vec<u8>,
         items: impl Iterator<Item = &'a [u8]>,
@@ -108,17 +108,14 @@ impl Pieces<'_> {
         Pieces { path, parts }
     }
 
-    pub fn len(&self) -> usize {
+    /// How many bytes the file has.
+    pub fn size(&self) -> usize {
         self.parts.iter().map(|p| p.len()).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The file in one piece, to hold in memory.
     pub fn joined(self) -> OutputFile {
-        let mut bytes = Vec::with_capacity(self.len());
+        let mut bytes = Vec::with_capacity(self.size());
         for part in &self.parts {
             bytes.extend_from_slice(part);
         }

@@ -43,26 +43,26 @@ impl Scratch {
 
     /// Writes `bytes` into a new file of the folder and says where.
     pub fn put(&self, bytes: &[u8]) -> std::io::Result<PathBuf> {
-        let at = self
-            .dir
-            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        let at = self.new_file();
         std::fs::write(&at, bytes)?;
         Ok(at)
     }
-}
 
-impl Scratch {
     /// Writes `parts` one after another into a new file of the folder and says where.
     pub fn put_all(&self, parts: &[impl AsRef<[u8]>]) -> std::io::Result<PathBuf> {
-        let at = self
-            .dir
-            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        let at = self.new_file();
         let mut file = std::io::BufWriter::with_capacity(1 << 18, std::fs::File::create(&at)?);
         for part in parts {
             file.write_all(part.as_ref())?;
         }
         file.into_inner().map_err(|e| e.into_error())?;
         Ok(at)
+    }
+
+    /// The path of the next new file.
+    fn new_file(&self) -> PathBuf {
+        self.dir
+            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string())
     }
 }
 
