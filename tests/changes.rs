@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::TestSite;
+use sotay::build::BuildReport;
 use sotay::model::record::Date;
 
 fn example() -> TestSite {
@@ -29,6 +30,17 @@ const NHAN_CHA_ME: &str = "1-001022-thu-tuc-dang-ky-nhan-cha-me-con.md";
 
 /// A fee, a document and a title changed; another record's title re-spaced and
 /// re-punctuated.
+/// Each change a build told, as its code and kind, in code order.
+fn told(report: &BuildReport) -> Vec<(&str, &str)> {
+    let mut told: Vec<(&str, &str)> = report
+        .changes
+        .iter()
+        .map(|e| (e.code.as_str(), e.kind.as_str()))
+        .collect();
+    told.sort();
+    told
+}
+
 fn three_edits(site: &TestSite) {
     edit(
         site,
@@ -278,12 +290,7 @@ fn a_build_tells_a_procedure_added_and_one_removed_even_beside_one_published_in_
     std::fs::write(&catalogue, json).unwrap();
 
     let second = site.build_ok();
-    let mut told: Vec<(&str, &str)> = second
-        .changes
-        .iter()
-        .map(|e| (e.code.as_str(), e.kind.as_str()))
-        .collect();
-    told.sort();
+    let told = told(&second);
     assert_eq!(told, [("1.010038", "removed"), ("9.999999", "new")]);
     let page = site.page("thay-doi/index.html").text("main");
     assert!(
@@ -320,12 +327,7 @@ fn a_catalogue_put_back_from_a_backup_is_compared_as_it_is_not_as_the_last_build
     );
 
     let third = site.build_ok();
-    let mut told: Vec<(&str, &str)> = third
-        .changes
-        .iter()
-        .map(|e| (e.code.as_str(), e.kind.as_str()))
-        .collect();
-    told.sort();
+    let told = told(&third);
     // The fee is told again: the catalogue published now still has the old one.
     assert_eq!(told, [("1.000894", "changed"), ("1.010038", "changed")]);
     let fee = third.changes.iter().find(|e| e.code == "1.010038").unwrap();
@@ -353,11 +355,7 @@ fn a_catalogue_with_codes_after_other_fields_is_still_compared_procedure_by_proc
     );
 
     let second = site.build_ok();
-    let told: Vec<(&str, &str)> = second
-        .changes
-        .iter()
-        .map(|e| (e.code.as_str(), e.kind.as_str()))
-        .collect();
+    let told = told(&second);
     assert_eq!(told, [("1.000894", "changed")]);
 }
 
