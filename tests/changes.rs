@@ -28,8 +28,26 @@ const KHAI_TU: &str = "1-000656-thu-tuc-dang-ky-khai-tu.md";
 const KET_HON: &str = "1-000894-thu-tuc-dang-ky-ket-hon.md";
 const NHAN_CHA_ME: &str = "1-001022-thu-tuc-dang-ky-nhan-cha-me-con.md";
 
-/// A fee, a document and a title changed; another record's title re-spaced and
-/// re-punctuated.
+/// Tách hộ's fee in person, 10.000 → 8.000 đồng.
+fn lower_tach_ho_fee(site: &TestSite) {
+    edit(
+        site,
+        TACH_HO,
+        "text: \"10,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 10000",
+        "text: \"8,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 8000",
+    );
+}
+
+/// A residence certificate added to kết hôn's documents.
+fn add_a_document_to_ket_hon(site: &TestSite) {
+    edit(
+        site,
+        KET_HON,
+        "documents:\n",
+        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
+    );
+}
+
 /// Each change a build told, as its code and kind, in code order.
 fn told(report: &BuildReport) -> Vec<(&str, &str)> {
     let mut told: Vec<(&str, &str)> = report
@@ -41,19 +59,11 @@ fn told(report: &BuildReport) -> Vec<(&str, &str)> {
     told
 }
 
+/// A fee, a document and a title changed; another record's title re-spaced and
+/// re-punctuated.
 fn three_edits(site: &TestSite) {
-    edit(
-        site,
-        TACH_HO,
-        "text: \"10,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 10000",
-        "text: \"8,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 8000",
-    );
-    edit(
-        site,
-        KET_HON,
-        "documents:\n",
-        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
-    );
+    lower_tach_ho_fee(site);
+    add_a_document_to_ket_hon(site);
     edit(
         site,
         KHAI_TU,
@@ -268,12 +278,7 @@ fn a_build_tells_a_procedure_added_and_one_removed_even_beside_one_published_in_
     )
     .unwrap();
     std::fs::remove_file(procedures.join(TACH_HO)).unwrap();
-    edit(
-        &site,
-        KET_HON,
-        "documents:\n",
-        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
-    );
+    add_a_document_to_ket_hon(&site);
     // The last catalogue has kết hôn in a form this version does not read (a
     // field of another type, as an older or newer sotay might have written).
     let catalogue = site.root().join("public/data/procedures.json");
@@ -306,12 +311,7 @@ fn a_catalogue_put_back_from_a_backup_is_compared_as_it_is_not_as_the_last_build
     site.build_ok();
     let catalogue = site.root().join("public/data/procedures.json");
     let backup = std::fs::read(&catalogue).unwrap();
-    edit(
-        &site,
-        TACH_HO,
-        "text: \"10,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 10000",
-        "text: \"8,000 Việt Nam Đồng\"\n      kind: fixed\n      amount: 8000",
-    );
+    lower_tach_ho_fee(&site);
     let second = site.build_ok();
     assert_eq!(second.changes.len(), 1);
     // The build noted where each procedure is in the catalogue it wrote; the web
@@ -319,12 +319,7 @@ fn a_catalogue_put_back_from_a_backup_is_compared_as_it_is_not_as_the_last_build
     let restored = catalogue.with_extension("restored");
     std::fs::write(&restored, &backup).unwrap();
     std::fs::rename(&restored, &catalogue).unwrap();
-    edit(
-        &site,
-        KET_HON,
-        "documents:\n",
-        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
-    );
+    add_a_document_to_ket_hon(&site);
 
     let third = site.build_ok();
     let told = told(&third);
@@ -347,12 +342,7 @@ fn a_catalogue_with_codes_after_other_fields_is_still_compared_procedure_by_proc
     let moved = json.replace("{\"code\":", "{\"elsewhere\":1,\"code\":");
     assert_ne!(moved, json);
     std::fs::write(&catalogue, moved).unwrap();
-    edit(
-        &site,
-        KET_HON,
-        "documents:\n",
-        "documents:\n  - name: \"Giấy xác nhận cư trú\"\n    originals: 1\n",
-    );
+    add_a_document_to_ket_hon(&site);
 
     let second = site.build_ok();
     let told = told(&second);
