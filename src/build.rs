@@ -170,7 +170,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         let looked = output
             .as_deref()
             .filter(|_| matches!(refused, Some(Ok(()))))
-            .map(|output| scope.spawn(move || (check_replaceable(output), Spare::take(output))));
+            .map(|output| {
+                let noted = previous.as_ref().and_then(PreviousBuild::written);
+                scope.spawn(move || (check_replaceable(output, noted), Spare::take(output)))
+            });
         let assembled = assemble(&sources, previous.as_ref(), scratch.as_ref(), &mut clock);
         let looked = looked.map(|check| {
             check
@@ -213,7 +216,10 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         .as_ref()
         .map(PreviousBuild::take_verified)
         .unwrap_or_default();
-    let (replaceable, spare) = looked.unwrap_or_else(|| (check_replaceable(&output), None));
+    let (replaceable, spare) = looked.unwrap_or_else(|| {
+        let noted = previous.as_ref().and_then(PreviousBuild::written);
+        (check_replaceable(&output, noted), None)
+    });
     let looked = match write_site(&output, &files, &verified, replaceable, spare) {
         Ok((warnings, looked)) => {
             diagnostics.extend(warnings);

@@ -163,6 +163,15 @@ impl PreviousBuild {
         !self.written.is_empty() && self.written.par_iter().all(|(path, _)| has(path))
     }
 
+    /// The paths of the files the previous build wrote, when it noted them for this
+    /// output: one of them is still there as noted (a note of another output, built
+    /// with `--output`, names other files).
+    pub fn written(&self) -> Option<impl Iterator<Item = &str>> {
+        let (path, noted) = self.written.iter().next()?;
+        self.holds(path, noted.hash)?;
+        Some(self.written.keys().map(String::as_str))
+    }
+
     /// The handbook's folder, whose cache holds the notes.
     pub fn root(&self) -> &Path {
         &self.root

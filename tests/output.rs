@@ -84,7 +84,12 @@ fn edit(site: &TestSite, round: usize) {
 
 #[test]
 fn a_read_only_folder_of_the_previous_site_fails_the_build_before_anything_changes() {
-    for read_only in ["public/thu-tuc", "public"] {
+    // With the cache, the folders of the files the last build noted are looked at;
+    // without it, every folder the output holds.
+    let cases = ["public/thu-tuc", "public"]
+        .into_iter()
+        .flat_map(|folder| [(folder, "build"), (folder, "--no-cache")]);
+    for (read_only, how) in cases {
         let site = real_site(20);
         edit(&site, 1);
         let first = unprivileged(&site, &["build"]);
@@ -93,15 +98,43 @@ fn a_read_only_folder_of_the_previous_site_fails_the_build_before_anything_chang
         set_mode(&site.root().join(read_only), 0o555);
         edit(&site, 2);
 
-        let failed = unprivileged(&site, &["build"]);
+        let args: &[&str] = match how {
+            "build" => &["build"],
+            _ => &["build", "--no-cache"],
+        };
+        let failed = unprivileged(&site, args);
         set_mode(&site.root().join(read_only), 0o755);
         let stderr = String::from_utf8_lossy(&failed.stderr);
         assert_eq!(failed.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("chỉ đọc"), "{stderr}");
         assert!(stderr.contains(read_only), "{stderr}");
-        assert_eq!(tree(&site.root().join("public")), before, "{read_only}");
+        assert_eq!(
+            tree(&site.root().join("public")),
+            before,
+            "{read_only} {how}"
+        );
         assert_eq!(leftovers(&site), Vec::<String>::new());
     }
+}
+
+#[test]
+fn a_page_folder_removed_by_hand_from_the_output_is_made_again() {
+    let site = real_site(5);
+    edit(&site, 1);
+    assert!(sotay(&site, &["build"]).output().unwrap().status.success());
+    let public = site.root().join("public");
+    let page = std::fs::read_dir(public.join("thu-tuc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let before = std::fs::read(page.join("index.html")).unwrap();
+    std::fs::remove_dir_all(&page).unwrap();
+    edit(&site, 2);
+
+    let rebuilt = sotay(&site, &["build"]).output().unwrap();
+    assert!(rebuilt.status.success(), "{rebuilt:?}");
+    assert_eq!(std::fs::read(page.join("index.html")).unwrap(), before);
 }
 
 /// A process id that no process has now.

@@ -160,8 +160,15 @@ fn not_removed(old: &Path, failed: &OutputError) -> Diagnostic {
 
 /// Every folder of the previous output must be writable: a folder that cannot be
 /// emptied would fail a later build, once the new site is already in place. Walking
-/// 20,000 folders is a fifth of a write: a build looks while it assembles the site.
-pub fn check_replaceable(output: &Path) -> Result<(), OutputError> {
+/// 20,000 folders is a fifth of a write: a build looks while it assembles the site,
+/// and only at the folders of the files the previous build `noted`, when it noted
+/// any (a walk opened and read each folder: five system calls each, one here). A
+/// folder made by hand in the output is then not looked at: pruning it from the
+/// spare fails that later build before anything changes.
+pub fn check_replaceable<'a>(
+    output: &Path,
+    noted: Option<impl Iterator<Item = &'a str>>,
+) -> Result<(), OutputError> {
     let output = absolute(output);
     let output = output.as_path();
     if !output.is_dir() {
@@ -172,14 +179,21 @@ pub fn check_replaceable(output: &Path) -> Result<(), OutputError> {
     {
         return Err(OutputError::ReadOnly(parent.to_path_buf()));
     }
-    let mut folders: Vec<PathBuf> = entries_below(output)
-        .map_err(io(output))?
-        .into_iter()
-        .filter(|(_, kind)| kind.is_dir())
-        .map(|(folder, _)| output.join(folder))
-        .collect();
+    let mut folders: Vec<PathBuf> = match noted {
+        Some(files) => folders(files).into_iter().map(|f| output.join(f)).collect(),
+        None => entries_below(output)
+            .map_err(io(output))?
+            .into_iter()
+            .filter(|(_, kind)| kind.is_dir())
+            .map(|(folder, _)| output.join(folder))
+            .collect(),
+    };
     folders.push(output.to_path_buf());
-    match folders.into_par_iter().find_any(|folder| !writable(folder)) {
+    // A noted folder removed by hand since is not in the way.
+    match folders
+        .into_par_iter()
+        .find_any(|folder| !writable(folder) && folder.is_dir())
+    {
         Some(folder) => Err(OutputError::ReadOnly(folder)),
         None => Ok(()),
     }
@@ -218,7 +232,7 @@ fn write_all<'a>(
     listed: Option<Listing>,
     verified: &Verified,
 ) -> Result<Looked<'a>, OutputError> {
-    let needed = folders(files);
+    let needed = folders(files.keys().map(|path| &**path));
     // A spare that cannot be cleared is given up for a new folder.
     let pruned = listed.and_then(|listed| prune(staging, files, &needed, listed).ok());
     let recycled = pruned.is_some();
@@ -321,12 +335,11 @@ impl Staging<'_> {
     }
 }
 
-/// Every folder the site's files are in, relative to the site and written as the
-/// files' paths are (`/` between names), with the folders they are in.
-fn folders(files: &Files) -> FastSet<&str> {
+/// Every folder the files at `paths` are in, relative to the site and written as
+/// the paths are (`/` between names), with the folders they are in.
+fn folders<'a>(paths: impl Iterator<Item = &'a str>) -> FastSet<&'a str> {
     let mut needed = FastSet::default();
-    for path in files.keys() {
-        let mut path: &str = path;
+    for mut path in paths {
         while let Some((folder, _)) = path.rsplit_once('/') {
             // Its own folders are in already.
             if !needed.insert(folder) {
