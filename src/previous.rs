@@ -134,12 +134,13 @@ impl PreviousBuild {
         let written = self.written.get(path).filter(|w| w.hash == hash)?;
         let (stamp, len) = written.stamp?;
         let at = self.output.join(path);
-        (crate::unchanged::stamp(&at) == Some((stamp, len))).then(|| {
+        let metadata = std::fs::symlink_metadata(&at).ok()?;
+        (stamp_of(&metadata) == Some((stamp, len))).then(|| {
             File::OnDisk(Arc::new(OnDisk {
                 at,
                 hash,
                 len,
-                stamp: Some(stamp),
+                seen: Some(metadata),
             }))
         })
     }

@@ -58,9 +58,10 @@ pub struct OnDisk {
     pub at: PathBuf,
     pub hash: u128,
     pub len: u64,
-    /// The file's [`crate::unchanged::stamp`] (with `len`) when it was found holding
-    /// the bytes: a file with this stamp is that very file, as it was.
-    pub stamp: Option<u128>,
+    /// The previous output's file's metadata when it was found holding the bytes
+    /// (its stamp as noted): the write keeps a spare's file with the same inode
+    /// without looking at it again.
+    pub seen: Option<std::fs::Metadata>,
 }
 
 impl File {
@@ -80,7 +81,7 @@ impl File {
                 at,
                 hash,
                 len: bytes.len() as u64,
-                stamp: None,
+                seen: None,
             })),
             _ => File::Made(Arc::new(Made {
                 bytes,

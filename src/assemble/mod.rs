@@ -1292,7 +1292,7 @@ impl Store<'_> {
                 at,
                 hash,
                 len: pieces.size() as u64,
-                stamp: None,
+                seen: None,
             })),
             Err(_) => File::scratch(pieces.joined().bytes, hash, None),
         }

@@ -11,7 +11,7 @@ use super::leftovers::Names;
 use super::{OutputError, absolute, io};
 use crate::assemble::{File, Files};
 use crate::diagnostics::Diagnostic;
-use crate::fast_hash::FastSet;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::layout::OUTPUT_MARKER as MARKER;
 use crate::previous::Verified;
 use crate::tr;
@@ -84,8 +84,8 @@ pub struct Spare {
     listed: Listing,
 }
 
-/// Every file and folder below a folder, relative to it, with its type.
-type Listing = Vec<(PathBuf, std::fs::FileType)>;
+/// Every file and folder below a folder, relative to it, with its type and inode.
+type Listing = Vec<(PathBuf, std::fs::FileType, u64)>;
 
 impl Spare {
     /// The spare beside `output`, when there is one sotay made and an output to
@@ -184,8 +184,8 @@ pub fn check_replaceable<'a>(
         None => entries_below(output)
             .map_err(io(output))?
             .into_iter()
-            .filter(|(_, kind)| kind.is_dir())
-            .map(|(folder, _)| output.join(folder))
+            .filter(|(_, kind, _)| kind.is_dir())
+            .map(|(folder, _, _)| output.join(folder))
             .collect(),
     };
     folders.push(output.to_path_buf());
@@ -236,14 +236,14 @@ fn write_all<'a>(
     // A spare that cannot be cleared is given up for a new folder.
     let pruned = listed.and_then(|listed| prune(staging, files, &needed, listed).ok());
     let recycled = pruned.is_some();
-    let missing = match pruned {
-        Some(missing) => missing,
+    let (missing, held) = match pruned {
+        Some(pruned) => (pruned.missing, Held::in_folder(staging, pruned.inodes)),
         None => {
             if staging.exists() {
                 std::fs::remove_dir_all(staging).map_err(io(staging))?;
             }
             std::fs::create_dir_all(staging).map_err(io(staging))?;
-            needed.iter().copied().collect()
+            (needed.iter().copied().collect(), None)
         }
     };
     // The marker goes first: a build killed while writing leaves a folder that the
@@ -261,6 +261,7 @@ fn write_all<'a>(
         staging,
         previous,
         recycled,
+        held,
         verified,
     };
     let mut looked: Looked = files
@@ -276,22 +277,58 @@ struct Staging<'s> {
     staging: &'s Path,
     previous: Option<&'s Path>,
     recycled: bool,
+    /// What the recycled spare holds.
+    held: Option<Held<'s>>,
     verified: &'s Verified,
+}
+
+/// The files a recycled spare holds for the site, as its listing found them.
+struct Held<'a> {
+    /// Each file's inode, by its path in the site.
+    inodes: FastMap<&'a str, u64>,
+    /// The device the spare is on.
+    device: u64,
+}
+
+impl<'a> Held<'a> {
+    #[cfg(unix)]
+    fn in_folder(staging: &Path, inodes: FastMap<&'a str, u64>) -> Option<Held<'a>> {
+        use std::os::unix::fs::MetadataExt;
+        let device = std::fs::symlink_metadata(staging).ok()?.dev();
+        Some(Held { inodes, device })
+    }
+
+    #[cfg(not(unix))]
+    fn in_folder(_: &Path, _: FastMap<&'a str, u64>) -> Option<Held<'a>> {
+        None
+    }
+
+    /// Whether the file at `path` is the one `seen`: the same inode on the same
+    /// device. (The listing's inode is the file's own wherever sotay wrote both.)
+    #[cfg(unix)]
+    fn is(&self, path: &str, seen: &std::fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        self.device == seen.dev() && self.inodes.get(path) == Some(&seen.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn is(&self, _: &str, _: &std::fs::Metadata) -> bool {
+        false
+    }
 }
 
 impl Staging<'_> {
     /// Kept, linked or written, and its metadata then.
     fn put(&self, path: &str, file: &File) -> Result<Option<std::fs::Metadata>, OutputError> {
         let to = self.staging.join(path);
-        // The spare holds the very file the previous output does, as its build noted
-        // it: kept after one look (comparing the two files took two).
-        if self.recycled
-            && let File::OnDisk(kept) = file
-            && let Some(stamp) = kept.stamp
-            && let Ok(metadata) = std::fs::symlink_metadata(&to)
-            && crate::unchanged::stamp_of(&metadata) == Some((stamp, kept.len))
+        // The spare holds the very file the previous output does, found as its build
+        // noted it while the site was assembled: kept without another look (a look
+        // per file was a tenth of a rebuild's system time).
+        if let File::OnDisk(kept) = file
+            && let Some(seen) = &kept.seen
+            && self.held.as_ref().is_some_and(|held| held.is(path, seen))
         {
-            return Ok(Some(metadata));
+            return Ok(Some(seen.clone()));
         }
         let old = self.previous.map(|previous| previous.join(path));
         // A file on disk is the previous output's own, its metadata as noted.
@@ -369,17 +406,18 @@ fn make_folders(staging: &Path, mut missing: Vec<&str>) -> Result<(), OutputErro
 
 /// Removes from a recycled staging folder, which holds what is `listed`, every file
 /// and folder the site no longer has (`needed`: the folders it has), and anything
-/// that is neither file nor folder. Gives the needed folders it does not hold.
+/// that is neither file nor folder.
 fn prune<'a>(
     staging: &Path,
-    files: &Files,
+    files: &'a Files,
     needed: &FastSet<&'a str>,
     listed: Listing,
-) -> Result<Vec<&'a str>, OutputError> {
+) -> Result<Pruned<'a>, OutputError> {
     let mut held = FastSet::default();
+    let mut inodes = FastMap::default();
     let mut gone_dirs = Vec::new();
     let mut gone_files = Vec::new();
-    for (path, kind) in listed {
+    for (path, kind, inode) in listed {
         let relative = site_path(&path);
         if kind.is_dir() {
             match relative.as_deref().and_then(|r| needed.get(r)) {
@@ -391,9 +429,12 @@ fn prune<'a>(
             continue;
         }
         let relative = relative.unwrap_or_default();
-        let kept = kind.is_file() && (files.contains_key(&*relative) || relative == MARKER);
-        if !kept {
-            gone_files.push(staging.join(path));
+        match files.get_key_value(&*relative) {
+            Some((path, _)) if kind.is_file() => {
+                inodes.insert(&**path, inode);
+            }
+            _ if kind.is_file() && relative == MARKER => {}
+            _ => gone_files.push(staging.join(path)),
         }
     }
     gone_files
@@ -409,11 +450,20 @@ fn prune<'a>(
             std::fs::remove_dir_all(dir).map_err(io(dir))?;
         }
     }
-    Ok(needed
+    let missing = needed
         .iter()
         .filter(|f| !held.contains(*f))
         .copied()
-        .collect())
+        .collect();
+    Ok(Pruned { missing, inodes })
+}
+
+/// What is left of a pruned spare.
+struct Pruned<'a> {
+    /// The needed folders it does not hold.
+    missing: Vec<&'a str>,
+    /// The inode of each file it holds, by its path in the site.
+    inodes: FastMap<&'a str, u64>,
 }
 
 /// A relative path as the site's files name theirs, when it is text.
@@ -437,15 +487,27 @@ fn entries_in(root: &Path, folder: &Path) -> std::io::Result<Listing> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(root.join(folder))? {
         let entry = entry?;
-        found.push((folder.join(entry.file_name()), entry.file_type()?));
+        let inode = inode(&entry);
+        found.push((folder.join(entry.file_name()), entry.file_type()?, inode));
     }
     let below = found
         .par_iter()
-        .filter(|(_, kind)| kind.is_dir())
-        .map(|(folder, _)| entries_in(root, folder))
+        .filter(|(_, kind, _)| kind.is_dir())
+        .map(|(folder, _, _)| entries_in(root, folder))
         .collect::<std::io::Result<Vec<_>>>()?;
     found.extend(below.into_iter().flatten());
     Ok(found)
+}
+
+#[cfg(unix)]
+fn inode(entry: &std::fs::DirEntry) -> u64 {
+    std::os::unix::fs::DirEntryExt::ino(entry)
+}
+
+/// Elsewhere the inode is not told: no file is known to be kept.
+#[cfg(not(unix))]
+fn inode(_: &std::fs::DirEntry) -> u64 {
+    0
 }
 
 /// Whether `old` is a plain file holding exactly `bytes`. Checked byte for byte,
