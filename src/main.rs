@@ -110,33 +110,21 @@ enum OutputFormat {
     Github,
 }
 
+/// A build decodes 10,000 records into millions of small values on every thread
+/// and drops them again. With mimalloc a cold build at 10,000 records took 17% less
+/// time than with glibc's allocator (tuned to keep freed memory: 4.1 -> 3.4 s, user
+/// time 6.5 -> 5.3 s) and a one-record rebuild 7% less, for the same peak memory.
+/// Transparent huge pages are left off (`no_thp`): zeroing and compacting them made
+/// a rebuild take 0.7 to 1.3 s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
-    keep_freed_memory();
     let cli = Cli::parse();
     let language = || sotay::sources::language_of(&cli.root);
     let said = run(&cli, &language);
     say(said, language())
 }
-
-/// A rebuild decodes 10,000 records into millions of small values on every thread
-/// and drops them again. glibc's allocator by default gives memory back to the
-/// system as soon as the top of a heap is free, and maps each block over 128 KiB
-/// afresh: the pages went back and forth (`mprotect` and page faults were a quarter
-/// of a one-record rebuild's samples; these settings took 5-8% off its time at
-/// 10,000 records, for 5% more memory at its peak). Kept: up to 256 MiB free at a
-/// heap's top, blocks up to 32 MiB taken from the heaps, 64 MiB asked for at a time.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_freed_memory() {
-    // SAFETY: mallopt only sets the allocator's parameters; called before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_freed_memory() {}
 
 /// What a command has to say, and how it ends.
 struct Said {

@@ -477,19 +477,6 @@ pub(crate) fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Gives the memory freed so far back to the system. A first build at 10,000
-/// records leaves ~200 MB free in the allocator's heaps once the decoded records
-/// are saved (their JSON, the file written), kept there by the settings of
-/// `main.rs`; given back, the pages made next no longer add to it (the cold build's
-/// peak went from ~745 to ~685 MB, medians of six, no slower).
-pub(crate) fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator's own heaps.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -218,7 +218,6 @@ impl Sources {
         let report = cache.report();
         // A cache that cannot be written only makes the next run slower.
         let _ = cache.save();
-        cache::give_back_freed_memory();
         (sources, report)
     }
 
