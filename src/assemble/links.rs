@@ -16,6 +16,8 @@ pub fn broken_in(
 ) -> Vec<BrokenLink> {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     let mut broken = Vec::new();
+    // One buffer for every link of the page: half a million links at 10,000 records.
+    let mut resolved = String::new();
     // Pages are scanned as bytes (every delimiter is ASCII, which UTF-8 never uses
     // inside a character): only the links themselves are read as text.
     for target in link_targets(html) {
@@ -33,10 +35,11 @@ pub fn broken_in(
         } else {
             Some(std::borrow::Cow::Borrowed(path))
         };
-        let found = match decoded.and_then(|path| resolve(dir, &path)) {
-            Some(p) if p.ends_with('/') || p.is_empty() => exists(&format!("{p}index.html")),
-            Some(p) => exists(&p),
-            None => false,
+        let found = decoded.is_some_and(|path| resolve(dir, &path, &mut resolved)) && {
+            if resolved.is_empty() || resolved.ends_with('/') {
+                resolved.push_str("index.html");
+            }
+            exists(&resolved)
         };
         if !found {
             broken.push(BrokenLink {
@@ -61,10 +64,12 @@ fn is_external(target: &str) -> bool {
 
 /// The values of `href` and `src` attributes of the tags in `html` (quoted or not, as
 /// minified). Only tags are read: escaped text such as `&lt;img src=x&gt;` is not a link.
+/// The delimiters are found with SIMD searches: the pages of 10,000 records are 300 MB,
+/// and read a byte at a time they took a tenth of a cold build.
 fn link_targets(html: &[u8]) -> Vec<&[u8]> {
     let mut targets = Vec::new();
     let mut rest = html;
-    while let Some(open) = memchr(b'<', rest) {
+    while let Some(open) = memchr::memchr(b'<', rest) {
         rest = &rest[open + 1..];
         if rest
             .first()
@@ -73,16 +78,22 @@ fn link_targets(html: &[u8]) -> Vec<&[u8]> {
             continue;
         }
         let tag_end = tag_end(rest);
-        attributes(&rest[..tag_end], &mut targets);
-        let name = rest[..tag_end]
-            .split(|b| b.is_ascii_whitespace() || *b == b'/')
-            .next()
-            .unwrap_or_default();
+        let tag = &rest[..tag_end];
+        let name_end = tag
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        // Only a tag with an attribute value can hold a link.
+        if memchr::memchr(b'=', &tag[name_end..]).is_some() {
+            attributes(&tag[name_end..], &mut targets);
+        }
         rest = &rest[tag_end..];
         // The text of these elements is not markup, even where it holds a `<`.
-        if ["title", "textarea", "script", "style"]
-            .iter()
-            .any(|raw| name.eq_ignore_ascii_case(raw.as_bytes()))
+        if (5..=8).contains(&name.len())
+            && ["title", "textarea", "script", "style"]
+                .iter()
+                .any(|raw| name.eq_ignore_ascii_case(raw.as_bytes()))
         {
             rest = &rest[closing_tag(rest, name)..];
         }
@@ -90,38 +101,28 @@ fn link_targets(html: &[u8]) -> Vec<&[u8]> {
     targets
 }
 
-fn memchr(byte: u8, bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == byte)
-}
-
 /// Where `</name` starts in `html`, in any case; the end when it is missing. Found
 /// without lowering the rest of the page, which for a `<title>` is all of it.
 fn closing_tag(html: &[u8], name: &[u8]) -> usize {
-    let mut from = 0;
-    while let Some(at) = html[from..].windows(2).position(|w| w == b"</") {
-        let start = from + at;
-        let name_at = start + 2;
-        if html
-            .get(name_at..name_at + name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        {
-            return start;
-        }
-        from = name_at;
-    }
-    html.len()
+    memchr::memmem::find_iter(html, b"</")
+        .find(|&start| {
+            html.get(start + 2..start + 2 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .unwrap_or(html.len())
 }
 
 /// The index of the `>` closing a tag, skipping quoted attribute values.
 fn tag_end(tag: &[u8]) -> usize {
-    let mut quote = None;
-    for (i, &b) in tag.iter().enumerate() {
-        match (quote, b) {
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i,
-            _ => {}
+    let mut at = 0;
+    while let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &tag[at..]) {
+        let i = at + found;
+        match tag[i] {
+            b'>' => return i,
+            quote => match memchr::memchr(quote, &tag[i + 1..]) {
+                Some(close) => at = i + 1 + close + 1,
+                None => return tag.len(),
+            },
         }
     }
     tag.len()
@@ -135,13 +136,8 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-/// Pushes the `href` and `src` values of one tag's text (`a class=x href="…"`).
-fn attributes<'a>(tag: &'a [u8], targets: &mut Vec<&'a [u8]>) {
-    let name_end = tag
-        .iter()
-        .position(u8::is_ascii_whitespace)
-        .unwrap_or(tag.len());
-    let mut rest = &tag[name_end..];
+/// Pushes the `href` and `src` values of one tag's attributes (` class=x href="…"`).
+fn attributes<'a>(mut rest: &'a [u8], targets: &mut Vec<&'a [u8]>) {
     loop {
         rest = trim_start(rest);
         let name_end = rest
@@ -159,7 +155,7 @@ fn attributes<'a>(tag: &'a [u8], targets: &mut Vec<&'a [u8]>) {
         let after_eq = trim_start(after_eq);
         let (value, len) = match after_eq.first() {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = memchr(q, &after_eq[1..]).map_or(after_eq.len(), |e| e + 1);
+                let end = memchr::memchr(q, &after_eq[1..]).map_or(after_eq.len(), |e| e + 1);
                 (&after_eq[1..end], (end + 1).min(after_eq.len()))
             }
             _ => {
@@ -177,28 +173,33 @@ fn attributes<'a>(tag: &'a [u8], targets: &mut Vec<&'a [u8]>) {
     }
 }
 
-/// `dir` joined with a relative `path`; None when it climbs above the site root.
-fn resolve(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    let trailing = path.ends_with('/');
+/// `dir` joined with a relative `path`, into `joined`; false when it climbs above
+/// the site root.
+fn resolve(dir: &str, path: &str, joined: &mut String) -> bool {
+    fn push(joined: &mut String, part: &str) {
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str(part);
+    }
+    joined.clear();
+    if !path.starts_with('/') {
+        dir.split('/')
+            .filter(|p| !p.is_empty())
+            .for_each(|part| push(joined, part));
+    }
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            _ => parts.push(part),
+            ".." if joined.is_empty() => return false,
+            ".." => joined.truncate(joined.rfind('/').unwrap_or(0)),
+            _ => push(joined, part),
         }
     }
-    let mut joined = parts.join("/");
-    if trailing && !joined.is_empty() {
+    if path.ends_with('/') && !joined.is_empty() {
         joined.push('/');
     }
-    Some(joined)
+    true
 }
 
 #[cfg(test)]
