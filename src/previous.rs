@@ -228,10 +228,18 @@ impl PreviousBuild {
 /// never a build: errors are returned for the caller to ignore.
 pub fn save(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::io::Result<()> {
     // Each note names the index key it belongs to: one without the other is unused.
-    let search = keys
-        .search
-        .as_ref()
-        .map_or(Ok(()), |search| search.save(root));
+    // The search index's, the larger, is written beside this one.
+    let search = || {
+        keys.search
+            .as_ref()
+            .map_or(Ok(()), |search| search.save(root))
+    };
+    let (noted, search) = rayon::join(|| save_build(root, keys, files, looked), search);
+    noted.and(search)
+}
+
+/// The note of what each file was made from ([`save`]).
+fn save_build(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::io::Result<()> {
     let mut body = Writer(Vec::with_capacity(files.len() * 96));
     let written = |path: &str| files.get(path).map(File::hash);
     let pages: Vec<(&str, u128)> = keys
@@ -284,8 +292,7 @@ pub fn save(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::io
             body.text(path);
         }
     }
-    write_note(root, FILE, MAGIC, &body.0)?;
-    search
+    write_note(root, FILE, MAGIC, &body.0)
 }
 
 type Read = (
