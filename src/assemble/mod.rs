@@ -340,8 +340,14 @@ fn full(
             rayon::join(
                 || render_all(&renderer, Some(&procedures), others.iter(), store),
                 || {
-                    search_index(&views, site.records, &items, previous, inputs.as_ref())
-                        .map(|index| index.stored_in(store))
+                    search_index(
+                        &views,
+                        site.records,
+                        &items,
+                        previous,
+                        inputs.as_ref(),
+                        store,
+                    )
                 },
             )
         },
@@ -1056,20 +1062,23 @@ fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
 }
 
 /// The search index, taken from the previous build when it was made from the same
-/// key: with the key (when the previous build was offered) and whether it was taken.
+/// key: with the key (when the previous build was offered) and whether it was taken;
+/// its files in the store. They are put there before the note for the next build is
+/// made: both are tens of megabytes at 10,000 records.
 fn search_index(
     views: &Views,
     records: &[crate::model::record::Record],
     items: &[Arc<ProcedureItem>],
     previous: Option<&PreviousBuild>,
     inputs: Option<&search::Inputs>,
+    store: Store,
 ) -> Result<Indexed, Box<Diagnostic>> {
     let Some((previous, inputs)) = previous.zip(inputs) else {
-        return Ok(Indexed::made(search::build(views, records, items)?));
+        return Ok(Indexed::made(search::build(views, records, items)?).stored_in(store));
     };
     let key = inputs.key();
     if let Some(taken) = taken_index(previous, key) {
-        return Ok(taken);
+        return Ok(taken.stored_in(store));
     }
     // The index noted with the output's, updated where records changed; its
     // untouched lead files are taken from the output.
@@ -1080,19 +1089,27 @@ fn search_index(
         && let Some((stored, mut index)) = stored.update(views, records, items, inputs)?
         && let Some(taken) = previous.index_files(std::mem::take(&mut index.kept))
     {
-        return Ok(Indexed {
+        let indexed = Indexed {
             key: Some(key),
             how: IndexMade::Updated,
-            stored: Some(stored.note()),
             files: taken,
             ..Indexed::made(index)
+        }
+        .stored_in(store);
+        return Ok(Indexed {
+            stored: Some(stored.note()),
+            ..indexed
         });
     }
     let (live, index) = search::Live::whole(views, records, items)?;
-    Ok(Indexed {
+    let indexed = Indexed {
         key: Some(key),
-        stored: search::Stored::new(live, records, inputs).map(search::Stored::note),
         ..Indexed::made(index)
+    }
+    .stored_in(store);
+    Ok(Indexed {
+        stored: search::Stored::new(live, records, inputs).map(search::Stored::note),
+        ..indexed
     })
 }
 
