@@ -212,6 +212,7 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
                 zip: zip.clone(),
                 since: None,
                 no_cache: *no_cache,
+                then_exit: true,
             },
         ),
         Command::Changes { since, output } => build(
@@ -219,6 +220,7 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             sotay::build::BuildOptions {
                 output: output.clone(),
                 since: Some(since.clone()),
+                then_exit: true,
                 ..Default::default()
             },
         ),
