@@ -358,6 +358,7 @@ impl Sources {
             &self.root,
             &self.records,
             &self.offices,
+            &self.field_labels,
             &|file| self.record_text(file),
             least,
         ));
