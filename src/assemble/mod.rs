@@ -1241,6 +1241,8 @@ impl<'a> RecordPages<'a> {
         let keys = self.inputs[at]
             .map(|inputs| paths.each_ref().map(|p| renderer.key_of_inputs(p, inputs)));
         let pages = std::cell::OnceCell::new();
+        // The record's view as the templates read it, for both pages.
+        let procedure = std::cell::OnceCell::new();
         paths
             .into_iter()
             .enumerate()
@@ -1248,7 +1250,7 @@ impl<'a> RecordPages<'a> {
                 store.page(path, keys.map(|k| k[n]), || {
                     let pages =
                         pages.get_or_init(|| self.views.procedure_pages(record, self.by_code));
-                    renderer.render(&pages[n])
+                    renderer.render_sharing(&pages[n], &procedure)
                 })
             })
             .collect()

@@ -5,7 +5,10 @@
 mod blocks;
 pub mod html;
 
-use tera::{Context, Tera};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+
+use tera::{Context, Tera, Value};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostics::{Diagnostic, Position, Text};
@@ -13,7 +16,7 @@ use crate::digest::digest;
 use crate::theme::Theme;
 use crate::theme::strings::Strings;
 use crate::urls;
-use crate::view::{Page, SiteView};
+use crate::view::{NoticeView, Page, PageData, ProcedureView, SiteView};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {
@@ -311,6 +314,18 @@ impl Renderer {
     /// The page's HTML. Written straight into bytes: Tera's `render` would check the
     /// whole page is UTF-8 again, 5% of a build at 10,000 records.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, RenderError> {
+        self.render_sharing(page, &OnceCell::new())
+    }
+
+    /// [`Renderer::render`], a procedure page or notice taking its procedure's view
+    /// as the templates read it from `procedure`, made there by the first page of the
+    /// pair that needs it: the conversion was a sixth of rendering, and a record's
+    /// two pages did it twice.
+    pub fn render_sharing(
+        &self,
+        page: &Page,
+        procedure: &OnceCell<Value>,
+    ) -> Result<Vec<u8>, RenderError> {
         let name = self
             .names
             .get(page.template)
@@ -333,7 +348,17 @@ impl Renderer {
         }
         context.insert("title", &page.title);
         context.insert("breadcrumbs", &page.breadcrumbs);
-        context.insert("page", &page.data);
+        let shared = |view: &ProcedureView| {
+            procedure
+                .get_or_init(|| Value::from_serializable(view))
+                .clone()
+        };
+        let data = match &page.data {
+            PageData::Procedure(view) => shared(view),
+            PageData::Notice(notice) => notice_value(notice, shared(&notice.procedure)),
+            data => Value::from_serializable(data),
+        };
+        context.insert_value("page", data);
         context.insert("path", &page.path);
         if let Some(base) = &self.base_url {
             context.insert("canonical", &urls::canonical(base, &page.path));
@@ -352,6 +377,21 @@ impl Renderer {
                 )))
             })
     }
+}
+
+/// A notice as the templates read it, with its procedure's view already converted:
+/// what converting the whole [`NoticeView`] gives.
+fn notice_value(notice: &NoticeView, procedure: Value) -> Value {
+    let NoticeView {
+        procedure: _,
+        url,
+        qr,
+    } = notice;
+    Value::from(BTreeMap::from([
+        ("procedure", procedure),
+        ("url", Value::from(url.clone())),
+        ("qr", Value::from(qr.clone())),
+    ]))
 }
 
 /// What every page's rendering reads besides its own context: `globals` is the site

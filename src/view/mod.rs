@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use lists::{NewLines, Placement, line_address};
+pub use notice::NoticeView;
 pub use procedure::{ProcedureItem, ProcedureView};
 
 use crate::changes::ChangeLog;
