@@ -3,6 +3,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::CharTable;
+
 /// A sort key: compare keys to sort texts the way a Vietnamese dictionary does.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SortKey {
@@ -15,8 +17,8 @@ pub fn sort_key(text: &str) -> SortKey {
     by_table(text).unwrap_or_else(|| by_decomposing(text))
 }
 
-/// The letters below U+0250 and from U+1E00 to U+1EFF (every Vietnamese one, with or
-/// without marks).
+/// The characters below U+0250, from U+1E00 to U+1EFF (every Vietnamese letter, with
+/// or without marks) and the general punctuation (dashes, quotes).
 const TABLED: [std::ops::Range<u32>; 3] = [0..0x250, 0x1E00..0x1F00, 0x2000..0x2070];
 
 /// [`sort_key`] of a text whose characters are all in [`TABLED`], each looked up in
@@ -24,29 +26,14 @@ const TABLED: [std::ops::Range<u32>; 3] = [0..0x250, 0x1E00..0x1F00, 0x2000..0x2
 /// taking the records from the cache. None for any other text, a decomposed one
 /// included (its marks are not in the table).
 fn by_table(text: &str) -> Option<SortKey> {
-    static TABLE: std::sync::OnceLock<Vec<Option<(u32, u8)>>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        TABLED
-            .iter()
-            .flat_map(Clone::clone)
-            .map(|code| {
-                let key = by_decomposing(&char::from_u32(code)?.to_string());
-                (key.letters.len() == 1).then(|| (key.letters[0], key.tones[0]))
-            })
-            .collect()
-    });
+    static KEYS: CharTable<(u32, u8)> = CharTable::new(&TABLED);
     let mut letters = Vec::with_capacity(text.len());
     let mut tones = Vec::with_capacity(text.len());
     for c in text.chars() {
-        let code = u32::from(c);
-        let mut at = 0;
-        let (letter, tone) = TABLED.iter().find_map(|range| {
-            let found = range
-                .contains(&code)
-                .then(|| table[at + (code - range.start) as usize]);
-            at += range.len();
-            found
-        })??;
+        let (letter, tone) = KEYS.get(c, |c| {
+            let key = by_decomposing(&c.to_string());
+            (key.letters.len() == 1).then(|| (key.letters[0], key.tones[0]))
+        })?;
         letters.push(letter);
         tones.push(tone);
     }

@@ -95,30 +95,50 @@ fn without_marks(c: char, out: &mut String) {
 /// Vietnamese one) that [`without_marks`] makes one letter, looked up in a table
 /// it fills once: decomposing each took a tenth of indexing the records.
 fn latin_letter(c: char) -> Option<char> {
-    const RANGES: [std::ops::Range<u32>; 2] = [0xC0..0x250, 0x1E00..0x1F00];
-    static TABLE: std::sync::OnceLock<Vec<Option<char>>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
+    static LETTERS: CharTable<char> = CharTable::new(&[0xC0..0x250, 0x1E00..0x1F00]);
+    LETTERS.get(c, |c| {
         let mut letter = String::new();
-        RANGES
-            .iter()
-            .flat_map(Clone::clone)
-            .map(|code| {
-                letter.clear();
-                without_marks(char::from_u32(code)?, &mut letter);
-                let mut chars = letter.chars();
-                chars.next().filter(|_| chars.next().is_none())
-            })
-            .collect()
-    });
-    let code = u32::from(c);
-    let mut at = 0;
-    for range in RANGES {
-        if range.contains(&code) {
-            return table[at + (code - range.start) as usize];
+        without_marks(c, &mut letter);
+        let mut chars = letter.chars();
+        chars.next().filter(|_| chars.next().is_none())
+    })
+}
+
+/// A value for each character of some ranges, worked out for all of them the first
+/// time one is asked for: what decomposing a letter gives, looked up instead.
+pub(crate) struct CharTable<T: 'static> {
+    ranges: &'static [std::ops::Range<u32>],
+    values: std::sync::OnceLock<Vec<Option<T>>>,
+}
+
+impl<T: Copy> CharTable<T> {
+    pub(crate) const fn new(ranges: &'static [std::ops::Range<u32>]) -> Self {
+        CharTable {
+            ranges,
+            values: std::sync::OnceLock::new(),
         }
-        at += range.len();
     }
-    None
+
+    /// `c`'s value, as `value` gives it (every character of the ranges is given to
+    /// it once); None for a character outside the ranges.
+    pub(crate) fn get(&self, c: char, value: impl Fn(char) -> Option<T>) -> Option<T> {
+        let values = self.values.get_or_init(|| {
+            self.ranges
+                .iter()
+                .flat_map(Clone::clone)
+                .map(|code| value(char::from_u32(code)?))
+                .collect()
+        });
+        let code = u32::from(c);
+        let mut at = 0;
+        for range in self.ranges {
+            if range.contains(&code) {
+                return values[at + (code - range.start) as usize];
+            }
+            at += range.len();
+        }
+        None
+    }
 }
 
 /// The words of a text as written: runs of letters, digits and their marks.
