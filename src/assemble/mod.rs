@@ -1073,12 +1073,28 @@ fn search_index(
     inputs: Option<&search::Inputs>,
     store: Store,
 ) -> Result<Indexed, Box<Diagnostic>> {
+    let (indexed, stored) = made_index(views, records, items, previous, inputs)?;
+    let indexed = indexed.stored_in(store);
+    Ok(Indexed {
+        stored: stored.map(search::Stored::note),
+        ..indexed
+    })
+}
+
+/// [`search_index`], with the index to note for the next build, if any.
+fn made_index(
+    views: &Views,
+    records: &[crate::model::record::Record],
+    items: &[Arc<ProcedureItem>],
+    previous: Option<&PreviousBuild>,
+    inputs: Option<&search::Inputs>,
+) -> Result<(Indexed, Option<search::Stored>), Box<Diagnostic>> {
     let Some((previous, inputs)) = previous.zip(inputs) else {
-        return Ok(Indexed::made(search::build(views, records, items)?).stored_in(store));
+        return Ok((Indexed::made(search::build(views, records, items)?), None));
     };
     let key = inputs.key();
     if let Some(taken) = taken_index(previous, key) {
-        return Ok(taken.stored_in(store));
+        return Ok((taken, None));
     }
     // The index noted with the output's, updated where records changed; its
     // untouched lead files are taken from the output.
@@ -1094,23 +1110,15 @@ fn search_index(
             how: IndexMade::Updated,
             files: taken,
             ..Indexed::made(index)
-        }
-        .stored_in(store);
-        return Ok(Indexed {
-            stored: Some(stored.note()),
-            ..indexed
-        });
+        };
+        return Ok((indexed, Some(stored)));
     }
     let (live, index) = search::Live::whole(views, records, items)?;
     let indexed = Indexed {
         key: Some(key),
         ..Indexed::made(index)
-    }
-    .stored_in(store);
-    Ok(Indexed {
-        stored: search::Stored::new(live, records, inputs).map(search::Stored::note),
-        ..indexed
-    })
+    };
+    Ok((indexed, search::Stored::new(live, records, inputs)))
 }
 
 /// The previous build's index, if it was made from `key` and is still as written.
