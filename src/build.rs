@@ -250,9 +250,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         if previous.is_some() {
             // Only once the pages are in place: the keys describe what the output holds.
             let _ = crate::previous::save(root, assembly.keys(), &files, &looked);
-            let catalogue = looked.get(crate::urls::data_file("procedures.json").as_str());
-            if let (Some(published), Some(Some(written))) = (assembly.published(), catalogue) {
-                let _ = published.note(root, written);
+            let written = |file| looked.get(crate::urls::data_file(file).as_str());
+            if let (Some(published), Some(Some(catalogue))) =
+                (assembly.published(), written("procedures.json"))
+            {
+                let _ = published.note(root, catalogue);
+            }
+            if let (Some(lines), Some(Some(csv)), Some(Some(cpsv))) = (
+                assembly.lines_note(),
+                written("procedures.csv"),
+                written("cpsv-ap.jsonld"),
+            ) {
+                let _ = lines.note(root, csv, cpsv);
             }
         }
     };

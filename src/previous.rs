@@ -37,7 +37,8 @@ const MAGIC: &[u8] = b"sotay build note 4\n";
 pub struct PreviousBuild {
     root: PathBuf,
     output: PathBuf,
-    /// Each page's path → what it was made from.
+    /// Each page's path → what it was made from (for a record's data file, the
+    /// hash of its JSON).
     pages: HashMap<String, u128>,
     index: Option<Index>,
     /// Every file of the output, as written.
@@ -176,6 +177,11 @@ impl PreviousBuild {
     /// The handbook's folder, whose cache holds the notes.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The folder the previous build wrote.
+    pub fn output(&self) -> &Path {
+        &self.output
     }
 
     /// The key of the search index the output holds, as noted.

@@ -491,3 +491,71 @@ fn a_record_s_pages_follow_what_they_show_of_the_offices_and_of_other_records() 
     let shown = page(cached, PAGE);
     assert!(shown.contains("Cư trú mới") && !shown.contains("Cu tru moi"));
 }
+
+const CSV: &str = "data/procedures.csv";
+const JSON_LD: &str = "data/cpsv-ap.jsonld";
+
+#[test]
+fn catalogue_lines_taken_from_the_last_build_follow_their_record_the_strings_and_the_publisher() {
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    let both = [cached, whole];
+    build_both(cached, whole);
+
+    // Each is in the CSV or JSON-LD lines of records that did not change.
+    let edits = [
+        (RECORD, "amount: 5000", "amount: 7000", CSV, "7000"),
+        (
+            "themes/default/i18n/vi.yaml",
+            "commune: \"Cấp xã\"",
+            "commune: \"Cấp phường, xã\"",
+            CSV,
+            "Cấp phường, xã",
+        ),
+        (
+            "sotay.yaml",
+            "name: \"Ủy ban nhân dân phường An Bình (bản ví dụ)\"",
+            "name: \"UBND phường An Bình\"",
+            JSON_LD,
+            "UBND phường An Bình",
+        ),
+    ];
+    for (file, from, to, data, shown) in edits {
+        edit_all(both, file, from, to);
+        build_both(cached, whole);
+        assert!(page(cached, data).contains(shown), "{data} lacks {shown:?}");
+    }
+
+    // A catalogue file changed by hand is not where lines are taken from.
+    for data in [CSV, JSON_LD] {
+        let written = page(cached, data);
+        std::fs::write(
+            cached.join("public").join(data),
+            written.replace("Hộ tịch", "Hộ tịch (sửa tay)"),
+        )
+        .unwrap();
+        edit_all(both, RECORD, "  - name: \"", "  - name: \"(sửa) ");
+        build_both(cached, whole);
+        assert!(!page(cached, data).contains("sửa tay"), "{data}");
+    }
+}
+
+#[test]
+fn a_damaged_cut_or_foreign_catalogue_lines_note_is_ignored() {
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    build_both(cached, whole);
+    let file = cached.join(CACHE_DIR).join("catalogue-lines");
+    let sound = std::fs::read(&file).expect("no catalogue lines note was written");
+    for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
+        std::fs::write(&file, &bytes).unwrap();
+        let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
+        edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
+        build_both(cached, whole);
+        assert_ne!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "{what}: not written anew"
+        );
+    }
+}

@@ -111,10 +111,13 @@ pub struct Assembly {
     lines: FastMap<PathBuf, KeptLines>,
     /// Where each procedure is in the catalogue, for a build to note.
     published: Option<changes::Published>,
+    /// Where each record's lines are in the catalogue's CSV and JSON-LD, for a
+    /// build to note.
+    lines_note: Option<open_data::LinesNote>,
 }
 
 /// A record's catalogue lines, and the data they were made from.
-type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines>);
+type KeptLines = (Arc<DataRecord>, Arc<open_data::Lines<'static>>);
 
 /// An edited record's place in the records, and its new list line and open data.
 type Fresh = (usize, Arc<ProcedureItem>, Arc<DataRecord>);
@@ -334,30 +337,37 @@ fn full(
 
     // The index is built while the pages render, and the open data is made beside
     // them (when most pages are taken, it was half of this stage); the search page
-    // carries the index's manifest.
-    let ((rendered, index), data_files) = rayon::join(
+    // carries the index's manifest. The index goes first: when most pages are
+    // taken it is the longest branch, and most of it runs on one thread.
+    let (index, (rendered, data_files)) = rayon::join(
+        || {
+            search_index(
+                &views,
+                site.records,
+                &items,
+                previous,
+                inputs.as_ref(),
+                store,
+            )
+        },
         || {
             rayon::join(
                 || render_all(&renderer, Some(&procedures), others.iter(), store),
-                || {
-                    search_index(
-                        &views,
-                        site.records,
-                        &items,
-                        previous,
-                        inputs.as_ref(),
-                        store,
-                    )
-                },
+                || data_files(&site, strings, &data, &serialised, &hashes, &others, store),
             )
         },
-        || data_files(&site, strings, &data, &serialised, &others, store),
     );
     let Rendered {
         files: rendered,
-        keys: page_keys,
+        keys: mut page_keys,
         taken,
     } = rendered?;
+    let DataFiles {
+        files: data_files,
+        keys: data_keys,
+        lines: lines_note,
+    } = data_files;
+    page_keys.extend(data_keys);
     let mut update = Update::starting_empty(old);
     for (path, file) in rendered {
         update.insert_file(path, file);
@@ -446,6 +456,7 @@ fn full(
         catalogue_stale: false,
         lines: FastMap::default(),
         published,
+        lines_note,
     };
     let built = Built {
         changed,
@@ -531,6 +542,10 @@ impl Assembly {
     /// Where each procedure is in the catalogue, when a build assembled it.
     pub fn published(&self) -> Option<&changes::Published> {
         self.published.as_ref()
+    }
+
+    pub fn lines_note(&self) -> Option<&open_data::LinesNote> {
+        self.lines_note.as_ref()
     }
 
     /// Whether [`Assembly::refresh_index`] has work to do.
@@ -979,33 +994,79 @@ impl Assembly {
 }
 
 /// The open data: the catalogue, one file per procedure, the statistics as CSV.
+/// `hashes`: each record's JSON hash, what its file and catalogue lines are made
+/// of. When the previous build is offered, the files with the key each was made
+/// from, and where the catalogue lines are for the next build to take.
 fn data_files(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
     serialised: &[Vec<u8>],
+    hashes: &[u128],
     others: &[Page],
     store: Store,
-) -> Vec<(String, File)> {
+) -> DataFiles {
     let stored = |made: OutputFile| {
         let file = store.file(&made.path, made.bytes);
         (made.path, file)
     };
-    let mut files: Vec<(String, File)> = site
-        .records
-        .par_iter()
-        .zip(serialised)
-        .map(|(record, bytes)| stored(open_data::procedure_file(&record.slug, bytes)))
-        .collect();
-    files.extend(open_data::catalogue_files(
+    let lines_key = store
+        .previous
+        .and_then(|_| open_data::lines_key(strings, &site.config.organisation.name));
+    // The last build's catalogue lines are read while the records' files are made.
+    let (mut files, written): (Vec<(String, File)>, _) = rayon::join(
+        || {
+            site.records
+                .par_iter()
+                .zip(serialised)
+                .zip(hashes)
+                .map(|((record, bytes), hash)| {
+                    let path = urls::procedure_data(&record.slug);
+                    let file = store.keyed(&path, *hash, || {
+                        open_data::procedure_file(&record.slug, bytes).bytes
+                    });
+                    (path, file)
+                })
+                .collect()
+        },
+        || {
+            store.previous.zip(lines_key).and_then(|(previous, key)| {
+                open_data::Written::read(previous.root(), previous.output(), key)
+            })
+        },
+    );
+    let keys = match store.previous {
+        Some(_) => files
+            .iter()
+            .zip(hashes)
+            .map(|((path, _), hash)| (path.clone(), *hash))
+            .collect(),
+        None => Vec::new(),
+    };
+    let (catalogue, [csv_at, cpsv_at]) = open_data::catalogue_files(
         site,
         strings,
         data,
         serialised,
+        hashes,
+        written.as_ref(),
         |pieces| (pieces.path.clone(), store.pieces(pieces)),
-    ));
+    );
+    files.extend(catalogue);
     files.extend(statistics_csv(others).map(stored));
-    files
+    DataFiles {
+        files,
+        keys,
+        lines: lines_key.map(|key| open_data::LinesNote::new(key, hashes, csv_at, cpsv_at)),
+    }
+}
+
+/// What [`data_files`] made.
+struct DataFiles {
+    files: Vec<(String, File)>,
+    /// Each record's data file, and the hash of the JSON it holds.
+    keys: Vec<(String, u128)>,
+    lines: Option<open_data::LinesNote>,
 }
 
 /// The change log the next build carries on, and its feed.
@@ -1297,6 +1358,14 @@ impl Store<'_> {
             Some(held) => held,
             None => File::scratch(bytes, hash, self.scratch),
         }
+    }
+
+    /// The file at `path` the previous build made from `key`, when the output still
+    /// holds it as written; else the one [`Store::file`] makes of `make`'s bytes.
+    fn keyed(self, path: &str, key: u128, make: impl FnOnce() -> Vec<u8>) -> File {
+        self.previous
+            .and_then(|previous| previous.page(path, key))
+            .unwrap_or_else(|| self.file(path, make()))
     }
 
     /// The file made of `pieces`, as [`Store::file`] makes one of its bytes: written
