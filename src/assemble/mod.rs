@@ -318,6 +318,10 @@ fn full(
         .collect();
     let serialised = open_data::serialise(&data);
     let hashes = changes::hashes(&serialised);
+    let published_at = previous.map(|_| open_data::procedures_at(&site, &serialised));
+    // Stored at once: held while the pages render, the JSON of 10,000 records (60
+    // MB) was a tenth of a cold build's peak memory.
+    let json = json_files(&site, serialised, &hashes, store);
     let log = sources
         .history()
         .updated(&data, &hashes, Date::today(), strings);
@@ -353,7 +357,7 @@ fn full(
         || {
             rayon::join(
                 || render_all(&renderer, Some(&procedures), others.iter(), store),
-                || data_files(&site, strings, &data, &serialised, &hashes, &others, store),
+                || data_files(&site, strings, &data, &hashes, &others, store),
             )
         },
     );
@@ -362,12 +366,12 @@ fn full(
         keys: mut page_keys,
         taken,
     } = rendered?;
-    let DataFiles {
-        files: data_files,
-        keys: data_keys,
-        lines: lines_note,
-    } = data_files;
-    page_keys.extend(data_keys);
+    let (data_files, lines_note) = data_files;
+    let JsonFiles {
+        files: json_files,
+        keys: json_keys,
+    } = json;
+    page_keys.extend(json_keys);
     let mut update = Update::starting_empty(old);
     for (path, file) in rendered {
         update.insert_file(path, file);
@@ -388,11 +392,8 @@ fn full(
         search: stored,
     };
     let index_version = index.version.clone();
-    let published = previous.map(|_| {
-        let at = open_data::procedures_at(&site, &serialised);
-        changes::Published::of(&data, &hashes, at)
-    });
-    for (path, file) in index_files.into_iter().chain(data_files) {
+    let published = published_at.map(|at| changes::Published::of(&data, &hashes, at));
+    for (path, file) in index_files.into_iter().chain(json_files).chain(data_files) {
         update.insert_file(path, file);
     }
     update.insert_all(change_files(&log, &site, strings));
@@ -993,48 +994,30 @@ impl Assembly {
     }
 }
 
-/// The open data: the catalogue, one file per procedure, the statistics as CSV.
-/// `hashes`: each record's JSON hash, what its file and catalogue lines are made
-/// of. When the previous build is offered, the files with the key each was made
-/// from, and where the catalogue lines are for the next build to take.
-fn data_files(
-    site: &Site,
-    strings: &Strings,
-    data: &[Arc<DataRecord>],
-    serialised: &[Vec<u8>],
-    hashes: &[u128],
-    others: &[Page],
-    store: Store,
-) -> DataFiles {
-    let stored = |made: OutputFile| {
-        let file = store.file(&made.path, made.bytes);
-        (made.path, file)
+/// The open data as JSON: the file beside each record's page and the catalogue,
+/// made of each record's JSON (`serialised`, hashed `hashes`). When the previous
+/// build is offered, with the key each record's file was made from: the hash of
+/// its JSON.
+fn json_files(site: &Site, serialised: Vec<Vec<u8>>, hashes: &[u128], store: Store) -> JsonFiles {
+    let catalogue = || {
+        let pieces = open_data::procedures_json(site, &serialised);
+        (pieces.path.clone(), store.pieces(pieces))
     };
-    let lines_key = store
-        .previous
-        .and_then(|_| open_data::lines_key(strings, &site.config.organisation.name));
-    // The last build's catalogue lines are read while the records' files are made.
-    let (mut files, written): (Vec<(String, File)>, _) = rayon::join(
-        || {
-            site.records
-                .par_iter()
-                .zip(serialised)
-                .zip(hashes)
-                .map(|((record, bytes), hash)| {
-                    let path = urls::procedure_data(&record.slug);
-                    let file = store.keyed(&path, *hash, || {
-                        open_data::procedure_file(&record.slug, bytes).bytes
-                    });
-                    (path, file)
-                })
-                .collect()
-        },
-        || {
-            store.previous.zip(lines_key).and_then(|(previous, key)| {
-                open_data::Written::read(previous.root(), previous.output(), key)
+    let beside = || {
+        site.records
+            .par_iter()
+            .zip(&serialised)
+            .zip(hashes)
+            .map(|((record, bytes), hash)| {
+                let path = urls::procedure_data(&record.slug);
+                let file = store.keyed(&path, *hash, || {
+                    open_data::procedure_file(&record.slug, bytes).bytes
+                });
+                (path, file)
             })
-        },
-    );
+            .collect::<Vec<_>>()
+    };
+    let (catalogue, mut files) = rayon::join(catalogue, beside);
     let keys = match store.previous {
         Some(_) => files
             .iter()
@@ -1043,30 +1026,45 @@ fn data_files(
             .collect(),
         None => Vec::new(),
     };
-    let (catalogue, [csv_at, cpsv_at]) = open_data::catalogue_files(
-        site,
-        strings,
-        data,
-        serialised,
-        hashes,
-        written.as_ref(),
-        |pieces| (pieces.path.clone(), store.pieces(pieces)),
-    );
-    files.extend(catalogue);
-    files.extend(statistics_csv(others).map(stored));
-    DataFiles {
-        files,
-        keys,
-        lines: lines_key.map(|key| open_data::LinesNote::new(key, hashes, csv_at, cpsv_at)),
-    }
+    files.push(catalogue);
+    JsonFiles { files, keys }
 }
 
-/// What [`data_files`] made.
-struct DataFiles {
+/// What [`json_files`] made.
+struct JsonFiles {
     files: Vec<(String, File)>,
-    /// Each record's data file, and the hash of the JSON it holds.
+    /// Each record's file beside its page, and the hash of the JSON it holds.
     keys: Vec<(String, u128)>,
-    lines: Option<open_data::LinesNote>,
+}
+
+/// The rest of the open data: the catalogue's other files and the statistics as
+/// CSV. `hashes`: each record's JSON hash, which its catalogue lines are made of.
+/// When the previous build is offered, where the lines are, for the next build to
+/// take them.
+fn data_files(
+    site: &Site,
+    strings: &Strings,
+    data: &[Arc<DataRecord>],
+    hashes: &[u128],
+    others: &[Page],
+    store: Store,
+) -> (Vec<(String, File)>, Option<open_data::LinesNote>) {
+    let lines_key = store
+        .previous
+        .and_then(|_| open_data::lines_key(strings, &site.config.organisation.name));
+    let written = store.previous.zip(lines_key).and_then(|(previous, key)| {
+        open_data::Written::read(previous.root(), previous.output(), key)
+    });
+    let (mut files, [csv_at, cpsv_at]) =
+        open_data::catalogue_files(site, strings, data, hashes, written.as_ref(), |pieces| {
+            (pieces.path.clone(), store.pieces(pieces))
+        });
+    files.extend(statistics_csv(others).map(|made| {
+        let file = store.file(&made.path, made.bytes);
+        (made.path, file)
+    }));
+    let note = lines_key.map(|key| open_data::LinesNote::new(key, hashes, csv_at, cpsv_at));
+    (files, note)
 }
 
 /// The change log the next build carries on, and its feed.

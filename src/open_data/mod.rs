@@ -129,9 +129,9 @@ impl<'a> Pieces<'a> {
     }
 }
 
-/// `data/procedures.json`, `data/schema.json`, `data/procedures.csv` and
-/// `data/cpsv-ap.jsonld`, records in the order of `data` (by file, as the site's
-/// records are); `serialised` holds each record's JSON and `hashes` its hash
+/// `data/schema.json`, `data/procedures.csv` and `data/cpsv-ap.jsonld` (the
+/// catalogue but its JSON, [`procedures_json`]), records in the order of `data` (by
+/// file, as the site's records are); `hashes` holds the hash of each record's JSON
 /// ([`crate::changes::hashes`]). A record's lines are taken from `written` when it
 /// holds those of its JSON. Each file is handed to `put` as it is made; with the
 /// files, where each record's lines are in the CSV and in the JSON-LD.
@@ -139,7 +139,6 @@ pub fn catalogue_files<T>(
     site: &Site,
     strings: &Strings,
     data: &[Arc<DataRecord>],
-    serialised: &[impl AsRef<[u8]> + Sync],
     hashes: &[u128],
     written: Option<&Written>,
     put: impl Fn(Pieces) -> T + Send + Sync,
@@ -162,9 +161,9 @@ where
         places(csv.parts[0].len(), lines.iter().map(|l| l.csv.len()), 0),
         places(cpsv.parts[0].len(), lines.iter().map(|l| l.cpsv.len()), 1),
     ];
-    // Each file is hashed and written on its own thread: the JSON and the JSON-LD
-    // are 60 and 40 MB at 10,000 records.
-    let files = vec![procedures_json(site, serialised), schema_file(), csv, cpsv]
+    // Each file is hashed and written on its own thread: the JSON-LD is 40 MB at
+    // 10,000 records.
+    let files = vec![schema_file(), csv, cpsv]
         .into_par_iter()
         .map(put)
         .collect();
