@@ -112,6 +112,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
         clock.lap("compare");
         return Ok(unchanged(output, outcome, clock));
     }
+    // What the last build noted is read while the sources load.
+    let note = (!options.no_cache).then(|| {
+        let root = root.to_path_buf();
+        std::thread::spawn(move || crate::previous::Note::read(&root))
+    });
     let (mut sources, cache) = if options.no_cache {
         (Sources::load(root), None)
     } else {
@@ -157,9 +162,12 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
     });
     let refused = output.as_deref().map(|output| check_output(root, output));
     // Pages and the index are taken again only from a folder this build may replace.
-    let previous = match (&output, &refused) {
-        (Some(output), Some(Ok(()))) if !options.no_cache => {
-            Some(PreviousBuild::open(root, output))
+    let previous = match (&output, &refused, note) {
+        (Some(output), Some(Ok(())), Some(note)) => {
+            let note = note
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Some(PreviousBuild::of(note, root, output))
         }
         _ => None,
     };
