@@ -339,10 +339,10 @@ fn full(
     let procedures = RecordPages::new(&views, &by_code, inputs.as_ref());
     clock.lap("plan");
 
-    // The index is built while the pages render, and the open data is made beside
-    // them (when most pages are taken, it was half of this stage); the search page
-    // carries the index's manifest. The index goes first: when most pages are
-    // taken it is the longest branch, and most of it runs on one thread.
+    // The index is built while the pages render, and the rest of the open data is
+    // made beside them; the search page carries the index's manifest. The index
+    // goes first: when most pages are taken it is the longest branch, and most of
+    // it runs on one thread.
     let (index, (rendered, data_files)) = rayon::join(
         || {
             search_index(

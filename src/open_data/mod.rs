@@ -157,6 +157,7 @@ where
         })
         .collect();
     let [csv, cpsv] = lines_files(&lines);
+    // Each file's first part is its head.
     let at = [
         places(csv.parts[0].len(), lines.iter().map(|l| l.csv.len()), 0),
         places(cpsv.parts[0].len(), lines.iter().map(|l| l.cpsv.len()), 1),

@@ -73,15 +73,16 @@ impl Written {
     }
 }
 
-/// The file at `path`, when its metadata are the ones `note` holds next.
+/// The file at `path`, when its metadata are the ones `note` holds next, before
+/// and after it is read.
 fn read_as_noted(path: &Path, note: &mut Reader) -> Option<Vec<u8>> {
-    let noted = (note.u128()?, u64::try_from(note.u128()?).ok()?);
-    let metadata = std::fs::symlink_metadata(path).ok()?;
-    if stamp_of(&metadata) != Some(noted) {
+    let noted = Some((note.u128()?, u64::try_from(note.u128()?).ok()?));
+    let as_noted = || crate::unchanged::stamp(path) == noted;
+    if !as_noted() {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
-    (bytes.len() as u64 == noted.1).then_some(bytes)
+    as_noted().then_some(bytes)
 }
 
 /// Where each record's lines are in the files a build writes, for the next build.
