@@ -17,7 +17,6 @@
 //! belongs to one sotay binary, like the cache of decoded records, and one damaged
 //! byte makes it ignored whole.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -39,7 +38,7 @@ pub struct PreviousBuild {
     output: PathBuf,
     /// Each page's path → what it was made from (for a record's data file, the
     /// hash of its JSON).
-    pages: HashMap<String, u128>,
+    pages: FastMap<String, u128>,
     index: Option<Index>,
     /// Every file of the output, as written.
     written: Arc<FastMap<String, Written>>,
@@ -315,7 +314,7 @@ fn save_build(root: &Path, keys: &Keys, files: &Files, looked: &Looked) -> std::
 }
 
 type Read = (
-    HashMap<String, u128>,
+    FastMap<String, u128>,
     FastMap<String, Written>,
     Option<Index>,
 );
@@ -323,7 +322,7 @@ type Read = (
 /// The note of the binary stamped `stamp`, when its checksum holds.
 fn read(bytes: &[u8], stamp: &str) -> Option<Read> {
     let mut at = Reader(unseal(bytes, MAGIC, stamp)?);
-    let mut pages = HashMap::new();
+    let mut pages = FastMap::default();
     for _ in 0..at.len()? {
         let key = at.u128()?;
         pages.insert(at.text()?.to_string(), key);

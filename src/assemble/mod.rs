@@ -34,7 +34,7 @@ pub use offline::{BUILD_ONLY, MANIFEST, OfflineReport, WORKER, megabytes};
 
 use crate::changes::{self, ChangeLog};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::record::{Code, Date, Record};
 use crate::model::site::Site;
 use crate::open_data::{self, DataRecord, Pieces};
@@ -1258,7 +1258,7 @@ struct Rendered {
     /// The key each page was rendered from, when the previous pages were offered.
     keys: Vec<(String, u128)>,
     /// The pages taken from the previous build.
-    taken: HashSet<String>,
+    taken: FastSet<String>,
 }
 
 /// Each record's page and notice. Both are taken from the previous build when they
@@ -1431,7 +1431,7 @@ fn render_all<'a>(
     let mut rendered = Rendered {
         files: Vec::with_capacity(made.len()),
         keys: Vec::new(),
-        taken: HashSet::new(),
+        taken: FastSet::default(),
     };
     let mut errors: Vec<(RenderError, String)> = Vec::new();
     for Made {

@@ -15,7 +15,6 @@
 //! than the run that noted it is noted, so an edit in the same clock tick as a
 //! look still shows.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -27,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use crate::diagnostics::Diagnostic;
+use crate::fast_hash::FastMap;
 use crate::model::record::Record;
 use crate::note_bytes::{Reader, Writer};
 
@@ -63,7 +63,7 @@ pub struct RecordCache {
     stamp: String,
     /// The file as read, and where each entry's payload is in it.
     bytes: Vec<u8>,
-    entries: HashMap<u128, Range<usize>>,
+    entries: FastMap<u128, Range<usize>>,
     /// Read whole, with this binary's stamp and no damaged entry.
     sound: bool,
     /// An entry passed its checksum but could not be read back.
@@ -74,7 +74,7 @@ pub struct RecordCache {
     misses: AtomicUsize,
     unread: AtomicUsize,
     /// Each record file's stamp, as noted, and the key of its entry.
-    stamps: HashMap<PathBuf, Stamped>,
+    stamps: FastMap<PathBuf, Stamped>,
     /// The clock when this run began, when it notes stamps for the next.
     clock: Option<i128>,
     /// The stamps to note, of files as this run found them.
@@ -290,10 +290,10 @@ impl RecordCache {
 
 /// The entries of a cache file whose checksums hold, and whether the file is
 /// sound: this stamp's, read to its end, nothing damaged.
-fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
+fn entries(bytes: &[u8], stamp: &str) -> (FastMap<u128, Range<usize>>, bool) {
     let header = header(stamp);
     if !bytes.starts_with(&header) {
-        return (HashMap::new(), false);
+        return (FastMap::default(), false);
     }
     let mut at = header.len();
     let mut listed = Vec::new();
@@ -316,7 +316,7 @@ fn entries(bytes: &[u8], stamp: &str) -> (HashMap<u128, Range<usize>>, bool) {
     }
     // Checked in parallel: the entries of 10,000 records are 90 MB.
     let count = listed.len();
-    let entries: HashMap<u128, Range<usize>> = listed
+    let entries: FastMap<u128, Range<usize>> = listed
         .into_par_iter()
         .filter(|(key, payload, checksum)| sum(*key, &bytes[payload.clone()]) == *checksum)
         .map(|(key, payload, _)| (key, payload))
@@ -348,9 +348,9 @@ fn read_in_parallel(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// The stamps noted by [`RecordCache::save`].
-fn read_stamps(body: &[u8]) -> Option<HashMap<PathBuf, Stamped>> {
+fn read_stamps(body: &[u8]) -> Option<FastMap<PathBuf, Stamped>> {
     let mut at = Reader(body);
-    let mut stamps = HashMap::new();
+    let mut stamps = FastMap::default();
     for _ in 0..at.len()? {
         let (stamp, len, key) = (at.u128()?, at.u128()?, at.u128()?);
         let stamp = (stamp, u64::try_from(len).ok()?);
