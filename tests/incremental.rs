@@ -438,6 +438,17 @@ fn edits_that_keep_every_id_update_the_kept_index_as_a_full_build_makes_it() {
     );
     assert!(!served(&session).contains_key("search/w/gi.js"));
 
+    // Words eight other records have: the record joins their keys' postings among
+    // theirs, then leaves them.
+    let path = edit.replace(
+        TACH_HO,
+        "\ntitle: ",
+        "\ndescription: \"Doanh nghiệp.\"\ntitle: ",
+    );
+    assert_index_updated(&mut session, &[path], "words others have");
+    let path = edit.replace(TACH_HO, "\ndescription: \"Doanh nghiệp.\"", "");
+    assert_index_updated(&mut session, &[path], "those words gone");
+
     // Two records at once.
     edit.replace(TAM_TRU, "10,000 Việt Nam Đồng", "11,000 Việt Nam Đồng");
     let other = edit.replace(TAM_TRU, "amount: 10000", "amount: 11000");

@@ -185,7 +185,7 @@ impl Live {
                     None => key.into(),
                 };
                 let keyed = self.keys.entry(key.clone()).or_default();
-                keyed.entry.merge(entry);
+                keyed.entry.insert(entry);
                 after.insert(key.clone(), keyed.entry.membership(id));
                 listed.push(key);
             }
@@ -334,6 +334,10 @@ impl Live {
                 }
             }
             entry.code = Some(at.u32()?).filter(|id| *id != NO_CODE);
+            // An update finds a record's postings by binary search.
+            if !entry.is_sorted() {
+                return None;
+            }
             let encoded = at.text()?.to_string();
             keys.push((key, Keyed { entry, encoded }));
         }

@@ -155,11 +155,65 @@ impl Entry {
         self.code = self.code.or(other.code);
     }
 
-    /// Takes `id` out of every posting list.
-    fn remove(&mut self, id: u32) {
-        self.title.retain(|(_, i)| *i != id);
+    /// Sorts each posting list, titles by id then form, and drops repeats: the
+    /// order a kept index ([`live::Live`]) holds its entries in, to find one
+    /// record's postings by binary search. Editing a record walked every list of
+    /// its keys three times, 10,000 ids for a common word: a third of an update.
+    fn sort(&mut self) {
+        self.title
+            .sort_unstable_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        self.title.dedup();
         for ids in &mut self.other {
-            ids.retain(|i| *i != id);
+            ids.sort_unstable();
+            ids.dedup();
+        }
+    }
+
+    /// Whether every list is as [`Entry::sort`] leaves it.
+    fn is_sorted(&self) -> bool {
+        let titles = self.title.windows(2);
+        titles
+            .into_iter()
+            .all(|w| (w[0].1, &w[0].0) < (w[1].1, &w[1].0))
+            && self
+                .other
+                .iter()
+                .all(|ids| ids.windows(2).all(|w| w[0] < w[1]))
+    }
+
+    /// Where `id`'s title postings are in a sorted entry.
+    fn titles_of(&self, id: u32) -> std::ops::Range<usize> {
+        let start = self.title.partition_point(|(_, i)| *i < id);
+        start..start + self.title[start..].partition_point(|(_, i)| *i == id)
+    }
+
+    /// Adds `other`'s postings to a sorted entry, each in its place.
+    fn insert(&mut self, other: Entry) {
+        for posting in other.title {
+            let place = self
+                .title
+                .binary_search_by(|p| (p.1, &p.0).cmp(&(posting.1, &posting.0)));
+            if let Err(at) = place {
+                self.title.insert(at, posting);
+            }
+        }
+        for (mine, theirs) in self.other.iter_mut().zip(other.other) {
+            for id in theirs {
+                if let Err(at) = mine.binary_search(&id) {
+                    mine.insert(at, id);
+                }
+            }
+        }
+        self.code = self.code.or(other.code);
+    }
+
+    /// Takes `id` out of every posting list of a sorted entry.
+    fn remove(&mut self, id: u32) {
+        self.title.drain(self.titles_of(id));
+        for ids in &mut self.other {
+            if let Ok(at) = ids.binary_search(&id) {
+                ids.remove(at);
+            }
         }
         if self.code == Some(id) {
             self.code = None;
@@ -170,24 +224,22 @@ impl Entry {
         self.title.is_empty() && self.other.iter().all(Vec::is_empty) && self.code.is_none()
     }
 
+    /// Whether a sorted entry lists `id` in a title.
     fn in_title(&self, id: u32) -> bool {
-        self.title.iter().any(|(_, i)| *i == id)
+        !self.titles_of(id).is_empty()
     }
 
-    /// Where `id` is listed: an edit that lists a record where it was changes
-    /// nothing of the entry.
+    /// Where a sorted entry lists `id`: an edit that lists a record where it was
+    /// changes nothing of the entry.
     fn membership(&self, id: u32) -> Membership {
-        let mut title: Vec<&str> = self
-            .title
-            .iter()
-            .filter(|(_, i)| *i == id)
-            .map(|(form, _)| form.as_str())
-            .collect();
-        title.sort_unstable();
-        title.dedup();
+        // Sorted by form, each once.
+        let title = self.title[self.titles_of(id)].iter();
         Membership {
-            title: title.into_iter().map(str::to_string).collect(),
-            other: self.other.each_ref().map(|ids| ids.contains(&id)),
+            title: title.map(|(form, _)| form.clone()).collect(),
+            other: self
+                .other
+                .each_ref()
+                .map(|ids| ids.binary_search(&id).is_ok()),
             code: self.code == Some(id),
         }
     }
@@ -398,10 +450,11 @@ fn make<'r>(
     }
     let keys: Vec<(String, Entry, String)> = keys
         .into_par_iter()
-        .map(|(key, entry)| {
+        .map(|(key, mut entry)| {
             if stopped() {
                 return Default::default();
             }
+            entry.sort();
             let encoded = encoded(&key, &entry, total, &rows);
             (key, entry, encoded)
         })
