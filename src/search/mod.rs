@@ -171,10 +171,8 @@ impl Entry {
 
     /// Whether every list is as [`Entry::sort`] leaves it.
     fn is_sorted(&self) -> bool {
-        let titles = self.title.windows(2);
-        titles
-            .into_iter()
-            .all(|w| (w[0].1, &w[0].0) < (w[1].1, &w[1].0))
+        let titles = |w: &[(String, u32)]| (w[0].1, &w[0].0) < (w[1].1, &w[1].0);
+        self.title.windows(2).all(titles)
             && self
                 .other
                 .iter()
