@@ -590,12 +590,18 @@ impl Assembly {
         // The index kept from last time, updated where the edits touched it; or made
         // anew (and given up when `stop` is set).
         let updated = match self.live.as_mut() {
-            Some(live) => live.update(&views, site.records, &items, &self.index_edits),
+            Some(live) => live.update(
+                &views,
+                site.records,
+                &items,
+                &self.index_edits,
+                &search::in_memory,
+            ),
             None => Ok(None),
         };
         let made = match updated {
             Ok(Some(index)) => Ok(Some((index, None))),
-            Ok(None) => search::Live::new(&views, site.records, &items, stop)
+            Ok(None) => search::Live::new(&views, site.records, &items, stop, &search::in_memory)
                 .map(|made| made.map(|(live, index)| (index, Some(live)))),
             Err(problem) => Err(problem),
         };
@@ -628,8 +634,12 @@ impl Assembly {
             }
         }
         let mut paths: Vec<String> = index.files.iter().map(|f| f.path.clone()).collect();
+        paths.extend(index.leads.iter().map(|(path, _)| path.clone()));
         paths.extend(index.kept.iter().cloned());
         files.insert_all(index.files);
+        for (path, file) in index.leads {
+            files.insert_file(path, file);
+        }
         files.insert(page);
         let (files, changed) = files.finish();
         self.files = Arc::new(files);
@@ -1122,8 +1132,9 @@ fn render(renderer: &Renderer, page: &Page) -> Result<OutputFile, Diagnostics> {
 
 /// The search index, taken from the previous build when it was made from the same
 /// key: with the key (when the previous build was offered) and whether it was taken;
-/// its files in the store. They are put there before the note for the next build is
-/// made: both are tens of megabytes at 10,000 records.
+/// its files in the store, the lead files as soon as each is made. They are put
+/// there before the note for the next build is made: both are tens of megabytes at
+/// 10,000 records.
 fn search_index(
     views: &Views,
     records: &[crate::model::record::Record],
@@ -1132,7 +1143,11 @@ fn search_index(
     inputs: Option<&search::Inputs>,
     store: Store,
 ) -> Result<Indexed, Box<Diagnostic>> {
-    let (indexed, stored) = made_index(views, records, items, previous, inputs)?;
+    let put = |made: OutputFile| {
+        let file = store.file(&made.path, made.bytes);
+        (made.path, file)
+    };
+    let (indexed, stored) = made_index(views, records, items, previous, inputs, &put)?;
     let indexed = indexed.stored_in(store);
     Ok(Indexed {
         stored: stored.map(search::Stored::note),
@@ -1147,9 +1162,13 @@ fn made_index(
     items: &[Arc<ProcedureItem>],
     previous: Option<&PreviousBuild>,
     inputs: Option<&search::Inputs>,
+    put: search::Put,
 ) -> Result<(Indexed, Option<search::Stored>), Box<Diagnostic>> {
     let Some((previous, inputs)) = previous.zip(inputs) else {
-        return Ok((Indexed::made(search::build(views, records, items)?), None));
+        return Ok((
+            Indexed::made(search::build(views, records, items, put)?),
+            None,
+        ));
     };
     let key = inputs.key();
     if let Some(taken) = taken_index(previous, key) {
@@ -1161,7 +1180,7 @@ fn made_index(
         .index_key()
         .and_then(|noted| search::Stored::open(previous.root(), noted));
     if let Some(stored) = stored
-        && let Some((stored, mut index)) = stored.update(views, records, items, inputs)?
+        && let Some((stored, mut index)) = stored.update(views, records, items, inputs, put)?
         && let Some(taken) = previous.index_files(std::mem::take(&mut index.kept))
     {
         let indexed = Indexed {
@@ -1172,7 +1191,7 @@ fn made_index(
         };
         return Ok((indexed, Some(stored)));
     }
-    let (live, index) = search::Live::whole(views, records, items)?;
+    let (live, index) = search::Live::whole(views, records, items, put)?;
     let indexed = Indexed {
         key: Some(key),
         ..Indexed::made(index)
@@ -1190,6 +1209,7 @@ fn taken_index(previous: &PreviousBuild, key: u128) -> Option<Indexed> {
     let index = search::SearchIndex {
         kept: Vec::new(),
         files: Vec::new(),
+        leads: Vec::new(),
         manifest,
         version,
     };
@@ -1237,7 +1257,7 @@ impl Indexed {
     }
 
     /// With the files made moved beside those taken, into the store (the made ones
-    /// first, as the index lists them).
+    /// first, as the index lists them; the lead files are there already).
     fn stored_in(mut self, store: Store) -> Indexed {
         let mut files: Vec<(String, File)> = std::mem::take(&mut self.index.files)
             .into_par_iter()
@@ -1246,6 +1266,7 @@ impl Indexed {
                 (f.path, file)
             })
             .collect();
+        files.append(&mut self.index.leads);
         files.append(&mut self.files);
         self.files = files;
         self

@@ -12,10 +12,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::{
-    Entry, Keys, Lead, Membership, Place, SearchIndex, Shape, Table, Titles, add_record,
+    Entry, Keys, Lead, Membership, Place, Put, SearchIndex, Shape, Table, Titles, add_record,
     display_files, display_row, encoded, facet_file, field_names, indexed, is_word, lead_path,
     lens, make, numbered, shard_files, vocab_and_pairs,
 };
+use crate::assemble::File;
 use crate::diagnostics::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::model::record::Record;
@@ -66,8 +67,9 @@ impl Live {
         records: &[Record],
         items: &[Arc<ProcedureItem>],
         stop: &AtomicBool,
+        put: Put,
     ) -> Result<Option<(Live, SearchIndex)>, Box<Diagnostic>> {
-        let Some(made) = make(views, records, items, stop)? else {
+        let Some(made) = make(views, records, items, stop, put)? else {
             return Ok(None);
         };
         let total = made.records.len();
@@ -109,9 +111,10 @@ impl Live {
         views: &Views,
         records: &[Record],
         items: &[Arc<ProcedureItem>],
+        put: Put,
     ) -> Result<(Live, SearchIndex), Box<Diagnostic>> {
         let never = AtomicBool::new(false);
-        Live::new(views, records, items, &never).map(|made| made.expect("never stopped"))
+        Live::new(views, records, items, &never, put).map(|made| made.expect("never stopped"))
     }
 
     /// The index after the records at `edited` changed, made from what changed;
@@ -123,6 +126,7 @@ impl Live {
         records: &[Record],
         items: &[Arc<ProcedureItem>],
         edited: &HashSet<PathBuf>,
+        put: Put,
     ) -> Result<Option<SearchIndex>, Box<Diagnostic>> {
         let Some(by_id) = self.by_id(records, items) else {
             return Ok(None);
@@ -230,8 +234,9 @@ impl Live {
             titles_moved,
             (&new_words, &gone_words),
             &shown,
+            put,
         );
-        let made: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let made: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
         let kept: Vec<String> = self
             .lead_paths()
             .filter(|p| !made.contains(p.as_str()))
@@ -418,13 +423,14 @@ impl Live {
         titles_moved: bool,
         (new_words, gone_words): (&[Arc<str>], &[Arc<str>]),
         shown: &[u32],
-    ) -> Vec<crate::assemble::OutputFile> {
+        put: Put,
+    ) -> Vec<(String, File)> {
         let map = Map(&self.keys);
         let lead = Lead::new(&map, records, &self.rows, synonyms);
         if titles_moved {
             let (vocab, pairs) =
                 vocab_and_pairs(self.keys.iter().map(|(k, keyed)| (&**k, &keyed.entry)));
-            let all = lead.all(&vocab, &pairs, &|| false);
+            let all = lead.all(&vocab, &pairs, &|| false, put);
             let words: BTreeMap<Arc<str>, (char, bool)> = self
                 .keys
                 .keys()
@@ -484,7 +490,7 @@ impl Live {
         for pair in pairs {
             files.extend(lead.pair(&pair));
         }
-        files
+        files.into_iter().map(put).collect()
     }
 
     fn lead_paths(&self) -> impl Iterator<Item = String> + '_ {

@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use crate::assemble::OutputFile;
+use crate::assemble::{File, OutputFile};
 use crate::diagnostics::Diagnostic;
 use crate::model::fields::FieldLabels;
 use crate::model::keyword::Keyword;
@@ -60,9 +60,22 @@ pub const LEAD_ROWS: usize = 255;
 /// The folder of the lead files, inside the search folder.
 pub const LEADS: &str = "w";
 
+/// What becomes of each lead file as soon as it is made: a build puts it in its
+/// store, the preview keeps it ([`in_memory`]). Held until the index was whole,
+/// the lead files of 10,000 records (62 MB) raised a cold build's peak by 50 MB.
+pub type Put<'a> = &'a (dyn Fn(OutputFile) -> (String, File) + Sync);
+
+/// A lead file kept in memory as it is.
+pub fn in_memory(file: OutputFile) -> (String, File) {
+    (file.path, File::made(file.bytes))
+}
+
 /// The index files and the manifest the search page carries inline.
 pub struct SearchIndex {
+    /// The files but the lead files.
     pub files: Vec<OutputFile>,
+    /// The lead files made, as [`Put`] gave them.
+    pub leads: Vec<(String, File)>,
     /// Files of the index as it was that are still as they were, and not in `files`
     /// (the lead files an update of the preview's index did not touch).
     pub kept: Vec<String>,
@@ -353,9 +366,10 @@ pub fn build(
     views: &Views,
     records: &[Record],
     items: &[Arc<ProcedureItem>],
+    put: Put,
 ) -> Result<SearchIndex, Box<Diagnostic>> {
     let never = AtomicBool::new(false);
-    build_unless(views, records, items, &never).map(|index| index.expect("never stopped"))
+    build_unless(views, records, items, &never, put).map(|index| index.expect("never stopped"))
 }
 
 /// [`build`], given up as soon as `stop` is set (the preview sets it when a save
@@ -365,8 +379,9 @@ pub fn build_unless(
     records: &[Record],
     items: &[Arc<ProcedureItem>],
     stop: &AtomicBool,
+    put: Put,
 ) -> Result<Option<SearchIndex>, Box<Diagnostic>> {
-    Ok(make(views, records, items, stop)?.map(|made| made.index))
+    Ok(make(views, records, items, stop, put)?.map(|made| made.index))
 }
 
 /// Where a record's id puts it: shorter titles first, then Vietnamese alphabetical
@@ -405,6 +420,7 @@ fn make<'r>(
     records: &'r [Record],
     items: &'r [Arc<ProcedureItem>],
     stop: &AtomicBool,
+    put: Put,
 ) -> Result<Option<Made<'r>>, Box<Diagnostic>> {
     let stopped = || stop.load(Ordering::Relaxed);
     let mut order: Vec<(Place, &Record, &ProcedureItem)> = records
@@ -469,7 +485,7 @@ fn make<'r>(
     let (vocab, pairs) = vocab_and_pairs(keys.iter().map(|(k, e, _)| (k.as_str(), e)));
     let sorted = Sorted(&keys);
     let lead = Lead::new(&sorted, &records, &rows, &synonyms);
-    let leads = lead.all(&vocab, &pairs, &stopped);
+    let leads = lead.all(&vocab, &pairs, &stopped, put);
     if stopped() {
         return Ok(None);
     }
@@ -594,15 +610,15 @@ struct Shape {
 /// megabytes); `kept`: [`SearchIndex::kept`].
 fn indexed(
     views: &Views,
-    mut files: Vec<OutputFile>,
-    leads: Vec<OutputFile>,
+    files: Vec<OutputFile>,
+    leads: Vec<(String, File)>,
     kept: Vec<String>,
     shape: Shape,
 ) -> SearchIndex {
     let manifest = manifest(views, version(&files), shape);
-    files.extend(leads);
     SearchIndex {
         files,
+        leads,
         kept,
         version: manifest.version.clone(),
         manifest: serde_json::value::to_raw_value(&manifest).expect("plain data serialises"),
@@ -702,15 +718,15 @@ struct Leads {
     pairs: Vec<String>,
 }
 
-/// The lead files of a whole index.
+/// The lead files of a whole index, as [`Put`] gave them.
 struct LeadFiles {
     /// By `vocab` word: its [`lead_digit`] and file.
-    words: Vec<(char, Option<OutputFile>)>,
-    pairs: Vec<(String, OutputFile)>,
+    words: Vec<(char, Option<(String, File)>)>,
+    pairs: Vec<(String, (String, File))>,
 }
 
 impl LeadFiles {
-    fn files(self) -> impl Iterator<Item = OutputFile> {
+    fn files(self) -> impl Iterator<Item = (String, File)> {
         let words = self.words.into_iter().filter_map(|(_, file)| file);
         words.chain(self.pairs.into_iter().map(|(_, file)| file))
     }
@@ -763,15 +779,17 @@ impl<'a> Lead<'a> {
         vocab: &[&str],
         pairs: &[&str],
         stopped: &(dyn Fn() -> bool + Sync),
+        put: Put,
     ) -> LeadFiles {
-        let words: Vec<(char, Option<OutputFile>)> = vocab
+        let words: Vec<(char, Option<(String, File)>)> = vocab
             .par_iter()
             .map(|word| {
                 // What a stopped build makes is thrown away.
                 if stopped() {
                     return ('0', None);
                 }
-                self.word(word)
+                let (digit, file) = self.word(word);
+                (digit, file.map(put))
             })
             .collect();
         let with_file: HashMap<&str, bool> = vocab
@@ -787,7 +805,7 @@ impl<'a> Lead<'a> {
                 if stopped() || *with_file.get(first)? || *with_file.get(second)? {
                     return None;
                 }
-                Some((pair.to_string(), self.pair(pair)?))
+                Some((pair.to_string(), put(self.pair(pair)?)))
             })
             .collect();
         LeadFiles { words, pairs }

@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::{Live, SearchIndex};
+use super::{Live, Put, SearchIndex};
 use crate::diagnostics::Diagnostic;
 use crate::digest::digest;
 use crate::model::record::Record;
@@ -137,6 +137,7 @@ impl Stored {
         records: &[Record],
         items: &[Arc<ProcedureItem>],
         inputs: &Inputs,
+        put: Put,
     ) -> Result<Option<(Stored, SearchIndex)>, Box<Diagnostic>> {
         if inputs.rest != self.rest {
             return Ok(None);
@@ -153,7 +154,7 @@ impl Stored {
             })
             .map(|(record, _)| record.file.clone())
             .collect();
-        let Some(index) = self.live.update(views, records, items, &edited)? else {
+        let Some(index) = self.live.update(views, records, items, &edited, put)? else {
             return Ok(None);
         };
         self.each = each;
