@@ -1069,10 +1069,7 @@ fn data_files(
         open_data::catalogue_files(site, strings, data, hashes, written.as_ref(), |pieces| {
             (pieces.path.clone(), store.pieces(pieces))
         });
-    files.extend(statistics_csv(others).map(|made| {
-        let file = store.file(&made.path, made.bytes);
-        (made.path, file)
-    }));
+    files.extend(statistics_csv(others).map(|made| store.put(made)));
     let note = lines_key.map(|key| open_data::LinesNote::new(key, hashes, csv_at, cpsv_at));
     (files, note)
 }
@@ -1143,10 +1140,7 @@ fn search_index(
     inputs: Option<&search::Inputs>,
     store: Store,
 ) -> Result<Indexed, Box<Diagnostic>> {
-    let put = |made: OutputFile| {
-        let file = store.file(&made.path, made.bytes);
-        (made.path, file)
-    };
+    let put = |made| store.put(made);
     let (indexed, stored) = made_index(views, records, items, previous, inputs, &put)?;
     let indexed = indexed.stored_in(store);
     Ok(Indexed {
@@ -1261,10 +1255,7 @@ impl Indexed {
     fn stored_in(mut self, store: Store) -> Indexed {
         let mut files: Vec<(String, File)> = std::mem::take(&mut self.index.files)
             .into_par_iter()
-            .map(|f| {
-                let file = store.file(&f.path, f.bytes);
-                (f.path, file)
-            })
+            .map(|made| store.put(made))
             .collect();
         files.append(&mut self.index.leads);
         files.append(&mut self.files);
@@ -1377,6 +1368,12 @@ impl Store<'_> {
             Some(held) => held,
             None => File::scratch(bytes, hash, self.scratch),
         }
+    }
+
+    /// [`Store::file`] of a made file, with its path.
+    fn put(self, made: OutputFile) -> (String, File) {
+        let file = self.file(&made.path, made.bytes);
+        (made.path, file)
     }
 
     /// The file at `path` the previous build made from `key`, when the output still
