@@ -3,26 +3,47 @@
 //! it): quicker to read back than JSON, and the notes are sealed with a checksum
 //! ([`crate::sources::cache::write_note`]), so a reader only has to stop at the end.
 
+/// Where a [`Writer`] puts what it writes.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Only counts the bytes: to size a large note before it is written.
+#[derive(Default)]
+pub(crate) struct Count(pub usize);
+
+impl Sink for Count {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
 /// Appends to a note.
 #[derive(Default)]
-pub(crate) struct Writer(pub Vec<u8>);
+pub(crate) struct Writer<S = Vec<u8>>(pub S);
 
-impl Writer {
+impl<S: Sink> Writer<S> {
     pub fn len(&mut self, len: usize) {
-        self.0.extend_from_slice(&(len as u64).to_le_bytes());
+        self.0.put(&(len as u64).to_le_bytes());
     }
 
     pub fn u32(&mut self, value: u32) {
-        self.0.extend_from_slice(&value.to_le_bytes());
+        self.0.put(&value.to_le_bytes());
     }
 
     pub fn u128(&mut self, value: u128) {
-        self.0.extend_from_slice(&value.to_le_bytes());
+        self.0.put(&value.to_le_bytes());
     }
 
     pub fn text(&mut self, text: &str) {
         self.len(text.len());
-        self.0.extend_from_slice(text.as_bytes());
+        self.0.put(text.as_bytes());
     }
 
     /// A list of texts, its length first ([`Reader::texts`]).

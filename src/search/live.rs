@@ -20,7 +20,7 @@ use crate::assemble::File;
 use crate::diagnostics::Diagnostic;
 use crate::fast_hash::FastMap;
 use crate::model::record::Record;
-use crate::note_bytes::{Reader, Writer};
+use crate::note_bytes::{Reader, Sink, Writer};
 use crate::view::{ProcedureItem, Views};
 
 pub struct Live {
@@ -280,7 +280,7 @@ impl Live {
     /// key with its entry and encoding, the rows, fields, words and pairs (what each
     /// record is listed under follows from the keys). `None` for a record file whose
     /// name is not UTF-8, which is then never kept.
-    pub(crate) fn write(&self, out: &mut Writer) -> Option<()> {
+    pub(crate) fn write<S: Sink>(&self, out: &mut Writer<S>) -> Option<()> {
         let mut files = vec![None; self.ids.len()];
         for (file, id) in &self.ids {
             files[*id as usize] = Some(file.to_str()?);
