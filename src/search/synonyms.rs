@@ -4,9 +4,8 @@
 //! the everyday name is indexed there too, in the same class: "bằng lái xe" then
 //! finds the driving licence procedures by their titles, first.
 
-use std::collections::HashMap;
-
 use super::spelling::key;
+use crate::fast_hash::FastMap;
 use crate::model::synonyms::Synonym;
 use crate::text::words;
 
@@ -78,12 +77,12 @@ struct Entry {
 /// The index keys of everyday names, to be added where an official wording is found.
 pub struct Table {
     /// By the first key of the official wording.
-    by_first: HashMap<String, Vec<Entry>>,
+    by_first: FastMap<String, Vec<Entry>>,
 }
 
 impl Table {
     pub fn new(site: &[Synonym]) -> Table {
-        let mut by_first: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut by_first: FastMap<String, Vec<Entry>> = FastMap::default();
         let built_in = BUILT_IN
             .iter()
             .map(|(alias, means)| (*alias, means.to_vec()));

@@ -2,10 +2,9 @@
 //! the title outranks one found in the field or agency, then documents and results,
 //! then the rest of the text.
 
-use std::collections::{HashMap, HashSet};
-
 use super::spelling::key;
 use super::synonyms::Table;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::record::Record;
 use crate::text::{fold, nfc, words};
 
@@ -27,12 +26,12 @@ pub struct DocTerms<'r> {
     /// Each word as written → the best class it was found in. Kept unfolded, borrowed
     /// from the record: a record repeats its words many times, so folding and
     /// allocating once per distinct word is most of the saving.
-    pub words: HashMap<&'r str, Class, crate::fast_hash::FastHash>,
+    pub words: FastMap<&'r str, Class>,
     /// Title words as written (lowercase), by folded word: an exact accented match
     /// ranks above a folded one.
-    pub title_forms: HashSet<(String, String)>,
+    pub title_forms: FastSet<(String, String)>,
     /// Adjacent folded title words, "khai sinh": phrases rank high.
-    pub title_pairs: HashSet<String>,
+    pub title_pairs: FastSet<String>,
     /// Number of words in the title.
     pub title_len: usize,
     /// Everyday names (index keys) of official wordings found in the record, with
