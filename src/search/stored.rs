@@ -120,7 +120,7 @@ impl Stored {
     /// not kept then.
     fn body(&self) -> Option<Vec<u8>> {
         // Sized first: grown by doubling, the body (27 MB at 10,000 records) took
-        // ~30 MB more at a cold build's peak, while the pages render.
+        // ~40 MB more at a cold build's peak, while the pages render.
         let mut size = Writer(Count::default());
         self.write(&mut size)?;
         let mut body = Writer(Vec::with_capacity(size.0.0));
