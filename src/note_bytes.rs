@@ -25,7 +25,6 @@ impl Sink for Count {
 }
 
 /// Appends to a note.
-#[derive(Default)]
 pub(crate) struct Writer<S = Vec<u8>>(pub S);
 
 impl<S: Sink> Writer<S> {
