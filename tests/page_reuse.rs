@@ -559,3 +559,68 @@ fn a_damaged_cut_or_foreign_catalogue_lines_note_is_ignored() {
         );
     }
 }
+
+#[test]
+fn open_data_taken_from_the_last_catalogue_follows_the_offices_and_the_site_s_address() {
+    const DATA: &str = "thu-tuc/1-002755-gia-han-tam-tru/index.json";
+    const CATALOGUE: &str = "data/procedures.json";
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    let both = [cached, whole];
+    // The second build notes what each record's open data was made from; the next
+    // ones take the JSON of each record whose data is made from the same.
+    build_both(cached, whole);
+    build_both(cached, whole);
+
+    // What the record's open data shows of its office and of the site, then of
+    // the record itself.
+    let edits = [
+        (
+            "content/offices.yaml",
+            "address: \"Số 5 đường Trung Tâm",
+            "address: \"Số 7 đường Trung Tâm",
+            "Số 7 đường Trung Tâm",
+        ),
+        (
+            "sotay.yaml",
+            "portal_url: ",
+            "base_url: \"https://anbinh.example.vn/so-tay/\"\nportal_url: ",
+            "https://anbinh.example.vn/so-tay/thu-tuc/1-002755-gia-han-tam-tru/",
+        ),
+        (
+            RECORD,
+            "amount: 5000",
+            "amount: 7000",
+            "\"fee_amount\":7000",
+        ),
+    ];
+    for (file, from, to, shown) in edits {
+        edit_all(both, file, from, to);
+        build_both(cached, whole);
+        for data in [DATA, CATALOGUE] {
+            assert!(page(cached, data).contains(shown), "{data} lacks {shown:?}");
+        }
+    }
+}
+
+#[test]
+fn a_damaged_cut_or_foreign_catalogue_note_is_ignored() {
+    let (with, without) = (example(), example());
+    let (cached, whole) = (with.path(), without.path());
+    // A build that has a previous one notes its catalogue.
+    build_both(cached, whole);
+    build_both(cached, whole);
+    let file = cached.join(CACHE_DIR).join("catalogue");
+    let sound = std::fs::read(&file).expect("no catalogue note was written");
+    for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
+        std::fs::write(&file, &bytes).unwrap();
+        let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
+        edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
+        build_both(cached, whole);
+        assert_ne!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "{what}: not written anew"
+        );
+    }
+}

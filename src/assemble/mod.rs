@@ -20,6 +20,7 @@ pub mod links;
 mod offline;
 mod problems;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -149,6 +150,52 @@ fn kept_records(
             placement,
         })
         .collect()
+}
+
+/// Each record's open data and its JSON, in the records' order.
+struct OpenData<'a> {
+    /// Made for every record but those whose JSON was taken from the last catalogue.
+    made: Vec<Option<Arc<DataRecord>>>,
+    json: Vec<Cow<'a, [u8]>>,
+    /// The hash of each one's JSON ([`changes::hash`]).
+    hashes: Vec<u128>,
+}
+
+impl<'a> OpenData<'a> {
+    /// Each record's, made from the record and its line `items`, unless `taken`
+    /// holds its JSON.
+    fn of(
+        site: &Site,
+        items: &[Arc<ProcedureItem>],
+        taken: Option<&'a changes::PublishedJson>,
+    ) -> OpenData<'a> {
+        let each: Vec<_> = site
+            .records
+            .par_iter()
+            .zip(items)
+            .enumerate()
+            .map(|(at, (record, item))| match taken.and_then(|t| t.get(at)) {
+                Some((json, hash)) => (None, Cow::Borrowed(json), hash),
+                None => {
+                    let data = open_data::of(site, record, item);
+                    let json = serde_json::to_vec(&data).expect("data records serialise");
+                    let hash = changes::hash(&json);
+                    (Some(Arc::new(data)), Cow::Owned(json), hash)
+                }
+            })
+            .collect();
+        let mut open = OpenData {
+            made: Vec::with_capacity(each.len()),
+            json: Vec::with_capacity(each.len()),
+            hashes: Vec::with_capacity(each.len()),
+        };
+        for (made, json, hash) in each {
+            open.made.push(made);
+            open.json.push(json);
+            open.hashes.push(hash);
+        }
+        open
+    }
 }
 
 /// What an assembly or update did.
@@ -310,21 +357,45 @@ fn full(
     let plain = Views::new(&site, strings);
     let items = plain.items();
     let placements = plain.placements(&items);
-    let data: Vec<Arc<DataRecord>> = site
-        .records
-        .par_iter()
-        .zip(&items)
-        .map(|(record, item)| Arc::new(open_data::of(&site, record, item)))
-        .collect();
-    let serialised = open_data::serialise(&data);
-    let hashes = changes::hashes(&serialised);
+    // What the index and each record's pages and open data are made from, to take
+    // them from the previous build when it is offered.
+    let inputs = previous.and_then(|_| search::Inputs::of(&plain, site.records, &items));
+    let data_keys = inputs
+        .as_ref()
+        .and_then(|inputs| open_data::keys(&site, inputs.each()));
+    let taken = data_keys
+        .as_deref()
+        .and_then(|keys| sources.history().published_json(keys));
+    let OpenData {
+        made: data,
+        json: serialised,
+        hashes,
+    } = OpenData::of(&site, &items, taken.as_ref());
     let published_at = previous.map(|_| open_data::procedures_at(&site, &serialised));
     // Stored at once: held while the pages render, the JSON of 10,000 records (60
     // MB) was a tenth of a cold build's peak memory.
     let json = json_files(&site, serialised, &hashes, store);
+    // Nor is the last catalogue, where JSON was taken from.
+    drop(taken);
+    let now: Vec<changes::Now> = site
+        .records
+        .iter()
+        .zip(&data)
+        .map(|(record, data)| changes::Now {
+            code: record.code.as_str(),
+            data: data.as_deref(),
+        })
+        .collect();
     let log = sources
         .history()
-        .updated(&data, &hashes, Date::today(), strings);
+        .updated(&now, &hashes, Date::today(), strings);
+    // A record's open data whose JSON was taken, made only if its catalogue lines
+    // must be made.
+    let data_at = |at: usize| {
+        data[at]
+            .clone()
+            .unwrap_or_else(|| Arc::new(open_data::of(&site, &site.records[at], &items[at])))
+    };
     let views = Views {
         site: &site,
         strings,
@@ -333,9 +404,6 @@ fn full(
     let by_code = view::by_code(site.records);
     let others = view::plan_others(&site, strings, &items, &placements, &log);
     let renderer = renderer(theme, &views)?;
-    // What the index and each record's pages are made from, to take them from the
-    // previous build when it is offered.
-    let inputs = previous.and_then(|_| search::Inputs::of(&views, site.records, &items));
     let procedures = RecordPages::new(&views, &by_code, inputs.as_ref());
     clock.lap("plan");
 
@@ -357,7 +425,7 @@ fn full(
         || {
             rayon::join(
                 || render_all(&renderer, Some(&procedures), others.iter(), store),
-                || data_files(&site, strings, &data, &hashes, &others, store),
+                || data_files(&site, strings, &data_at, &hashes, &others, store),
             )
         },
     );
@@ -392,7 +460,10 @@ fn full(
         search: stored,
     };
     let index_version = index.version.clone();
-    let published = published_at.map(|at| changes::Published::of(&data, &hashes, at));
+    let published = published_at.map(|at| {
+        let codes = site.records.iter().map(|r| r.code.as_str());
+        changes::Published::of(codes, &hashes, data_keys, at)
+    });
     for (path, file) in index_files.into_iter().chain(json_files).chain(data_files) {
         update.insert_file(path, file);
     }
@@ -438,7 +509,18 @@ fn full(
     let assembly = Assembly {
         files: Arc::new(files),
         renderer,
-        kept: kept_records(site.records, items, data, placements),
+        // Only the preview updates an assembly, and it takes nothing from a
+        // previous build: a build's is written and dropped.
+        kept: match previous {
+            None => {
+                let data = data
+                    .into_iter()
+                    .map(|d| d.expect("nothing is taken"))
+                    .collect();
+                kept_records(site.records, items, data, placements)
+            }
+            Some(_) => Vec::new(),
+        },
         others: others.into_iter().map(|p| (p.path.clone(), p)).collect(),
         statics: static_paths,
         forms,
@@ -1008,7 +1090,7 @@ impl Assembly {
 /// made of each record's JSON (`serialised`, hashed `hashes`). When the previous
 /// build is offered, with the key each record's file was made from: the hash of
 /// its JSON.
-fn json_files(site: &Site, serialised: Vec<Vec<u8>>, hashes: &[u128], store: Store) -> JsonFiles {
+fn json_files(site: &Site, serialised: Vec<Cow<[u8]>>, hashes: &[u128], store: Store) -> JsonFiles {
     let catalogue = || {
         let pieces = open_data::procedures_json(site, &serialised);
         (pieces.path.clone(), store.pieces(pieces))
@@ -1054,7 +1136,7 @@ struct JsonFiles {
 fn data_files(
     site: &Site,
     strings: &Strings,
-    data: &[Arc<DataRecord>],
+    data: &(dyn Fn(usize) -> Arc<DataRecord> + Sync),
     hashes: &[u128],
     others: &[Page],
     store: Store,

@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::xxh3_128;
 pub use atom::feed;
 pub use describe::{describe, wording};
 
-use crate::fast_hash::FastSet;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::record::Date;
 use crate::note_bytes::{Reader, Writer};
 use crate::open_data::DataRecord;
@@ -79,6 +79,10 @@ struct Baseline {
     by_code: HashMap<String, Range<usize>>,
     /// The hash of each procedure's JSON.
     published: FastSet<u128>,
+    /// Where each procedure is and the hash of its JSON, by the key of what its open
+    /// data was made from ([`crate::open_data::keys`]), when the build that wrote the
+    /// catalogue noted them.
+    made_from: FastMap<u128, (Range<usize>, u128)>,
 }
 
 /// The last catalogue: read whole, or left in the output and read where a
@@ -129,11 +133,12 @@ impl Baseline {
     fn of(json: Vec<u8>, found: Vec<(String, Range<usize>)>) -> Baseline {
         let published = found
             .par_iter()
-            .map(|(_, range)| xxh3_128(&json[range.clone()]))
+            .map(|(_, range)| hash(&json[range.clone()]))
             .collect();
         Baseline {
             by_code: found.into_iter().collect(),
             published,
+            made_from: FastMap::default(),
             json: Json::Read(json),
         }
     }
@@ -147,17 +152,24 @@ impl Baseline {
             return None;
         }
         let count = note.len()?;
+        let keyed = note.len()? == 1;
         let mut by_code = HashMap::with_capacity(count);
         let mut published = FastSet::default();
+        let mut made_from = FastMap::default();
         for _ in 0..count {
-            published.insert(note.u128()?);
+            let hash = note.u128()?;
+            published.insert(hash);
             let range = note.len()?..note.len()?;
-            by_code.insert(note.text()?.to_string(), range);
+            by_code.insert(note.text()?.to_string(), range.clone());
+            if keyed {
+                made_from.insert(note.u128()?, (range, hash));
+            }
         }
         Some(Baseline {
             json: Json::Noted(path),
             by_code,
             published,
+            made_from,
         })
     }
 
@@ -173,17 +185,17 @@ impl Baseline {
         })
     }
 
-    /// Whether a procedure whose JSON hashes to `hash` ([`hashes`]) was published
+    /// Whether a procedure whose JSON hashes to `hash` ([`hash`]) was published
     /// exactly so.
     fn holds(&self, hash: u128) -> bool {
         self.published.contains(&hash)
     }
 }
 
-/// The hash of each record's JSON, as the log compares it with the last catalogue
+/// The hash of a record's JSON, as the log compares it with the last catalogue
 /// and [`Published`] notes it.
-pub fn hashes(serialised: &[Vec<u8>]) -> Vec<u128> {
-    serialised.par_iter().map(|json| xxh3_128(json)).collect()
+pub fn hash(json: &[u8]) -> u128 {
+    xxh3_128(json)
 }
 
 /// The bytes of `file` in `range`.
@@ -202,18 +214,25 @@ fn read_range(file: &Path, range: Range<usize>) -> std::io::Result<Vec<u8>> {
 pub struct Published {
     /// Each procedure's code (lower case), place in the catalogue and hash.
     procedures: Vec<(String, Range<usize>, u128)>,
+    /// The key of what each one's open data was made from, when they are known.
+    keys: Option<Vec<u128>>,
 }
 
 impl Published {
-    /// `at`: where each record's JSON is in the catalogue; `hashes`: its [`hashes`].
-    pub fn of(data: &[Arc<DataRecord>], hashes: &[u128], at: Vec<Range<usize>>) -> Published {
-        let procedures = data
-            .iter()
+    /// `codes`: each record's code; `at`: where its JSON is in the catalogue;
+    /// `hashes`: its [`hash`]; `keys`: what it was made from.
+    pub fn of<'a>(
+        codes: impl Iterator<Item = &'a str>,
+        hashes: &[u128],
+        keys: Option<Vec<u128>>,
+        at: Vec<Range<usize>>,
+    ) -> Published {
+        let procedures = codes
             .zip(hashes)
             .zip(at)
-            .map(|((record, hash), at)| (record.code.to_lowercase(), at, *hash))
+            .map(|((code, hash), at)| (code.to_lowercase(), at, *hash))
             .collect();
-        Published { procedures }
+        Published { procedures, keys }
     }
 
     /// Notes where the procedures are in the catalogue written in the handbook at
@@ -226,19 +245,60 @@ impl Published {
         body.u128(stamp);
         body.u128(len.into());
         body.len(self.procedures.len());
-        for (code, at, hash) in &self.procedures {
+        let keys = self
+            .keys
+            .as_deref()
+            .filter(|keys| keys.len() == self.procedures.len());
+        body.len(usize::from(keys.is_some()));
+        for (at, (code, range, hash)) in self.procedures.iter().enumerate() {
             body.u128(*hash);
-            body.len(at.start);
-            body.len(at.end);
+            body.len(range.start);
+            body.len(range.end);
             body.text(code);
+            if let Some(keys) = keys {
+                body.u128(keys[at]);
+            }
         }
         write_note(root, NOTE, NOTE_MAGIC, &body.0)
     }
 }
 
+/// A record as a build publishes it, to compare with the last catalogue.
+pub struct Now<'a> {
+    pub code: &'a str,
+    /// Its open data; none when its JSON was taken from the last catalogue
+    /// ([`History::published_json`]): then it is as published.
+    pub data: Option<&'a DataRecord>,
+}
+
+impl<'a> Now<'a> {
+    /// A record whose open data was made.
+    pub fn made(data: &'a DataRecord) -> Now<'a> {
+        Now {
+            code: &data.code,
+            data: Some(data),
+        }
+    }
+}
+
+/// What [`History::published_json`] found: the last catalogue, and for each record
+/// where its JSON is in it and its hash, when it is the one the record makes.
+pub struct PublishedJson {
+    bytes: Vec<u8>,
+    each: Vec<Option<(Range<usize>, u128)>>,
+}
+
+impl PublishedJson {
+    /// The JSON of the record at `at` in the records, and its hash.
+    pub fn get(&self, at: usize) -> Option<(&[u8], u128)> {
+        let (range, hash) = self.each.get(at)?.as_ref()?;
+        Some((&self.bytes[range.clone()], *hash))
+    }
+}
+
 /// The note [`Published`] leaves in the cache folder.
 const NOTE: &str = "catalogue";
-const NOTE_MAGIC: &[u8] = b"sotay catalogue 1\n";
+const NOTE_MAGIC: &[u8] = b"sotay catalogue 2\n";
 
 /// The code of a procedure's JSON. Read where sotay writes it, first, without
 /// parsing the rest: parsing 10,000 procedures whole to find their codes was
@@ -288,12 +348,39 @@ impl History {
     /// compare with (a first build).
     pub fn updated(
         &self,
-        current: &[Arc<DataRecord>],
+        current: &[Now],
         hashes: &[u128],
         today: Date,
         strings: &Strings,
     ) -> ChangeLog {
         self.log(current, Some(hashes), today, strings, None)
+    }
+
+    /// The JSON the last catalogue holds for each record whose open data is made
+    /// from the same as when that catalogue was written (`keys`, one per record,
+    /// [`crate::open_data::keys`]): the same JSON, which need not be made again. Each
+    /// is read from the catalogue and taken only when it still hashes as noted.
+    /// None when no record's is there.
+    pub fn published_json(&self, keys: &[u128]) -> Option<PublishedJson> {
+        let baseline = self.baseline.as_ref()?;
+        let Json::Noted(path) = &baseline.json else {
+            return None;
+        };
+        let noted: Vec<Option<&(Range<usize>, u128)>> =
+            keys.iter().map(|key| baseline.made_from.get(key)).collect();
+        if noted.iter().all(Option::is_none) {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let each = noted
+            .par_iter()
+            .map(|noted| {
+                let (range, hash) = (*noted)?;
+                let json = bytes.get(range.clone())?;
+                (self::hash(json) == *hash).then(|| (range.clone(), *hash))
+            })
+            .collect();
+        Some(PublishedJson { bytes, each })
     }
 
     /// [`History::updated`], when `since` is `(last, edited)`: `last` the log made
@@ -308,14 +395,15 @@ impl History {
         strings: &Strings,
         since: Option<(&ChangeLog, &HashSet<String>)>,
     ) -> ChangeLog {
-        self.log(current, None, today, strings, since)
+        let current: Vec<Now> = current.iter().map(|data| Now::made(data)).collect();
+        self.log(&current, None, today, strings, since)
     }
 
-    /// The log: `hashes`, when given, holds the [`hashes`] of the current records'
+    /// The log: `hashes`, when given, holds the [`hash`] of the current records'
     /// JSON, and one published exactly so is not compared further.
     fn log(
         &self,
-        current: &[Arc<DataRecord>],
+        current: &[Now],
         hashes: Option<&[u128]>,
         today: Date,
         strings: &Strings,
@@ -349,11 +437,13 @@ impl History {
                         })
                     }
                     _ if hashes.is_some_and(|all| baseline.holds(all[at])) => None,
-                    _ => match baseline.procedure(&code) {
-                        None => compared(None, now, &date, strings),
-                        Some(Ok(before)) => compared(Some(&before), now, &date, strings),
+                    // A record without data had its JSON taken from the baseline,
+                    // so it is held: never here.
+                    _ => match (now.data?, baseline.procedure(&code)) {
+                        (now, None) => compared(None, now, &date, strings),
+                        (now, Some(Ok(before))) => compared(Some(&before), now, &date, strings),
                         // Published in a form this version does not read.
-                        Some(Err(_)) => None,
+                        (_, Some(Err(_))) => None,
                     },
                 }
             })
@@ -501,4 +591,36 @@ struct LogRef<'a> {
 /// Where the log is kept, in the output folder.
 pub fn log_path() -> String {
     format!("{}/changes.json", urls::CHANGES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_taken_from_the_last_catalogue_is_only_json_that_still_hashes_as_noted() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("procedures.json");
+        std::fs::write(&path, br#"[{"code":"1"},{"code":"2"}]"#).unwrap();
+        let (first, second) = (1..13, 14..26);
+        let mut made_from = FastMap::default();
+        made_from.insert(7, (first.clone(), hash(br#"{"code":"1"}"#)));
+        // Noted with another procedure's hash: the file no longer holds what was noted.
+        made_from.insert(8, (second.clone(), hash(br#"{"code":"3"}"#)));
+        let history = History {
+            baseline: Some(Baseline {
+                json: Json::Noted(path),
+                by_code: HashMap::from([("1".into(), first), ("2".into(), second)]),
+                published: FastSet::default(),
+                made_from,
+            }),
+            log: Vec::new(),
+        };
+
+        let taken = history.published_json(&[7, 8, 9]).unwrap();
+        assert_eq!(taken.get(0).unwrap().0, br#"{"code":"1"}"#);
+        assert!(taken.get(1).is_none() && taken.get(2).is_none());
+        assert!(history.published_json(&[8, 9]).unwrap().get(0).is_none());
+        assert!(history.published_json(&[9]).is_none());
+    }
 }

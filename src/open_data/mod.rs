@@ -36,15 +36,7 @@ struct Head<'a> {
     count: usize,
 }
 
-/// Each record as JSON, serialised in parallel: the catalogue and the files beside
-/// the pages are made of the same bytes.
-pub fn serialise(data: &[Arc<DataRecord>]) -> Vec<Vec<u8>> {
-    data.par_iter()
-        .map(|d| serde_json::to_vec(&**d).expect("data records serialise"))
-        .collect()
-}
-
-/// The JSON file beside a procedure's page, from the record's [`serialise`]d bytes.
+/// The JSON file beside a procedure's page, from the record's JSON.
 pub fn procedure_file(slug: &str, record: &[u8]) -> OutputFile {
     let mut bytes = beside_head().into_bytes();
     bytes.extend_from_slice(record);
@@ -61,7 +53,7 @@ fn beside_head() -> String {
 
 const BESIDE_TAIL: &[u8] = b"}\n";
 
-/// The record's [`serialise`]d bytes in a [`procedure_file`].
+/// The record's JSON in a [`procedure_file`].
 pub fn record_in(file: &[u8]) -> Option<&[u8]> {
     file.strip_prefix(beside_head().as_bytes())?
         .strip_suffix(BESIDE_TAIL)
@@ -130,15 +122,16 @@ impl<'a> Pieces<'a> {
 }
 
 /// `data/schema.json`, `data/procedures.csv` and `data/cpsv-ap.jsonld` (the
-/// catalogue but its JSON, [`procedures_json`]), records in the order of `data` (by
-/// file, as the site's records are); `hashes` holds the hash of each record's JSON
-/// ([`crate::changes::hashes`]). A record's lines are taken from `written` when it
-/// holds those of its JSON. Each file is handed to `put` as it is made; with the
-/// files, where each record's lines are in the CSV and in the JSON-LD.
+/// catalogue but its JSON, [`procedures_json`]), records in the order of `hashes` (by
+/// file, as the site's records are), which holds the hash of each record's JSON
+/// ([`crate::changes::hash`]). A record's lines are taken from `written` when it
+/// holds those of its JSON, else made from its open data (`data` gives the record's
+/// at each place). Each file is handed to `put` as it is made; with the files,
+/// where each record's lines are in the CSV and in the JSON-LD.
 pub fn catalogue_files<T>(
     site: &Site,
     strings: &Strings,
-    data: &[Arc<DataRecord>],
+    data: impl Fn(usize) -> Arc<DataRecord> + Sync,
     hashes: &[u128],
     written: Option<&Written>,
     put: impl Fn(Pieces) -> T + Send + Sync,
@@ -147,13 +140,13 @@ where
     T: Send,
 {
     let publisher = &site.config.organisation.name;
-    let lines: Vec<Lines> = data
+    let lines: Vec<Lines> = hashes
         .par_iter()
-        .zip(hashes)
-        .map(|(d, hash)| {
+        .enumerate()
+        .map(|(at, hash)| {
             written
                 .and_then(|written| written.lines(*hash))
-                .unwrap_or_else(|| lines(strings, d, publisher))
+                .unwrap_or_else(|| lines(strings, &data(at), publisher))
         })
         .collect();
     let [csv, cpsv] = lines_files(&lines);
@@ -181,6 +174,22 @@ fn places(head: usize, lens: impl Iterator<Item = usize>, between: usize) -> Vec
         range
     })
     .collect()
+}
+
+/// The key of what each record's open data is made from: what it reads of the site
+/// (the configuration, with the address the site is published at, and the offices)
+/// and `own`, the hash of the record and its list line, one per record
+/// ([`crate::search::Inputs::each`]). The same key, the same JSON. None when the
+/// site cannot be hashed.
+pub fn keys(site: &Site, own: &[u128]) -> Option<Vec<u128>> {
+    let site = crate::digest::digest(&(site.config, site.offices))?;
+    let key = |own: &u128| {
+        let mut both = [0; 32];
+        both[..16].copy_from_slice(&site.to_le_bytes());
+        both[16..].copy_from_slice(&own.to_le_bytes());
+        xxhash_rust::xxh3::xxh3_128(&both)
+    };
+    Some(own.iter().map(key).collect())
 }
 
 /// `data/procedures.json`, from each record's JSON.
