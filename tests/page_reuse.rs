@@ -541,22 +541,26 @@ fn catalogue_lines_taken_from_the_last_build_follow_their_record_the_strings_and
 }
 
 #[test]
-fn a_damaged_cut_or_foreign_catalogue_lines_note_is_ignored() {
-    let (with, without) = (example(), example());
-    let (cached, whole) = (with.path(), without.path());
-    build_both(cached, whole);
-    let file = cached.join(CACHE_DIR).join("catalogue-lines");
-    let sound = std::fs::read(&file).expect("no catalogue lines note was written");
-    for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
-        std::fs::write(&file, &bytes).unwrap();
-        let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
-        edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
+fn a_damaged_cut_or_foreign_catalogue_or_catalogue_lines_note_is_ignored() {
+    for note in ["catalogue", "catalogue-lines"] {
+        let (with, without) = (example(), example());
+        let (cached, whole) = (with.path(), without.path());
+        // The second build, which has a previous one, notes the catalogue.
         build_both(cached, whole);
-        assert_ne!(
-            std::fs::read(&file).unwrap(),
-            bytes,
-            "{what}: not written anew"
-        );
+        build_both(cached, whole);
+        let file = cached.join(CACHE_DIR).join(note);
+        let sound = std::fs::read(&file).expect("the note was written");
+        for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
+            std::fs::write(&file, &bytes).unwrap();
+            let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
+            edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
+            build_both(cached, whole);
+            assert_ne!(
+                std::fs::read(&file).unwrap(),
+                bytes,
+                "{note}, {what}: not written anew"
+            );
+        }
     }
 }
 
@@ -600,27 +604,5 @@ fn open_data_taken_from_the_last_catalogue_follows_the_offices_and_the_site_s_ad
         for data in [DATA, CATALOGUE] {
             assert!(page(cached, data).contains(shown), "{data} lacks {shown:?}");
         }
-    }
-}
-
-#[test]
-fn a_damaged_cut_or_foreign_catalogue_note_is_ignored() {
-    let (with, without) = (example(), example());
-    let (cached, whole) = (with.path(), without.path());
-    // A build that has a previous one notes its catalogue.
-    build_both(cached, whole);
-    build_both(cached, whole);
-    let file = cached.join(CACHE_DIR).join("catalogue");
-    let sound = std::fs::read(&file).expect("no catalogue note was written");
-    for (round, (what, bytes)) in spoilt_notes(&sound).into_iter().enumerate() {
-        std::fs::write(&file, &bytes).unwrap();
-        let fee = |n: usize| format!("amount: {}", 5000 + 1000 * n);
-        edit_all([cached, whole], RECORD, &fee(round), &fee(round + 1));
-        build_both(cached, whole);
-        assert_ne!(
-            std::fs::read(&file).unwrap(),
-            bytes,
-            "{what}: not written anew"
-        );
     }
 }
