@@ -22,7 +22,9 @@ use crate::assemble::OfflineReport;
 use crate::diagnostics::{Diagnostic, Language};
 use crate::fast_hash::FastMap;
 use crate::layout::{CONFIG_FILE, SOURCE_DIRS};
-use crate::sources::cache::{CACHE_DIR, mark_as_cache, this_binary, unseal, write_note};
+use crate::sources::cache::{
+    CACHE_DIR, mark_as_cache, this_binary, unchecked_start, unseal, write_note,
+};
 
 const FILE: &str = "unchanged";
 const MAGIC: &[u8] = b"sotay unchanged note 2\n";
@@ -100,8 +102,16 @@ impl Snapshot {
     /// very sources and its output is still exactly as it wrote it. `output` is where
     /// this build is asked to write instead of the configured folder.
     pub fn unchanged(&self, root: &Path, output: Option<&Path>) -> Option<(PathBuf, Outcome)> {
-        let bytes = std::fs::read(root.join(CACHE_DIR).join(FILE)).ok()?;
-        let (sources, rest) = unseal(&bytes, MAGIC, &this_binary())?.split_first_chunk()?;
+        let path = root.join(CACHE_DIR).join(FILE);
+        let stamp = this_binary();
+        // After an edit the sources differ, and the rest of the note (megabytes of
+        // warnings at 10,000 records) is neither read nor checked.
+        let noted = unchecked_start(&path, MAGIC, &stamp, Fingerprint::BYTES)?;
+        if noted != self.sources.bytes() {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let (sources, rest) = unseal(&bytes, MAGIC, &stamp)?.split_first_chunk()?;
         if *sources != self.sources.bytes() {
             return None;
         }

@@ -465,6 +465,22 @@ pub(crate) fn unseal<'a>(bytes: &'a [u8], magic: &[u8], stamp: &str) -> Option<&
     (u64::from_le_bytes(*checksum) == xxh3_64(body)).then_some(body)
 }
 
+/// The first `len` bytes of the body of the note at `path`, read alone and not
+/// checked: whether they are the ones wanted tells whether the rest is needed at
+/// all (a note that is then read is checked whole by [`unseal`]).
+pub(crate) fn unchecked_start(
+    path: &Path,
+    magic: &[u8],
+    stamp: &str,
+    len: usize,
+) -> Option<Vec<u8>> {
+    let header = [magic, stamp.as_bytes(), b"\n"].concat();
+    let mut head = vec![0; header.len() + 8 + len];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    head.starts_with(&header)
+        .then(|| head.split_off(header.len() + 8))
+}
+
 /// Tells git and backup tools that the folder is a cache (no one commits it).
 pub(crate) fn mark_as_cache(folder: &Path) -> std::io::Result<()> {
     let ignore = folder.join(".gitignore");
