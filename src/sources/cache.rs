@@ -361,7 +361,7 @@ fn read_stamps(body: &[u8]) -> Option<FastMap<PathBuf, Stamped>> {
 
 /// What a cache file of the binary stamped `stamp` starts with.
 fn header(stamp: &str) -> Vec<u8> {
-    [MAGIC, stamp.as_bytes(), b"\n"].concat()
+    note_header(MAGIC, stamp)
 }
 
 /// What comes before an entry's payload: its key, length and checksum.
@@ -444,7 +444,7 @@ pub(crate) fn write_note(
     let folder = root.join(CACHE_DIR);
     std::fs::create_dir_all(&folder)?;
     mark_as_cache(&folder)?;
-    let mut head = [magic, this_binary().as_bytes(), b"\n"].concat();
+    let mut head = note_header(magic, &this_binary());
     head.extend_from_slice(&xxh3_64(body).to_le_bytes());
     let temporary = folder.join(format!("{name}.{}.tmp", std::process::id()));
     // The body is written where it is, not copied behind the head: the search
@@ -456,10 +456,16 @@ pub(crate) fn write_note(
     std::fs::rename(&temporary, folder.join(name))
 }
 
+/// What a note of kind `magic`, written by the binary `stamp`, begins with; its
+/// body's checksum (8 bytes) follows.
+fn note_header(magic: &[u8], stamp: &str) -> Vec<u8> {
+    [magic, stamp.as_bytes(), b"\n"].concat()
+}
+
 /// The body of a note [`write_note`] sealed, when `bytes` begin with `magic` and
 /// the binary `stamp`, and the checksum holds.
 pub(crate) fn unseal<'a>(bytes: &'a [u8], magic: &[u8], stamp: &str) -> Option<&'a [u8]> {
-    let header = [magic, stamp.as_bytes(), b"\n"].concat();
+    let header = note_header(magic, stamp);
     let rest = bytes.strip_prefix(header.as_slice())?;
     let (checksum, body) = rest.split_first_chunk::<8>()?;
     (u64::from_le_bytes(*checksum) == xxh3_64(body)).then_some(body)
@@ -474,7 +480,7 @@ pub(crate) fn unchecked_start(
     stamp: &str,
     len: usize,
 ) -> Option<Vec<u8>> {
-    let header = [magic, stamp.as_bytes(), b"\n"].concat();
+    let header = note_header(magic, stamp);
     let mut head = vec![0; header.len() + 8 + len];
     std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
     head.starts_with(&header)
