@@ -169,32 +169,22 @@ impl<'a> OpenData<'a> {
         items: &[Arc<ProcedureItem>],
         taken: Option<&'a changes::PublishedJson>,
     ) -> OpenData<'a> {
-        let each: Vec<_> = site
+        let ((made, json), hashes) = site
             .records
             .par_iter()
             .zip(items)
             .enumerate()
             .map(|(at, (record, item))| match taken.and_then(|t| t.get(at)) {
-                Some((json, hash)) => (None, Cow::Borrowed(json), hash),
+                Some((json, hash)) => ((None, Cow::Borrowed(json)), hash),
                 None => {
                     let data = open_data::of(site, record, item);
                     let json = serde_json::to_vec(&data).expect("data records serialise");
                     let hash = changes::hash(&json);
-                    (Some(Arc::new(data)), Cow::Owned(json), hash)
+                    ((Some(Arc::new(data)), Cow::Owned(json)), hash)
                 }
             })
-            .collect();
-        let mut open = OpenData {
-            made: Vec::with_capacity(each.len()),
-            json: Vec::with_capacity(each.len()),
-            hashes: Vec::with_capacity(each.len()),
-        };
-        for (made, json, hash) in each {
-            open.made.push(made);
-            open.json.push(json);
-            open.hashes.push(hash);
-        }
-        open
+            .unzip();
+        OpenData { made, json, hashes }
     }
 }
 
