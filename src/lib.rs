@@ -7,9 +7,9 @@
 //! - `check` checks the records as a whole;
 //! - [`assemble`] plans the pages (`view`), renders them (`render`), indexes them
 //!   (`search`) and knows every file the site has;
-//! - `output` writes them, all or nothing; [`previous`] notes what they were made
+//! - `output` writes them, all or nothing; `previous` notes what they were made
 //!   from, so the next build takes what did not change from the output, and
-//!   [`unchanged`] lets a build with nothing to do stop before reading anything.
+//!   `unchanged` lets a build with nothing to do stop before reading anything.
 //!
 //! `sotay check` and `sotay build` ([`build`]) and the live [`preview`] are three views
 //! of that one pipeline, and every problem a person can fix is a

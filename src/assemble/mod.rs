@@ -573,7 +573,7 @@ impl Assembly {
     }
 
     /// What the pages and the index were made from, for the next build
-    /// ([`crate::previous::save`]); empty when no previous build was offered.
+    /// (`previous::save`); empty when no previous build was offered.
     pub fn keys(&self) -> &Keys {
         &self.keys
     }

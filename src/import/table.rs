@@ -23,7 +23,7 @@ pub const HEADER_SEARCH: usize = 30;
 
 impl Table {
     /// The header row and where each column is in it: the first row among the first
-    /// [`HEADER_SEARCH`] whose cells name every column `required` says, a column
+    /// `HEADER_SEARCH` whose cells name every column `required` says, a column
     /// being named by any of its folded names ("Mã số:" reads as "ma so").
     pub fn header<const N: usize>(
         &self,

@@ -4,7 +4,7 @@
 //! page (which carries the script and a small manifest inline), then the index files
 //! for the query's words, then the display data of the first results. So:
 //! - words, title word pairs and codes share one sorted key space, cut into files of
-//!   [`SHARD_BYTES`] on average where the keys say ([`ends_shard`]), so the preview
+//!   [`SHARD_BYTES`] on average where the keys say (`ends_shard`), so the preview
 //!   ([`Live`]) can update a few files and still make a whole build's; the manifest
 //!   lists the first key of each file;
 //! - records are numbered by title length, then Vietnamese order, so "shorter titles
@@ -51,7 +51,7 @@ pub use stored::{Inputs, Note, Stored};
 use synonyms::Table;
 pub use terms::{Class, code_key};
 
-/// Mean size of an index file before compression ([`ends_shard`]).
+/// Mean size of an index file before compression (`ends_shard`).
 pub const SHARD_BYTES: usize = 8_000;
 /// Records per display-data file.
 pub const CHUNK: usize = 16;
@@ -109,7 +109,7 @@ pub struct Manifest {
     /// correction and completing the word being typed without a request.
     pub vocab: String,
     /// One base64 digit per `vocab` word: whether it has a lead file, and about how
-    /// many titles it is in, so the rarest word or pair is fetched ([`lead_digit`]).
+    /// many titles it is in, so the rarest word or pair is fetched (`lead_digit`).
     pub lead: String,
     pub fields: Vec<String>,
     pub levels: Vec<(&'static str, String)>,

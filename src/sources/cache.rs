@@ -9,7 +9,7 @@
 //! decoded again and the file written anew. The folder is safe to delete.
 //!
 //! Beside it, `.sotay-cache/record-files` notes each record file's metadata (size,
-//! inode, modification and change times, as [`crate::unchanged`] tells a file's
+//! inode, modification and change times, as `unchanged` tells a file's
 //! version) with the key of its entry: a file that still has them is not even read
 //! (its text is read only if a problem must be shown in it). Only metadata older
 //! than the run that noted it is noted, so an edit in the same clock tick as a

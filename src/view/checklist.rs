@@ -262,7 +262,7 @@ fn is_note_label(text: &str) -> bool {
 }
 
 /// The numbering a label starts with, to put groups the crawl shuffled back in order:
-/// "(1.2) Đối với…" → [1, 2]; "1.3.1. Thành phần" → [1, 3, 1]; "b) Đối với…" → [2].
+/// "(1.2) Đối với…" → `[1, 2]`; "1.3.1. Thành phần" → `[1, 3, 1]`; "b) Đối với…" → `[2]`.
 fn number_key(label: &str) -> Option<Vec<u32>> {
     let label = label.trim_start_matches('(');
     let digits: String = label
