@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use super::leads::{Lead, Titles, lead_path};
 use super::{
-    Entry, Keys, Lead, Membership, Place, Put, SearchIndex, Shape, Table, Titles, add_record,
-    display_files, display_row, encoded, facet_file, field_names, indexed, is_word, lead_path,
-    lens, make, numbered, shard_files, vocab_and_pairs,
+    Entry, Keys, Membership, Place, Put, SearchIndex, Shape, Table, add_record, display_files,
+    display_row, encoded, facet_file, field_names, indexed, is_word, lens, make, numbered,
+    shard_files, vocab_and_pairs,
 };
 use crate::assemble::File;
 use crate::diagnostics::Diagnostic;
