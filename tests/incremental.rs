@@ -242,7 +242,8 @@ fn a_broken_record_keeps_the_last_good_site_until_fixed() {
     match session.update(std::slice::from_ref(&path)) {
         Outcome::Failed(problems) => {
             let report = report(&problems);
-            assert!(report.contains(&format!("{TACH_HO}:4:1")), "{report}");
+            // At the `[` left open, not where the parser gave up (line 4).
+            assert!(report.contains(&format!("{TACH_HO}:3:8")), "{report}");
             assert!(report.contains("invalid YAML"), "{report}");
         }
         other => panic!("a broken record must fail: {other:?}"),

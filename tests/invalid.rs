@@ -79,6 +79,23 @@ invalid_case!(config_typos, "config-typo");
 invalid_case!(status_and_dates, "status-and-dates");
 invalid_case!(yaml_record_lines, "yaml-record");
 invalid_case!(values_of_the_wrong_shape, "wrong-shapes");
+invalid_case!(yaml_syntax_errors_in_vietnamese, "yaml-syntax");
+
+#[test]
+fn the_parsers_words_are_said_in_vietnamese() {
+    let out = check_case(&case_site("yaml-syntax"));
+    for english in ["while ", "found ", "expected", "not allowed", "duplicate"] {
+        assert!(!out.contains(english), "{english:?} in:\n{out}");
+    }
+    // A key given twice inside a channel is shown where it is given the second time,
+    // with the field it is.
+    assert!(out.contains("khoa-lap.md:11:7"), "{out}");
+    assert!(out.contains("ở trường `channels[0].time.text`"), "{out}");
+    assert!(out.contains("không được có `: ` ở đây"), "{out}");
+    // A list left open is shown at its `[`, not at the end of the front matter.
+    assert!(out.contains("danh-sach.md:5:9"), "{out}");
+    assert!(out.contains("thụt lề bằng dấu cách"), "{out}");
+}
 
 #[test]
 fn every_problem_in_a_file_is_reported_at_once() {

@@ -84,6 +84,14 @@ impl<'a> Decoder<'a> {
                         "records nest a few levels deep at most; look for unclosed `[` or `{{`",
                         "hồ sơ chỉ lồng vài cấp; tìm dấu `[` hoặc `{{` chưa đóng"
                     )
+                } else if position
+                    .as_ref()
+                    .is_some_and(|p| p.source_line[p.underline.clone()].starts_with('\t'))
+                {
+                    tr!(
+                        "indent with spaces: YAML does not allow a tab here",
+                        "thụt lề bằng dấu cách: YAML không cho dùng phím tab ở đây"
+                    )
                 } else {
                     tr!(
                         "check the quotes, colons and indentation on this line or the one above",
@@ -94,7 +102,8 @@ impl<'a> Decoder<'a> {
                     self.diagnostics.push(placed);
                     return None;
                 }
-                // The parser's own words are English; sotay's nesting guard speaks both.
+                // sotay's nesting guard speaks both languages; the parser's words are
+                // said in Vietnamese by `yaml::words`.
                 let message = if e.too_deep {
                     let depth = yaml::MAX_DEPTH;
                     tr!(
@@ -107,8 +116,7 @@ impl<'a> Decoder<'a> {
                         "YAML không hợp lệ: số quá dài, không đọc được (hơn 19 chữ số)"
                     )
                 } else {
-                    let message = &e.message;
-                    tr!("invalid YAML: {message}", "YAML không hợp lệ: {message}")
+                    tr!("invalid YAML: {}", "YAML không hợp lệ: {}"; yaml::words::of(&e.message))
                 };
                 self.diagnostics.push(
                     Diagnostic::error(&self.file, message)
@@ -121,14 +129,20 @@ impl<'a> Decoder<'a> {
     }
 
     /// A syntax error placed where it was made rather than where the parser noticed
-    /// it: the second of two equal keys, or the quote of a string left open.
+    /// it: the second of two equal keys, the quote of a string left open, or the
+    /// bracket of a list left open.
     fn placed_at_its_cause(&self, e: &yaml::SyntaxError) -> Option<Diagnostic> {
         let (line, column) = (e.line?, e.column?);
-        if let Some(key) = e
-            .message
-            .strip_prefix("duplicate entry with key \"")
-            .and_then(|rest| rest.split('"').next())
+        // "duplicate entry with key \"text\"", after the mapping's path when it is
+        // nested ("channels[0].time: duplicate …").
+        const DUPLICATE: &str = "duplicate entry with key \"";
+        if let Some((within, rest)) = e.message.split_once(DUPLICATE)
+            && let Some(key) = rest.split('"').next()
         {
+            let field = match within.strip_suffix(": ") {
+                Some(path) => format!("{path}.{key}"),
+                None => key.to_string(),
+            };
             let (at, range) = yaml::culprit::second_key(self.yaml, line, column, key)?;
             let source = self.yaml.lines().nth(at - 1)?;
             let position = self.shift(Position::in_line(at, source, range));
@@ -141,29 +155,76 @@ impl<'a> Decoder<'a> {
                     ),
                 )
                 .at(Some(position))
+                .field(field)
                 .help(tr!(
                     "keep one `{key}:` and delete or rename the other",
                     "giữ một dòng `{key}:` và xóa hoặc đổi tên dòng kia"
                 )),
             );
         }
-        let (at, start) = yaml::culprit::open_quote_before(self.yaml, line)?;
+        if let Some((at, start)) = yaml::culprit::open_quote_before(self.yaml, line) {
+            return self.unclosed_quote(e, (at, start), (line, column));
+        }
+        self.unclosed_bracket(e)
+    }
+
+    /// A string whose quote, opened at line `at` (1-based) and byte `start`, runs on
+    /// to where the parser noticed a problem, at `line` and `column`.
+    fn unclosed_quote(
+        &self,
+        e: &yaml::SyntaxError,
+        (at, start): (usize, usize),
+        (line, column): (usize, usize),
+    ) -> Option<Diagnostic> {
         let source = self.yaml.lines().nth(at - 1)?;
         let position = self.shift(Position::in_line(at, source, start..start + 1));
-        let noticed = line + self.first_line - 1;
-        let message = &e.message;
+        let noticed = Text::same((line + self.first_line - 1).to_string());
+        let column = Text::same(column.to_string());
         Some(
             Diagnostic::error(
                 &self.file,
                 tr!(
-                    "invalid YAML: the string that starts here is not closed (the parser noticed at line {noticed}, column {column}: {message})",
-                    "YAML không hợp lệ: chuỗi bắt đầu ở đây chưa đóng dấu nháy (trình đọc nhận ra ở dòng {noticed}, cột {column}: {message})"
+                    "invalid YAML: the string that starts here is not closed (the parser noticed at line {}, column {}: {})",
+                    "YAML không hợp lệ: chuỗi bắt đầu ở đây chưa đóng dấu nháy (trình đọc nhận ra ở dòng {}, cột {}: {})";
+                    noticed, column, yaml::words::of(&e.message)
                 ),
             )
             .at(Some(position))
             .help(tr!(
                 "close the quote at the end of the value",
                 "thêm dấu nháy đóng ở cuối giá trị"
+            )),
+        )
+    }
+
+    /// A `[` or `{` list the parser read on into the next lines (or to the end)
+    /// without finding its `,` or closing bracket: shown at the bracket, where the
+    /// fix goes, rather than at the line the parser gave up on.
+    fn unclosed_bracket(&self, e: &yaml::SyntaxError) -> Option<Diagnostic> {
+        let (open, close) = if e.message.starts_with("did not find expected ',' or ']'") {
+            ('[', ']')
+        } else if e.message.starts_with("did not find expected ',' or '}'") {
+            ('{', '}')
+        } else {
+            return None;
+        };
+        let (line, column) = e.began?;
+        let position = Position::at_char(self.yaml, line, column)?;
+        if !position.source_line[position.underline.clone()].starts_with(open) {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                &self.file,
+                tr!(
+                    "invalid YAML: the `{open}` that opens here is not closed with `{close}`",
+                    "YAML không hợp lệ: dấu `{open}` mở ở đây chưa được đóng bằng `{close}`"
+                ),
+            )
+            .at(Some(self.shift(position)))
+            .help(tr!(
+                "put `{close}` after the last item, and `,` between items",
+                "thêm `{close}` sau mục cuối cùng, và dấu `,` giữa các mục"
             )),
         )
     }

@@ -65,7 +65,7 @@ describe("live preview", () => {
     const overlay = page.locator("#sotay-errors");
     await overlay.waitFor({ timeout: 10000 });
     assert.match(await overlay.innerText(), /YAML không hợp lệ/);
-    assert.match(await overlay.innerText(), /content\/procedures\/1-010038-tach-ho\.md:4:1/);
+    assert.match(await overlay.innerText(), /content\/procedures\/1-010038-tach-ho\.md:3:8/);
     assert.equal(await page.locator("h1").innerText(), "Tách hộ gia đình", "the last good page stays under the errors");
 
     edit('title: ["Tách hộ gia đình"', 'title: "Tách hộ"');

@@ -3,6 +3,7 @@
 pub mod culprit;
 mod outline;
 mod path;
+pub mod words;
 
 pub use outline::Outline;
 pub use path::FieldPath;
@@ -16,6 +17,9 @@ pub struct SyntaxError {
     pub too_deep: bool,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// Where what the parser was reading began (the `[` of a list it was in, say),
+    /// when it says: 1-based line and column.
+    pub began: Option<(usize, usize)>,
 }
 
 /// Parses one YAML document. Aliases that expand without bound and nesting deeper
@@ -24,8 +28,10 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     check_flow_depth(text)?;
     yaml_serde::from_str::<Value>(text).map_err(|e| {
         let location = e.location();
+        let message = e.to_string();
         SyntaxError {
-            message: message_without_location(&e.to_string()),
+            began: began(&message),
+            message: message_without_location(&message),
             too_deep: false,
             line: location.as_ref().map(|l| l.line()),
             column: location.as_ref().map(|l| l.column()),
@@ -52,6 +58,7 @@ fn check_flow_depth(text: &str) -> Result<(), SyntaxError> {
             too_deep: true,
             line: Some(line),
             column: Some(column),
+            began: None,
         }),
         None => Ok(()),
     }
@@ -100,6 +107,15 @@ fn flow_depth_exceeded(text: &str) -> Option<(usize, usize)> {
         y::yaml_parser_delete(parser);
         found
     }
+}
+
+/// Where the parser's context began: "…, while parsing a flow sequence at line 2
+/// column 9" gives (2, 9).
+fn began(message: &str) -> Option<(usize, usize)> {
+    let (_, context) = message.split_once(", while ")?;
+    let (_, at) = context.rsplit_once(" at line ")?;
+    let (line, column) = at.split_once(" column ")?;
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 /// yaml_serde writes "at line N column M" into its messages; sotay prints positions
