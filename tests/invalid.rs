@@ -389,7 +389,7 @@ fn an_unknown_filter_is_placed_in_its_template() {
         "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ title | khong_co }}</h1>\n{% endblock main %}\n",
     );
     let out = site.check_output();
-    assert!(out.contains("Unknown filter `khong_co`"), "{out}");
+    assert!(out.contains("không có bộ lọc (filter) `khong_co`"), "{out}");
     assert!(out.contains("--> templates/404.html:3:16"), "{out}");
     assert!(!out.contains("--> templates\n"), "{out}");
 }

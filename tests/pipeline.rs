@@ -56,6 +56,9 @@ fn a_template_syntax_error() {
     let out = fails_the_same(&site);
     assert!(out.contains("--> templates/procedure.html:3:"), "{out}");
     assert!(out.contains("lỗi mẫu trang (template)"), "{out}");
+    // Tera's own words, said in Vietnamese.
+    assert!(out.contains("nhưng cần"), "{out}");
+    assert!(!out.contains("expected"), "{out}");
 }
 
 #[test]
@@ -67,7 +70,7 @@ fn a_template_error_while_rendering() {
     );
     let out = fails_the_same(&site);
     assert!(out.contains("--> templates/procedure.html:4:"), "{out}");
-    assert!(out.contains("no_such_field"), "{out}");
+    assert!(out.contains("không có trường `no_such_field`"), "{out}");
     assert!(out.contains("thu-tuc/khai-sinh/index.html"), "{out}");
     // Reported once, not once per page.
     assert_eq!(out.matches("no_such_field").count(), 2, "{out}");

@@ -4,6 +4,7 @@
 
 mod blocks;
 pub mod html;
+mod words;
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -67,18 +68,16 @@ impl RenderError {
                     "thêm `{{% end{kind} %}}` ở chỗ khối này kết thúc (Tera chỉ nhận ra ở thẻ end kế tiếp)"
                 ))
             }
-            RenderError::Template(e) => {
-                let message = &e.message;
-                Diagnostic::error(
-                    &e.origin,
-                    crate::tr!(
-                        "template error: {message}",
-                        "lỗi mẫu trang (template): {message}"
-                    ),
-                )
-                .at(e.position.clone())
-                .help(during)
-            }
+            RenderError::Template(e) => Diagnostic::error(
+                &e.origin,
+                crate::tr!(
+                    "template error: {}",
+                    "lỗi mẫu trang (template): {}";
+                    words::of(&e.message)
+                ),
+            )
+            .at(e.position.clone())
+            .help(during),
             RenderError::MissingTemplate(name) => Diagnostic::error(
                 format!("templates/{name}"),
                 crate::tr!(
