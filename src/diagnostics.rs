@@ -35,6 +35,38 @@ impl Text {
             vi: text,
         }
     }
+
+    /// What the system said of a failed read or write: in Vietnamese, what the
+    /// kind of failure means, with the system's own words after it (they are what
+    /// a web search or an administrator recognises).
+    pub fn of_system(error: &std::io::Error) -> Text {
+        use std::io::ErrorKind as Kind;
+        let system = error.to_string();
+        let meaning = match error.kind() {
+            Kind::NotFound => "không tìm thấy",
+            Kind::PermissionDenied => "không có quyền",
+            Kind::AlreadyExists => "đã có",
+            Kind::StorageFull => "đĩa đã đầy",
+            Kind::QuotaExceeded => "đã dùng hết hạn mức đĩa",
+            Kind::ReadOnlyFilesystem => "ổ đĩa chỉ cho đọc",
+            Kind::IsADirectory => "đây là một thư mục",
+            Kind::NotADirectory => "đây không phải thư mục",
+            Kind::DirectoryNotEmpty => "thư mục không trống",
+            Kind::FileTooLarge => "tệp quá lớn",
+            Kind::InvalidData => "dữ liệu không hợp lệ",
+            Kind::UnexpectedEof => "tệp bị cắt ngắn",
+            Kind::TimedOut => "quá thời gian chờ",
+            Kind::Interrupted => "bị ngắt",
+            Kind::InvalidFilename => "tên tệp không hợp lệ",
+            Kind::CrossesDevices => "nằm trên ổ đĩa khác",
+            Kind::ResourceBusy => "đang bị chương trình khác dùng",
+            _ => return Text::same(system),
+        };
+        Text {
+            vi: format!("{meaning} ({system})"),
+            en: system,
+        }
+    }
 }
 
 /// `tr!("unknown field `{k}`", "không có trường `{k}`")`: a [`Text`] in English and
@@ -482,6 +514,19 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_system_says_is_explained_in_vietnamese_and_kept() {
+        let full = Text::of_system(&std::io::Error::from_raw_os_error(28));
+        assert!(full.vi.starts_with("đĩa đã đầy ("), "{}", full.vi);
+        assert!(full.vi.contains("os error 28"), "{}", full.vi);
+        assert_eq!(full.en, std::io::Error::from_raw_os_error(28).to_string());
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(Text::of_system(&denied).vi.starts_with("không có quyền ("));
+        // A kind with no Vietnamese yet is the system's words alone.
+        let other = std::io::Error::other("something odd");
+        assert_eq!(Text::of_system(&other), Text::same("something odd"));
+    }
 
     fn sample() -> Diagnostic {
         let line = "    fee: \"năm mươi\"";

@@ -26,7 +26,7 @@ pub enum ScaffoldError {
 
 impl ScaffoldError {
     pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
-        use crate::diagnostics::Diagnostic;
+        use crate::diagnostics::{Diagnostic, Text};
         use crate::tr;
         match self {
             ScaffoldError::EmptySlug => Diagnostic::error(
@@ -77,10 +77,9 @@ impl ScaffoldError {
                 ))
             }
             ScaffoldError::Io { path, source } => {
-                let reason = source.to_string();
                 Diagnostic::error(
                     path,
-                    tr!("cannot write: {reason}", "không ghi được: {reason}"),
+                    tr!("cannot write: {}", "không ghi được: {}"; Text::of_system(source)),
                 )
                 .help(tr!(
                     "check that the folder may be written",

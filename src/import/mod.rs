@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Text};
 use crate::layout::{CONFIG_FILE, PROCEDURES_DIR};
 use crate::text::slugify;
 use crate::tr;
@@ -156,10 +156,9 @@ pub fn import_list(root: &Path, file: &Path, dry_run: bool) -> Result<ImportRepo
         let path = free_name(root, &entry, &mut taken);
         if !dry_run {
             write_new(&root.join(&path), &stub(&entry, &source, sheet)).map_err(|e| {
-                let reason = e.to_string();
                 one(Diagnostic::error(
                     &path,
-                    tr!("cannot write: {reason}", "không ghi được: {reason}"),
+                    tr!("cannot write: {}", "không ghi được: {}"; Text::of_system(&e)),
                 ))
             })?;
         }

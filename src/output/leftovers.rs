@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::swap::remove_tree;
 use super::{OutputError, absolute};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use crate::layout::OUTPUT_MARKER as MARKER;
 use crate::tr;
 
@@ -139,13 +139,13 @@ pub fn tidy(output: &Path) -> Vec<Diagnostic> {
     }
     for (path, _) in left {
         if let Err(OutputError::Io { source, .. }) = remove_tree(&path) {
-            let reason = source.to_string();
             said.push(
                 Diagnostic::warning(
                     &path,
                     tr!(
-                        "a folder left by an interrupted build could not be removed: {reason}",
-                        "không xóa được thư mục do một lần build bị ngắt để lại: {reason}"
+                        "a folder left by an interrupted build could not be removed: {}",
+                        "không xóa được thư mục do một lần build bị ngắt để lại: {}";
+                        Text::of_system(&source)
                     ),
                 )
                 .help(tr!("delete it yourself", "hãy tự xóa thư mục này")),

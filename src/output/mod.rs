@@ -14,7 +14,7 @@ pub use leftovers::tidy;
 pub use scratch::Scratch;
 pub use swap::{Spare, check_replaceable, write_site};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use crate::layout::{OUTPUT_MARKER as MARKER, SOURCE_DIRS};
 use crate::tr;
 
@@ -120,12 +120,12 @@ impl OutputError {
                 "ghi nó bên cạnh thư mục xuất, ví dụ `--zip so-tay.zip`"
             )),
             OutputError::Zip { path, source } => {
-                let reason = source.to_string();
                 Diagnostic::error(
                     path,
                     tr!(
-                        "cannot write the zip: {reason}",
-                        "không ghi được tệp zip: {reason}"
+                        "cannot write the zip: {}",
+                        "không ghi được tệp zip: {}";
+                        Text::of_system(source)
                     ),
                 )
                 .help(tr!(
@@ -134,10 +134,9 @@ impl OutputError {
                 ))
             }
             OutputError::Io { path, source } => {
-                let reason = source.to_string();
                 Diagnostic::error(
                     path,
-                    tr!("cannot write: {reason}", "không ghi được: {reason}"),
+                    tr!("cannot write: {}", "không ghi được: {}"; Text::of_system(source)),
                 )
                 .help(tr!(
                     "check the disk space and that this folder may be written; the previous site is left as it was",

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::leftovers::Names;
 use super::{OutputError, absolute, io};
 use crate::assemble::{File, Files};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Text};
 use crate::fast_hash::{FastMap, FastSet};
 use crate::layout::OUTPUT_MARKER as MARKER;
 use crate::previous::Verified;
@@ -142,14 +142,15 @@ fn ignored_by_git(spare: &Path) {
 /// The new site is in place; only the previous copy is left behind.
 fn not_removed(old: &Path, failed: &OutputError) -> Diagnostic {
     let reason = match failed {
-        OutputError::Io { source, .. } => source.to_string(),
-        other => other.to_string(),
+        OutputError::Io { source, .. } => Text::of_system(source),
+        other => Text::same(other.to_string()),
     };
     Diagnostic::warning(
         old,
         tr!(
-            "the site was built, but the previous copy could not be removed: {reason}",
-            "trang đã được build, nhưng không xóa được bản cũ: {reason}"
+            "the site was built, but the previous copy could not be removed: {}",
+            "trang đã được build, nhưng không xóa được bản cũ: {}";
+            reason
         ),
     )
     .help(tr!(

@@ -25,7 +25,7 @@ use crate::decode::local::decode_local;
 use crate::decode::offices::decode_offices;
 use crate::decode::page::decode_page;
 use crate::decode::synonyms::decode_synonyms;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Text};
 use crate::layout::{self, relative};
 use crate::model::config::{Config, Language};
 use crate::model::fields::FieldLabels;
@@ -308,13 +308,13 @@ impl Sources {
     pub fn read_form(&self, path: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
         let full = self.root.join(layout::CONTENT_DIR).join(path);
         std::fs::read(&full).map_err(|e| {
-            let reason = e.to_string();
             Box::new(
                 Diagnostic::error(
                     relative(&self.root, &full),
                     tr!(
-                        "cannot read this form: {reason}",
-                        "không đọc được mẫu đơn này: {reason}"
+                        "cannot read this form: {}",
+                        "không đọc được mẫu đơn này: {}";
+                        Text::of_system(&e)
                     ),
                 )
                 .help(tr!(

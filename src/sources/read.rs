@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, Text};
 use crate::layout::{self, is_hidden, is_record_file, relative};
 use crate::sources::text::{ReadError, Unusual, read_text, unusual_characters, without_controls};
 use crate::tr;
@@ -54,13 +54,14 @@ pub fn discover_records(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 // walkdir's own message repeats the path the diagnostic already names.
                 let reason = e
                     .io_error()
-                    .map_or_else(|| e.to_string(), ToString::to_string);
+                    .map_or_else(|| Text::same(e.to_string()), Text::of_system);
                 unreadable.push(
                     Diagnostic::error(
                         path,
                         tr!(
-                            "cannot read this folder entry: {reason}",
-                            "không đọc được mục này trong thư mục: {reason}"
+                            "cannot read this folder entry: {}",
+                            "không đọc được mục này trong thư mục: {}";
+                            reason
                         ),
                     )
                     .help(tr!(
@@ -114,10 +115,9 @@ pub fn bytes(root: &Path, path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
         return Err(Box::new(leaves_site(path.to_path_buf())));
     }
     std::fs::read(&full).map_err(|e| {
-        let reason = e.to_string();
         Box::new(Diagnostic::error(
             path,
-            tr!("cannot read: {reason}", "không đọc được: {reason}"),
+            tr!("cannot read: {}", "không đọc được: {}"; Text::of_system(&e)),
         ))
     })
 }

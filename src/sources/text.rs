@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::diagnostics::Text;
+
 /// Records are 94 KB at most in the national database; 2 MB leaves room for long
 /// local notes while keeping a runaway file from eating memory.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -16,15 +18,16 @@ pub enum ReadError {
     TooLarge { size: u64, max: u64 },
     #[error("the file is not valid UTF-8 (line {line}, column {column})")]
     NotUtf8 { line: usize, column: usize },
-    #[error("cannot read the file: {0}")]
-    Io(String),
+    /// What the system said, in both languages.
+    #[error("cannot read the file: {}", .0.en)]
+    Io(Text),
     /// A FIFO, device or socket: reading it could wait forever.
     #[error("not a regular file")]
     NotAFile,
 }
 
 impl ReadError {
-    pub fn text(&self) -> crate::diagnostics::Text {
+    pub fn text(&self) -> Text {
         use crate::tr;
         match self {
             ReadError::Empty => tr!("the file is empty", "tệp trống"),
@@ -37,8 +40,9 @@ impl ReadError {
                 "tệp không phải UTF-8 hợp lệ (dòng {line}, cột {column})"
             ),
             ReadError::Io(reason) => tr!(
-                "cannot read the file: {reason}",
-                "không đọc được tệp: {reason}"
+                "cannot read the file: {}",
+                "không đọc được tệp: {}";
+                reason
             ),
             ReadError::NotAFile => tr!(
                 "this is not a regular file (a folder, pipe, device or socket)",
@@ -76,15 +80,15 @@ impl ReadError {
 
 /// Reads `path` as text, refusing files over [`MAX_FILE_BYTES`] without reading them whole.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(Text::of_system(&e)))?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile);
     }
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(Text::of_system(&e)))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
+        .map_err(|e| ReadError::Io(Text::of_system(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
         return Err(ReadError::TooLarge {

@@ -156,7 +156,7 @@ pub enum ThemeError {
 
 impl ThemeError {
     pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
-        use crate::diagnostics::Diagnostic;
+        use crate::diagnostics::{Diagnostic, Text};
         use crate::tr;
         match self {
             ThemeError::Missing(name) => Diagnostic::error(
@@ -185,12 +185,12 @@ impl ThemeError {
             )),
             ThemeError::LeavesSite(link) => crate::sources::leaves_site(link.clone()),
             ThemeError::Io { path, source } => {
-                let reason = source.to_string();
                 Diagnostic::error(
                     path,
                     tr!(
-                        "cannot read this theme file: {reason}",
-                        "không đọc được tệp giao diện này: {reason}"
+                        "cannot read this theme file: {}",
+                        "không đọc được tệp giao diện này: {}";
+                        Text::of_system(source)
                     ),
                 )
                 .help(tr!(
