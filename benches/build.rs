@@ -46,7 +46,7 @@ fn build(root: &Path) -> Run {
         peak_mib: usage.ru_maxrss as f64 / 1024.0,
         stages: stderr
             .lines()
-            .find(|l| l.starts_with("built "))
+            .find(|l| l.starts_with("built ") || l.starts_with("đã build "))
             .unwrap_or_default()
             .to_string(),
     }

@@ -252,7 +252,10 @@ fn run(cli: &Cli, language: &dyn Fn() -> Language) -> Said {
             match sotay::scaffold::new_record(&cli.root, title, field.as_deref(), code.as_deref()) {
                 Ok(path) => {
                     let mut said = Said::new(ExitCode::SUCCESS);
-                    said.out = format!("created {}\n", path.display());
+                    said.out = match language() {
+                        Language::Vi => format!("đã tạo {}\n", path.display()),
+                        Language::En => format!("created {}\n", path.display()),
+                    };
                     said
                 }
                 Err(error) => {
@@ -367,6 +370,52 @@ fn offline_line(offline: &sotay::assemble::OfflineReport, language: Language) ->
     }
 }
 
+/// What a build made and took from the last one, how long each stage took, and where
+/// it wrote.
+fn built_line(report: &sotay::build::BuildReport) -> String {
+    let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let stages: Vec<String> = report
+        .timings
+        .iter()
+        .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
+        .collect();
+    let stages = stages.join(", ");
+    let (pages, files, reused) = (report.pages, report.files, report.reused);
+    let output = report.output.display();
+    match report.language {
+        Language::Vi => {
+            let reused = match report.index {
+                _ if report.unchanged => {
+                    "không có gì thay đổi từ lần build trước: giữ nguyên tất cả".to_string()
+                }
+                IndexMade::Taken => {
+                    format!("{reused} trang giữ như lần trước, cả chỉ mục tìm kiếm")
+                }
+                IndexMade::Updated => {
+                    format!("{reused} trang giữ như lần trước, chỉ mục tìm kiếm được cập nhật")
+                }
+                IndexMade::Whole => format!("{reused} trang giữ như lần trước"),
+            };
+            format!(
+                "đã build {pages} trang ({reused}, {files} tệp) trong {total:.2} s [{stages}] vào {output}\n"
+            )
+        }
+        Language::En => {
+            let reused = match report.index {
+                _ if report.unchanged => {
+                    "nothing changed since the last build: all as last time".to_string()
+                }
+                IndexMade::Taken => format!("{reused} as last time with the search index"),
+                IndexMade::Updated => format!("{reused} as last time, search index updated"),
+                IndexMade::Whole => format!("{reused} as last time"),
+            };
+            format!(
+                "built {pages} pages ({reused}, {files} files) in {total:.2} s [{stages}] into {output}\n"
+            )
+        }
+    }
+}
+
 /// How many procedures changed for citizens, and where that is told.
 fn changes_line(count: usize, language: Language) -> String {
     match language {
@@ -413,30 +462,7 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                 // `sotay check` is where every warning is listed.
                 said.err = diagnostics::render_brief(&report.warnings, report.language, 3);
             }
-            let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
-            let stages: Vec<String> = report
-                .timings
-                .iter()
-                .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1e3))
-                .collect();
-            let reused = match report.index {
-                _ if report.unchanged => {
-                    "nothing changed since the last build: all as last time".to_string()
-                }
-                IndexMade::Taken => format!("{} as last time with the search index", report.reused),
-                IndexMade::Updated => {
-                    format!("{} as last time, search index updated", report.reused)
-                }
-                IndexMade::Whole => format!("{} as last time", report.reused),
-            };
-            said.err.push_str(&format!(
-                "built {} pages ({reused}, {} files) in {:.2} s [{}] into {}\n",
-                report.pages,
-                report.files,
-                total,
-                stages.join(", "),
-                report.output.display()
-            ));
+            said.err.push_str(&built_line(&report));
             if let Some(offline) = &report.offline {
                 said.err.push_str(&offline_line(offline, report.language));
             }
@@ -447,12 +473,12 @@ fn build(root: &std::path::Path, options: sotay::build::BuildOptions) -> Said {
                     .push_str(&changes_list(&report.changes, report.language));
             }
             if let Some(zip) = &options.zip {
-                let size = std::fs::metadata(zip).map_or(0, |m| m.len());
-                said.err.push_str(&format!(
-                    "wrote {} ({:.1} MB)\n",
-                    zip.display(),
-                    size as f64 / 1e6
-                ));
+                let size = std::fs::metadata(zip).map_or(0, |m| m.len()) as f64 / 1e6;
+                let zip = zip.display();
+                said.err.push_str(&match report.language {
+                    Language::Vi => format!("đã ghi {zip} ({size:.1} MB)\n"),
+                    Language::En => format!("wrote {zip} ({size:.1} MB)\n"),
+                });
             }
             said
         }

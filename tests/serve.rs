@@ -44,7 +44,7 @@ impl Server {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        // "Serving /tmp/x at http://127.0.0.1:PORT/base/ (Ctrl+C to stop)"
+        // "Bản xem trước của /tmp/x ở http://127.0.0.1:PORT/base/ (Ctrl+C để dừng)"
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -496,7 +496,8 @@ fn binding_beyond_this_computer_warns() {
     let dir = example();
     let server = Server::start(dir.path(), &["--bind", "0.0.0.0"]);
     let start = Instant::now();
-    while !server.log().contains("warning: serving on 0.0.0.0") {
+    // The example handbook is Vietnamese: so is what the preview says.
+    while !server.log().contains("cảnh báo: đang mở trên 0.0.0.0") {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "{}",
@@ -506,7 +507,7 @@ fn binding_beyond_this_computer_warns() {
     }
     let default = Server::start(dir.path(), &[]);
     std::thread::sleep(Duration::from_millis(100));
-    assert!(!default.log().contains("warning"), "{}", default.log());
+    assert!(!default.log().contains("cảnh báo"), "{}", default.log());
 }
 
 /// 10,000 requests from 8 keep-alive clients while the record they read is saved

@@ -212,16 +212,23 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 errors: None,
                 language,
             });
+            let (pages, seconds) = (built.rendered, started.elapsed().as_secs_f64());
             eprintln!(
-                "built {} pages in {:.2} s",
-                built.rendered,
-                started.elapsed().as_secs_f64()
+                "{}",
+                match language {
+                    Language::Vi => format!("đã build {pages} trang trong {seconds:.2} s"),
+                    Language::En => format!("built {pages} pages in {seconds:.2} s"),
+                }
             );
         }
         Outcome::Failed(problems) => {
             let report = diagnostics::render(&problems, Format::Human, language);
             eprint!("{report}");
-            eprintln!("the preview shows these errors until they are fixed");
+            let text = crate::tr!(
+                "the preview shows these errors until they are fixed",
+                "bản xem trước hiện các lỗi này cho đến khi chúng được sửa"
+            );
+            eprintln!("{}", text.get(language));
             shared.set(Snapshot {
                 files: None,
                 errors: Some(report.into()),
@@ -245,16 +252,18 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         IpAddr::V4(ip) => ip.to_string(),
     };
     if !address.ip().is_loopback() {
-        eprintln!(
-            "warning: serving on {host}: other computers on the network can open this preview, drafts and errors included; use the default --bind 127.0.0.1 to keep it to this computer"
+        let text = crate::tr!(
+            "warning: serving on {host}: other computers on the network can open this preview, drafts and errors included; use the default --bind 127.0.0.1 to keep it to this computer",
+            "cảnh báo: đang mở trên {host}: các máy khác trong mạng xem được bản xem trước này, cả bản nháp và lỗi; để mặc định --bind 127.0.0.1 nếu chỉ dùng trên máy này"
         );
+        eprintln!("{}", text.get(language));
     }
-    println!(
-        "Serving {} at http://{host}:{}{} (Ctrl+C to stop)",
-        root.display(),
-        address.port(),
-        shared.base
+    let (folder, port, base) = (root.display(), address.port(), &shared.base);
+    let text = crate::tr!(
+        "Serving {folder} at http://{host}:{port}{base} (Ctrl+C to stop)",
+        "Bản xem trước của {folder} ở http://{host}:{port}{base} (Ctrl+C để dừng)"
     );
+    println!("{}", text.get(language));
     let _ = std::io::stdout().flush();
 
     for stream in listener.incoming() {
@@ -318,9 +327,9 @@ fn rebuild_loop(mut session: Session, mut watcher: Watcher, saves: Saves, shared
             Ok(batch) => batch,
             Err(RecvTimeoutError::Timeout) => {
                 let what = if wait.is_zero() {
-                    "search index"
+                    crate::tr!("search index", "chỉ mục tìm kiếm")
                 } else {
-                    "open data"
+                    crate::tr!("open data", "dữ liệu mở")
                 };
                 match session.refresh_index_unless(&saves.waiting) {
                     Ok(Some(built)) => publish(&session, shared, built, what),
@@ -349,7 +358,14 @@ fn rebuild_loop(mut session: Session, mut watcher: Watcher, saves: Saves, shared
         }
         match session.update(&paths) {
             Outcome::Unchanged => {}
-            Outcome::Built(built) => publish(&session, shared, built, "rebuilt"),
+            Outcome::Built(built) => {
+                publish(
+                    &session,
+                    shared,
+                    built,
+                    crate::tr!("rebuilt", "đã dựng lại"),
+                );
+            }
             Outcome::Failed(problems) => show_errors(&session, shared, &problems),
         }
     }
@@ -375,7 +391,7 @@ fn show_errors(session: &Session, shared: &Shared, problems: &Diagnostics) {
     });
 }
 
-fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
+fn publish(session: &Session, shared: &Shared, built: Built, what: crate::diagnostics::Text) {
     let had_errors = shared.snapshot().errors.is_some();
     shared.set(Snapshot {
         files: session.files(),
@@ -388,15 +404,26 @@ fn publish(session: &Session, shared: &Shared, built: Built, what: &str) {
         .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1e3))
         .collect();
     let total: f64 = built.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let (rendered, changed, total) = (built.rendered, built.changed.len(), total * 1e3);
+    let stages = stages.join(", ");
+    let language = session.language();
+    let what = what.get(language);
     eprintln!(
-        "{what}: {} pages rendered, {} files changed in {:.1} ms [{}]",
-        built.rendered,
-        built.changed.len(),
-        total * 1e3,
-        stages.join(", ")
+        "{}",
+        match language {
+            Language::Vi => format!(
+                "{what}: tạo {rendered} trang, {changed} tệp đổi trong {total:.1} ms [{stages}]"
+            ),
+            Language::En => format!(
+                "{what}: {rendered} pages rendered, {changed} files changed in {total:.1} ms [{stages}]"
+            ),
+        }
     );
     if had_errors {
-        eprintln!("the errors are fixed");
+        eprintln!(
+            "{}",
+            crate::tr!("the errors are fixed", "các lỗi đã được sửa").get(language)
+        );
         shared.hub.publish(Change {
             all: true,
             paths: Vec::new(),
@@ -457,10 +484,15 @@ fn serve_connection(stream: TcpStream, ticket: &Ticket, shared: &Shared) {
                 }
                 Target::Refused(reason) => (Response::text(400, reason), false),
                 Target::Outside => (
-                    Response::text(
-                        404,
-                        &format!("not found: the preview is at {}", shared.base),
-                    ),
+                    Response::text(404, &{
+                        let base = &shared.base;
+                        crate::tr!(
+                            "not found: the preview is at {base}",
+                            "không có trang này: bản xem trước ở {base}"
+                        )
+                        .get(shared.snapshot().language)
+                        .to_string()
+                    }),
                     request.keep_alive,
                 ),
                 Target::Redirect(location) => (Response::redirect(location), request.keep_alive),
