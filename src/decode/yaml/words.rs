@@ -25,7 +25,7 @@ const PROBLEMS: &[(&str, &str)] = &[
     ),
     (
         "found character that cannot start any token",
-        "gặp ký tự không được đứng đầu một giá trị (như `@`, `` ` `` hoặc tab)",
+        "gặp ký tự không được đứng đầu một giá trị (như `@`, `%` hoặc tab)",
     ),
     (
         "did not find expected hexadecimal number",
