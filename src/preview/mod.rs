@@ -483,18 +483,15 @@ fn serve_connection(stream: TcpStream, ticket: &Ticket, shared: &Shared) {
                     return;
                 }
                 Target::Refused(reason) => (Response::text(400, reason), false),
-                Target::Outside => (
-                    Response::text(404, &{
-                        let base = &shared.base;
-                        crate::tr!(
-                            "not found: the preview is at {base}",
-                            "không có trang này: bản xem trước ở {base}"
-                        )
-                        .get(shared.snapshot().language)
-                        .to_string()
-                    }),
-                    request.keep_alive,
-                ),
+                Target::Outside => {
+                    let base = &shared.base;
+                    let said = crate::tr!(
+                        "not found: the preview is at {base}",
+                        "không có trang này: bản xem trước ở {base}"
+                    );
+                    let language = shared.snapshot().language;
+                    (Response::text(404, said.get(language)), request.keep_alive)
+                }
                 Target::Redirect(location) => (Response::redirect(location), request.keep_alive),
                 Target::File(path) => (file_response(shared, &path), request.keep_alive),
             };
