@@ -60,6 +60,8 @@ impl Text {
             Kind::InvalidFilename => "tên tệp không hợp lệ",
             Kind::CrossesDevices => "nằm trên ổ đĩa khác",
             Kind::ResourceBusy => "đang bị chương trình khác dùng",
+            Kind::AddrInUse => "cổng này đang được dùng",
+            Kind::AddrNotAvailable => "máy này không có địa chỉ đó",
             _ => return Text::same(system),
         };
         Text {

@@ -760,3 +760,28 @@ fn links_between_watched_folders_do_not_stop_live_reload() {
     replace(root, TACH_HO, "amount: 10000", "amount: 16000");
     server.wait_for(TACH_HO_PAGE, "save", shows("16.000 đồng"));
 }
+
+/// A port another program holds: the preview stops at once and says so in the
+/// handbook's language, with the system's own words kept.
+#[test]
+fn a_port_in_use_is_said_in_vietnamese() {
+    let dir = example();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_sotay"))
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("lỗi: không mở được cổng 127.0.0.1:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("cổng này đang được dùng (") && said.contains("os error"),
+        "{said}"
+    );
+}

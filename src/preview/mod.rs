@@ -72,8 +72,9 @@ impl ServeError {
                 "đường dẫn gốc `{base}` không phải một thư mục đơn giản; hãy viết như /thu-tuc/"
             ),
             ServeError::Bind { address, source } => crate::tr!(
-                "cannot listen on {address}: {source}; is another preview running? Try another port with --port",
-                "không mở được cổng {address}: {source}; có bản xem trước khác đang chạy không? Hãy thử cổng khác với --port"
+                "cannot listen on {address}: {}; is another preview running? Try another port with --port",
+                "không mở được cổng {address}: {}; có bản xem trước khác đang chạy không? Hãy thử cổng khác với --port";
+                crate::diagnostics::Text::of_system(source)
             ),
             ServeError::Watch(error) => crate::tr!(
                 "cannot watch the handbook's files: {error}; try --poll",
