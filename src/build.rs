@@ -141,8 +141,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildFa
                     Diagnostic::error(
                         revision.as_str(),
                         tr!(
-                            "cannot read the handbook at this revision: {problem}",
-                            "không đọc được sổ tay ở phiên bản này: {problem}"
+                            "cannot read the handbook at this revision: {}",
+                            "không đọc được sổ tay ở phiên bản này: {}";
+                            problem
                         ),
                     )
                     .help(tr!(

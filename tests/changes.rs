@@ -410,6 +410,8 @@ fn changes_since_a_revision_reads_the_records_there_with_git() {
         said.contains("không đọc được sổ tay ở phiên bản này"),
         "{said}"
     );
+    // git's own words name the revision it could not find.
+    assert!(said.contains("no-such-tag"), "{said}");
 }
 
 #[test]

@@ -6,12 +6,14 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::diagnostics::Text;
 use crate::open_data::DataRecord;
 use crate::sources::Sources;
 use crate::view::Views;
 
 /// Every procedure of the handbook at `root` as it was at `revision`, as open data.
-pub fn procedures_at(root: &Path, revision: &str) -> Result<Vec<DataRecord>, String> {
+/// The error says why, in both languages (git's own words are kept as git wrote them).
+pub fn procedures_at(root: &Path, revision: &str) -> Result<Vec<DataRecord>, Text> {
     let prefix = git(root, &["rev-parse", "--show-prefix"])?;
     let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
     let tree = format!("{revision}:{prefix}");
@@ -19,11 +21,12 @@ pub fn procedures_at(root: &Path, revision: &str) -> Result<Vec<DataRecord>, Str
     let folder = Temporary::new()?;
     zip::ZipArchive::new(Cursor::new(zip))
         .and_then(|mut archive| archive.extract(&folder.0))
-        .map_err(|e| format!("git archive {tree}: {e}"))?;
+        .map_err(|e| Text::same(format!("git archive {tree}: {e}")))?;
     let sources = Sources::load(&folder.0);
     let (Some(site), Some(strings)) = (sources.site(), sources.strings()) else {
-        return Err(format!(
-            "the handbook at {revision} has no readable sotay.yaml or theme"
+        return Err(crate::tr!(
+            "the handbook at {revision} has no readable sotay.yaml or theme",
+            "sổ tay ở phiên bản {revision} không có sotay.yaml hoặc giao diện đọc được"
         ));
     };
     let views = Views::new(&site, strings);
@@ -34,19 +37,25 @@ pub fn procedures_at(root: &Path, revision: &str) -> Result<Vec<DataRecord>, Str
         .collect())
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, Text> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
         .args(args)
         .output()
-        .map_err(|e| format!("git: {e}"))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => crate::tr!(
+                "git is not installed here (or not on the PATH)",
+                "máy này chưa cài git (hoặc git không có trong PATH)"
+            ),
+            _ => crate::tr!("git: {}", "git: {}"; Text::of_system(&e)),
+        })?;
     if !output.status.success() {
-        return Err(format!(
+        return Err(Text::same(format!(
             "git {}: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        )));
     }
     Ok(output.stdout)
 }
@@ -55,12 +64,14 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 struct Temporary(PathBuf);
 
 impl Temporary {
-    fn new() -> Result<Temporary, String> {
+    fn new() -> Result<Temporary, Text> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let path = std::env::temp_dir().join(format!("sotay-since-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let shown = Text::same(path.display().to_string());
+        std::fs::create_dir_all(&path)
+            .map_err(|e| crate::tr!("{}: {}", "{}: {}"; shown, Text::of_system(&e)))?;
         Ok(Temporary(path))
     }
 }
