@@ -382,38 +382,27 @@ fn built_line(report: &sotay::build::BuildReport) -> String {
     let stages = stages.join(", ");
     let (pages, files, reused) = (report.pages, report.files, report.reused);
     let output = report.output.display();
-    match report.language {
-        Language::Vi => {
-            let reused = match report.index {
-                _ if report.unchanged => {
-                    "không có gì thay đổi từ lần build trước: giữ nguyên tất cả".to_string()
-                }
-                IndexMade::Taken => {
-                    format!("{reused} trang giữ như lần trước, cả chỉ mục tìm kiếm")
-                }
-                IndexMade::Updated => {
-                    format!("{reused} trang giữ như lần trước, chỉ mục tìm kiếm được cập nhật")
-                }
-                IndexMade::Whole => format!("{reused} trang giữ như lần trước"),
-            };
-            format!(
-                "đã build {pages} trang ({reused}, {files} tệp) trong {total:.2} s [{stages}] vào {output}\n"
-            )
-        }
-        Language::En => {
-            let reused = match report.index {
-                _ if report.unchanged => {
-                    "nothing changed since the last build: all as last time".to_string()
-                }
-                IndexMade::Taken => format!("{reused} as last time with the search index"),
-                IndexMade::Updated => format!("{reused} as last time, search index updated"),
-                IndexMade::Whole => format!("{reused} as last time"),
-            };
-            format!(
-                "built {pages} pages ({reused}, {files} files) in {total:.2} s [{stages}] into {output}\n"
-            )
-        }
-    }
+    let kept = match report.index {
+        _ if report.unchanged => sotay::tr!(
+            "nothing changed since the last build: all as last time",
+            "không có gì thay đổi từ lần build trước: giữ nguyên tất cả"
+        ),
+        IndexMade::Taken => sotay::tr!(
+            "{reused} as last time with the search index",
+            "{reused} trang giữ như lần trước, cả chỉ mục tìm kiếm"
+        ),
+        IndexMade::Updated => sotay::tr!(
+            "{reused} as last time, search index updated",
+            "{reused} trang giữ như lần trước, chỉ mục tìm kiếm được cập nhật"
+        ),
+        IndexMade::Whole => sotay::tr!("{reused} as last time", "{reused} trang giữ như lần trước"),
+    };
+    let line = sotay::tr!(
+        "built {pages} pages ({}, {files} files) in {total:.2} s [{stages}] into {output}\n",
+        "đã build {pages} trang ({}, {files} tệp) trong {total:.2} s [{stages}] vào {output}\n";
+        kept
+    );
+    line.get(report.language).to_string()
 }
 
 /// How many procedures changed for citizens, and where that is told.
