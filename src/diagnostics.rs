@@ -134,6 +134,11 @@ impl Position {
             .map_or(source_line.len(), |(i, _)| start + i);
         Some(Position::in_line(line, source_line, start..end))
     }
+
+    /// The text the position underlines.
+    pub fn underlined(&self) -> &str {
+        &self.source_line[self.underline.clone()]
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

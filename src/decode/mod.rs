@@ -86,7 +86,7 @@ impl<'a> Decoder<'a> {
                     )
                 } else if position
                     .as_ref()
-                    .is_some_and(|p| p.source_line[p.underline.clone()].starts_with('\t'))
+                    .is_some_and(|p| p.underlined().starts_with('\t'))
                 {
                     tr!(
                         "indent with spaces: YAML does not allow a tab here",
@@ -210,7 +210,7 @@ impl<'a> Decoder<'a> {
         };
         let (line, column) = e.began?;
         let position = Position::at_char(self.yaml, line, column)?;
-        if !position.source_line[position.underline.clone()].starts_with(open) {
+        if !position.underlined().starts_with(open) {
             return None;
         }
         Some(
