@@ -133,15 +133,10 @@ impl<'a> Decoder<'a> {
     /// bracket of a list left open.
     fn placed_at_its_cause(&self, e: &yaml::SyntaxError) -> Option<Diagnostic> {
         let (line, column) = (e.line?, e.column?);
-        // "duplicate entry with key \"text\"", after the mapping's path when it is
-        // nested ("channels[0].time: duplicate …").
-        const DUPLICATE: &str = "duplicate entry with key \"";
-        if let Some((within, rest)) = e.message.split_once(DUPLICATE)
-            && let Some(key) = rest.split('"').next()
-        {
-            let field = match within.strip_suffix(": ") {
-                Some(path) => format!("{path}.{key}"),
-                None => key.to_string(),
+        if let Some((within, key)) = yaml::duplicate_key(&e.message) {
+            let field = match within {
+                "" => key.to_string(),
+                path => format!("{path}.{key}"),
             };
             let (at, range) = yaml::culprit::second_key(self.yaml, line, column, key)?;
             let source = self.yaml.lines().nth(at - 1)?;

@@ -137,10 +137,12 @@ const CONTEXTS: &[(&str, &str)] = &[
 
 /// The parser's `message` (positions already taken out), in both languages.
 pub fn of(message: &str) -> Text {
-    // yaml_serde's own: "channels[0].time: duplicate entry with key \"text\"".
-    if let Some((within, rest)) = message.split_once("duplicate entry with key \"")
-        && let Some(key) = rest.strip_suffix('"')
-    {
+    if let Some((within, key)) = super::duplicate_key(message) {
+        let within = if within.is_empty() {
+            String::new()
+        } else {
+            format!("{within}: ")
+        };
         return Text {
             en: message.to_string(),
             vi: format!("{within}khóa `{key}` có hai lần"),
