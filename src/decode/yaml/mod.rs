@@ -111,7 +111,7 @@ fn flow_depth_exceeded(text: &str) -> Option<(usize, usize)> {
 
 /// A key given twice, from yaml_serde's message: the path of the mapping it is in
 /// ("" at the top) and the key. The message is "duplicate entry with key \"text\"",
-/// after the mapping's path when it is nested ("channels[0].time: duplicate …").
+/// after the mapping's path when it is nested (`channels[0].time: duplicate …`).
 pub fn duplicate_key(message: &str) -> Option<(&str, &str)> {
     let (within, rest) = message.split_once("duplicate entry with key \"")?;
     let key = rest.strip_suffix('"')?;
