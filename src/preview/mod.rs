@@ -214,13 +214,11 @@ pub fn run(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                 language,
             });
             let (pages, seconds) = (built.rendered, started.elapsed().as_secs_f64());
-            eprintln!(
-                "{}",
-                match language {
-                    Language::Vi => format!("đã build {pages} trang trong {seconds:.2} s"),
-                    Language::En => format!("built {pages} pages in {seconds:.2} s"),
-                }
+            let text = crate::tr!(
+                "built {pages} pages in {seconds:.2} s",
+                "đã build {pages} trang trong {seconds:.2} s"
             );
+            eprintln!("{}", text.get(language));
         }
         Outcome::Failed(problems) => {
             let report = diagnostics::render(&problems, Format::Human, language);
@@ -408,18 +406,12 @@ fn publish(session: &Session, shared: &Shared, built: Built, what: crate::diagno
     let (rendered, changed, total) = (built.rendered, built.changed.len(), total * 1e3);
     let stages = stages.join(", ");
     let language = session.language();
-    let what = what.get(language);
-    eprintln!(
-        "{}",
-        match language {
-            Language::Vi => format!(
-                "{what}: tạo {rendered} trang, {changed} tệp đổi trong {total:.1} ms [{stages}]"
-            ),
-            Language::En => format!(
-                "{what}: {rendered} pages rendered, {changed} files changed in {total:.1} ms [{stages}]"
-            ),
-        }
+    let text = crate::tr!(
+        "{}: {rendered} pages rendered, {changed} files changed in {total:.1} ms [{stages}]",
+        "{}: tạo {rendered} trang, {changed} tệp đổi trong {total:.1} ms [{stages}]";
+        what
     );
+    eprintln!("{}", text.get(language));
     if had_errors {
         eprintln!(
             "{}",
